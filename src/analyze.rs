@@ -1,0 +1,324 @@
+//! The pipeline: discover → parse → resolve → graph → report.
+//!
+//! Each stage takes plain data and returns plain data; this module only
+//! wires them in order and turns their outputs into the [`Report`] model.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use crate::discover::{self, DiscoverOptions, SourceFile};
+use crate::graph::CodeGraph;
+use crate::lang::{self, Diagnostic, FileFacts, Language};
+use crate::progress::Progress;
+use crate::report::{
+    DependencyRow, DiagnosticRow, Metrics, Repo, Report, Resolution, Settings, SkippedRow,
+    Summary, Tool, UnitRow, SCHEMA_VERSION,
+};
+use crate::resolve::{self, ParsedFile, ResolveStats};
+
+/// Validated options of one analysis.
+#[derive(Debug, Clone)]
+pub struct AnalyzeConfig {
+    pub root: PathBuf,
+    pub languages: Vec<Language>,
+    pub excludes: Vec<String>,
+    pub include_tests: bool,
+    pub seed: u64,
+    /// Leave the timestamp out so equal inputs give equal bytes.
+    pub deterministic: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AnalyzeError {
+    #[error(transparent)]
+    Discover(#[from] discover::DiscoverError),
+    #[error(
+        "{root}: no {langs} source files found (looked for {exts}); point decompose at a repository root, or choose languages with --lang"
+    )]
+    NoSource {
+        root: String,
+        langs: String,
+        exts: String,
+    },
+}
+
+/// Everything the pipeline produced; the report plus the internal data
+/// later stages (check, graph exports) reuse.
+pub struct Analysis {
+    pub report: Report,
+    pub files: Vec<ParsedFile>,
+    pub graph: CodeGraph,
+}
+
+pub fn analyze(cfg: &AnalyzeConfig, progress: Progress) -> Result<Analysis, AnalyzeError> {
+    let languages: Vec<Language> = cfg.languages.iter().copied().filter(|l| l.supported()).collect();
+    let mut warnings: Vec<String> = cfg
+        .languages
+        .iter()
+        .filter(|l| !l.supported())
+        .map(|l| format!("the {} frontend is not available in this build; its files are not analysed", l.name()))
+        .collect();
+
+    let found = discover::discover(
+        &cfg.root,
+        &DiscoverOptions {
+            languages: languages.clone(),
+            excludes: cfg.excludes.clone(),
+        },
+    )?;
+    if found.files.is_empty() {
+        return Err(AnalyzeError::NoSource {
+            root: cfg.root.display().to_string(),
+            langs: languages.iter().map(|l| l.name()).collect::<Vec<_>>().join("/"),
+            exts: languages
+                .iter()
+                .flat_map(|l| l.extensions().iter().map(|e| format!(".{e}")))
+                .collect::<Vec<_>>()
+                .join(", "),
+        });
+    }
+
+    let bar = progress.stage("parse", found.files.len() as u64);
+    let mut skipped: Vec<SkippedRow> = found
+        .skipped
+        .iter()
+        .map(|s| SkippedRow {
+            path: s.id.clone(),
+            reason: s.reason.clone(),
+        })
+        .collect();
+    // Largest files first evens out the load across threads; the results
+    // are put back in id order afterwards.
+    let mut order: Vec<usize> = (0..found.files.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(found.files[i].bytes));
+    let mut parsed: Vec<(usize, Result<ParsedFile, String>)> = order
+        .par_iter()
+        .map(|&i| {
+            let r = parse_file(&found.files[i]);
+            bar.inc(1);
+            (i, r)
+        })
+        .collect();
+    bar.finish_and_clear();
+    parsed.sort_by_key(|(i, _)| *i);
+    let mut files = Vec::with_capacity(parsed.len());
+    for (i, r) in parsed {
+        match r {
+            Ok(f) => files.push(f),
+            Err(reason) => skipped.push(SkippedRow {
+                path: found.files[i].id.clone(),
+                reason,
+            }),
+        }
+    }
+    skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    for s in &skipped {
+        warnings.push(format!("{}: skipped: {}", s.path, s.reason));
+    }
+
+    let resolved = resolve::resolve(&files);
+    let graph = CodeGraph::build(files.len(), &resolved.edges, resolved.symbol_calls);
+
+    let report = build_report(cfg, &files, &resolved.names, &resolved.stats, &graph, skipped, warnings);
+    Ok(Analysis {
+        report,
+        files,
+        graph,
+    })
+}
+
+/// Reads and parses one file. `Err` means the file is skipped (unreadable,
+/// binary); a file that merely fails to parse cleanly is `Ok` with
+/// diagnostics.
+fn parse_file(file: &SourceFile) -> Result<ParsedFile, String> {
+    let bytes = fs::read(&file.path).map_err(|e| format!("unreadable: {e}"))?;
+    if bytes[..bytes.len().min(8192)].contains(&0) {
+        return Err("binary content (NUL bytes) in a source file".into());
+    }
+    let (text, lossy) = match String::from_utf8(bytes) {
+        Ok(s) => (s, false),
+        Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), true),
+    };
+    let mut facts = match lang::frontend(file.language) {
+        Some(fe) => fe.parse(&file.id, &text),
+        None => FileFacts::default(),
+    };
+    if lossy {
+        facts.diagnostics.push(Diagnostic {
+            line: None,
+            message: "not valid UTF-8; undecodable bytes were replaced".into(),
+        });
+    }
+    Ok(ParsedFile {
+        id: file.id.clone(),
+        language: file.language,
+        test: file.test,
+        facts,
+    })
+}
+
+fn rate(good: u64, bad: u64) -> Option<f64> {
+    let all = good + bad;
+    (all > 0).then(|| round6(good as f64 / all as f64))
+}
+
+/// Rounds to six decimals so reports stay readable and stable.
+pub fn round6(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
+}
+
+fn build_report(
+    cfg: &AnalyzeConfig,
+    files: &[ParsedFile],
+    names: &[String],
+    stats: &[ResolveStats],
+    graph: &CodeGraph,
+    skipped: Vec<SkippedRow>,
+    warnings: Vec<String>,
+) -> Report {
+    let mut total = ResolveStats::default();
+    for s in stats {
+        total.add(s);
+    }
+    let units: Vec<UnitRow> = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| UnitRow {
+            id: f.id.clone(),
+            language: f.language.name().to_string(),
+            name: names[i].clone(),
+            lines: f.facts.code_lines,
+            complexity: f.facts.complexity,
+            test: f.test,
+            commits: 0,
+            churn: 0,
+            authors: 0,
+            fan_in: graph.fan_in(i as u32),
+            fan_out: graph.fan_out(i as u32),
+            service: None,
+            unresolved_refs: stats[i].type_refs_unresolved + stats[i].calls_unresolved,
+        })
+        .collect();
+    let dependencies: Vec<DependencyRow> = graph
+        .dependencies
+        .iter()
+        .map(|d| DependencyRow {
+            from: files[d.from as usize].id.clone(),
+            to: files[d.to as usize].id.clone(),
+            kind: d.kind.name().to_string(),
+            count: d.count,
+        })
+        .collect();
+    let diagnostics: Vec<DiagnosticRow> = files
+        .iter()
+        .flat_map(|f| {
+            f.facts.diagnostics.iter().map(|d| DiagnosticRow {
+                unit: f.id.clone(),
+                line: d.line,
+                message: d.message.clone(),
+            })
+        })
+        .collect();
+    let mut languages = BTreeMap::new();
+    for f in files {
+        *languages.entry(f.language.name().to_string()).or_insert(0) += 1;
+    }
+    let calls_all = (total.calls_internal + total.calls_external + total.calls_unresolved) as u64;
+    Report {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool {
+            name: "decompose".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
+        generated_at: (!cfg.deterministic).then(now_rfc3339),
+        repo: Repo {
+            root: cfg.root.display().to_string(),
+            head: None,
+        },
+        settings: Settings {
+            languages: cfg.languages.iter().map(|l| l.name().to_string()).collect(),
+            include_tests: cfg.include_tests,
+            excludes: cfg.excludes.clone(),
+            history: false,
+            since: None,
+            max_commits: None,
+            max_changeset: 30,
+            seed: cfg.seed,
+        },
+        summary: Summary {
+            units: units.len() as u32,
+            dependencies: dependencies.len() as u32,
+            lines: files.iter().map(|f| f.facts.code_lines as u64).sum(),
+            commits_analyzed: 0,
+            services: 0,
+            languages,
+            test_units: files.iter().filter(|f| f.test).count() as u32,
+            skipped_files: skipped.len() as u32,
+            files_with_errors: files.iter().filter(|f| !f.facts.diagnostics.is_empty()).count() as u32,
+            resolution: Resolution {
+                type_refs_internal: total.type_refs_internal as u64,
+                type_refs_unresolved: total.type_refs_unresolved as u64,
+                type_ref_rate: rate(total.type_refs_internal as u64, total.type_refs_unresolved as u64),
+                calls_internal: total.calls_internal as u64,
+                calls_external: total.calls_external as u64,
+                calls_unresolved: total.calls_unresolved as u64,
+                call_rate: (calls_all > 0).then(|| {
+                    round6((total.calls_internal + total.calls_external) as f64 / calls_all as f64)
+                }),
+            },
+        },
+        units,
+        dependencies,
+        cochange: Vec::new(),
+        hotspots: Vec::new(),
+        services: Vec::new(),
+        metrics: Metrics::default(),
+        plan: Vec::new(),
+        diagnostics,
+        skipped,
+        warnings,
+    }
+}
+
+/// The current UTC time as RFC 3339, without a date library: the civil
+/// date from days since the epoch (Howard Hinnant's algorithm).
+fn now_rfc3339() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    format_unix(secs)
+}
+
+pub fn format_unix(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn formats_unix_time() {
+        assert_eq!(super::format_unix(0), "1970-01-01T00:00:00Z");
+        assert_eq!(super::format_unix(1_704_067_200), "2024-01-01T00:00:00Z");
+        assert_eq!(super::format_unix(951_827_696), "2000-02-29T12:34:56Z");
+    }
+}

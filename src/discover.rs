@@ -1,0 +1,245 @@
+//! Finding the source files to analyse.
+//!
+//! A gitignore-aware walk (the `ignore` crate, as ripgrep does) that also
+//! honours `.gitignore` outside a git repository, skips VCS folders, build
+//! output and vendored code, never follows a symbolic link, and flags test
+//! code. Everything it leaves out for a reason the user may not expect (too
+//! large, a link, unreadable) is reported, never silently dropped.
+
+use std::path::{Path, PathBuf};
+
+use ignore::overrides::OverrideBuilder;
+use ignore::WalkBuilder;
+
+use crate::lang::Language;
+
+/// Files larger than this are skipped and reported: they are almost always
+/// generated (parsers, protobuf stubs, minified bundles), and one of them can
+/// cost more time than the rest of the repository.
+pub const MAX_FILE_BYTES: u64 = 2 * 1024 * 1024;
+
+/// Folder names that hold build output or vendored code, never hand-written
+/// source worth clustering.
+const SKIPPED_DIRS: &[&str] = &[
+    ".git",
+    ".hg",
+    ".svn",
+    "target",
+    "build",
+    "out",
+    "node_modules",
+    ".gradle",
+    ".idea",
+    ".mvn",
+    "vendor",
+    "third_party",
+    "__pycache__",
+    ".venv",
+    "venv",
+    ".tox",
+    "site-packages",
+];
+
+#[derive(Debug, Clone)]
+pub struct DiscoverOptions {
+    pub languages: Vec<Language>,
+    pub excludes: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    /// Repo-relative path with `/` separators: the unit id.
+    pub id: String,
+    pub language: Language,
+    pub test: bool,
+    pub bytes: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub id: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Discovery {
+    /// Sorted by id.
+    pub files: Vec<SourceFile>,
+    pub skipped: Vec<Skipped>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DiscoverError {
+    #[error("{0}: no such file or directory")]
+    Missing(PathBuf),
+    #[error("{0}: not a directory; point decompose at the root folder of the repository")]
+    NotADirectory(PathBuf),
+    #[error("invalid --exclude pattern {pattern:?}: {source}")]
+    BadGlob {
+        pattern: String,
+        source: ignore::Error,
+    },
+}
+
+/// Walks `root` and returns the files of the requested languages.
+pub fn discover(root: &Path, opts: &DiscoverOptions) -> Result<Discovery, DiscoverError> {
+    if !root.exists() {
+        return Err(DiscoverError::Missing(root.to_path_buf()));
+    }
+    if !root.is_dir() {
+        return Err(DiscoverError::NotADirectory(root.to_path_buf()));
+    }
+    let mut overrides = OverrideBuilder::new(root);
+    for pattern in &opts.excludes {
+        overrides
+            .add(&format!("!{pattern}"))
+            .map_err(|source| DiscoverError::BadGlob {
+                pattern: pattern.clone(),
+                source,
+            })?;
+    }
+    let overrides = overrides.build().map_err(|source| DiscoverError::BadGlob {
+        pattern: opts.excludes.join(" "),
+        source,
+    })?;
+
+    let walker = WalkBuilder::new(root)
+        .follow_links(false)
+        .require_git(false)
+        .hidden(true)
+        .overrides(overrides)
+        .filter_entry(|e| {
+            let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+            !(is_dir && e.depth() > 0 && SKIPPED_DIRS.contains(&e.file_name().to_string_lossy().as_ref()))
+        })
+        .build();
+
+    let mut out = Discovery::default();
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(err) => {
+                out.skipped.push(Skipped {
+                    id: error_path(&err, root),
+                    reason: format!("unreadable: {err}"),
+                });
+                continue;
+            }
+        };
+        let Some(file_type) = entry.file_type() else {
+            continue;
+        };
+        let path = entry.path();
+        let language = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .and_then(Language::from_extension)
+            .filter(|l| opts.languages.contains(l));
+        let Some(language) = language else { continue };
+        let id = unit_id(root, path);
+        if file_type.is_symlink() {
+            out.skipped.push(Skipped {
+                id,
+                reason: "symbolic link (links are never followed)".into(),
+            });
+            continue;
+        }
+        if !file_type.is_file() {
+            continue;
+        }
+        let bytes = match entry.metadata() {
+            Ok(m) => m.len(),
+            Err(err) => {
+                out.skipped.push(Skipped {
+                    id,
+                    reason: format!("unreadable: {err}"),
+                });
+                continue;
+            }
+        };
+        if bytes > MAX_FILE_BYTES {
+            out.skipped.push(Skipped {
+                id,
+                reason: format!(
+                    "{} bytes, over the {} byte limit for one source file (likely generated)",
+                    bytes, MAX_FILE_BYTES
+                ),
+            });
+            continue;
+        }
+        let test = is_test(&id, language);
+        out.files.push(SourceFile {
+            path: path.to_path_buf(),
+            id,
+            language,
+            test,
+            bytes,
+        });
+    }
+    out.files.sort_by(|a, b| a.id.cmp(&b.id));
+    out.skipped.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(out)
+}
+
+/// The unit id: the path relative to the root, with `/` separators.
+/// Non-UTF-8 bytes are replaced (U+FFFD), the same way git output is read.
+pub fn unit_id(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    parts.join("/")
+}
+
+fn error_path(err: &ignore::Error, root: &Path) -> String {
+    match err {
+        ignore::Error::WithPath { path, .. } => unit_id(root, path),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err, root)
+        }
+        _ => String::from("?"),
+    }
+}
+
+/// Whether a file is test code, by the conventions of its language.
+pub fn is_test(id: &str, language: Language) -> bool {
+    let file = id.rsplit('/').next().unwrap_or(id);
+    let in_dir = |d: &str| id.starts_with(&format!("{d}/")) || id.contains(&format!("/{d}/"));
+    match language {
+        Language::Java => {
+            let stem = file.strip_suffix(".java").unwrap_or(file);
+            in_dir("src/test")
+                || id.starts_with("test/")
+                || stem.ends_with("Test")
+                || stem.ends_with("Tests")
+                || stem.ends_with("IT")
+                || stem.ends_with("TestCase")
+        }
+        Language::Python => {
+            in_dir("tests")
+                || in_dir("test")
+                || file.starts_with("test_")
+                || file.ends_with("_test.py")
+                || file == "conftest.py"
+        }
+        Language::Rust => in_dir("tests") || in_dir("benches") || in_dir("examples"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn java_test_conventions() {
+        assert!(is_test("src/test/java/a/B.java", Language::Java));
+        assert!(is_test("m/src/test/java/a/B.java", Language::Java));
+        assert!(is_test("src/main/java/a/BTest.java", Language::Java));
+        assert!(is_test("src/main/java/a/BTests.java", Language::Java));
+        assert!(is_test("src/main/java/a/BIT.java", Language::Java));
+        assert!(!is_test("src/main/java/a/Testing.java", Language::Java));
+        assert!(!is_test("src/main/java/a/Contest.java", Language::Java));
+    }
+}

@@ -1,0 +1,285 @@
+//! Language frontends: source text in, plain [`FileFacts`] out.
+//!
+//! A frontend knows one language's syntax and nothing else: it never reads
+//! other files, never reads git, and never fails. A file it cannot fully
+//! parse yields whatever could be read plus a [`Diagnostic`], because one bad
+//! file in a five-million-line monolith must not cost the user the whole run.
+//!
+//! The facts are deliberately close to the source ("the receiver of this call
+//! is the expression `repo.find(id)`"); turning names into files is the job of
+//! [`crate::resolve`], which sees every file at once.
+
+pub mod java;
+mod lines;
+
+pub use lines::count_code_lines;
+
+use serde::Serialize;
+
+/// A language decompose can read. Adding one means: query files under
+/// `grammars/<lang>/`, one [`Frontend`] impl, a row in [`Language::ALL`] and
+/// a fixture.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    Java,
+    Python,
+    Rust,
+}
+
+impl Language {
+    pub const ALL: [Language; 3] = [Language::Java, Language::Python, Language::Rust];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Language::Java => "java",
+            Language::Python => "python",
+            Language::Rust => "rust",
+        }
+    }
+
+    pub fn extensions(self) -> &'static [&'static str] {
+        match self {
+            Language::Java => &["java"],
+            Language::Python => &["py", "pyi"],
+            Language::Rust => &["rs"],
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Language> {
+        Language::ALL.into_iter().find(|l| l.name() == name)
+    }
+
+    pub fn from_extension(ext: &str) -> Option<Language> {
+        Language::ALL
+            .into_iter()
+            .find(|l| l.extensions().contains(&ext))
+    }
+
+    /// Whether this build has a frontend for the language yet.
+    pub fn supported(self) -> bool {
+        matches!(self, Language::Java)
+    }
+}
+
+/// One language's parser. Implementations are stateless and `Sync` so the
+/// parse stage can run them on every worker thread.
+pub trait Frontend: Sync {
+    fn language(&self) -> Language;
+    /// Parses one file. Never fails: syntax errors become diagnostics.
+    fn parse(&self, path: &str, source: &str) -> FileFacts;
+}
+
+/// Returns the frontend for a language, if this build has one.
+pub fn frontend(language: Language) -> Option<&'static dyn Frontend> {
+    match language {
+        Language::Java => Some(&java::JavaFrontend),
+        Language::Python | Language::Rust => None,
+    }
+}
+
+/// Everything a frontend extracts from one file.
+#[derive(Debug, Clone, Default)]
+pub struct FileFacts {
+    /// Java package, Python module or Rust module path, when the file states it.
+    pub namespace: Option<String>,
+    pub imports: Vec<Import>,
+    pub types: Vec<TypeDecl>,
+    pub functions: Vec<Function>,
+    /// Every type mentioned in the file (outermost references only), with the
+    /// index of the innermost type declaration it appears in.
+    pub type_refs: Vec<(Option<u32>, TypeRef)>,
+    /// String literals that look like SQL, kept for the data analysis.
+    pub sql: Vec<StringLit>,
+    /// Non-blank, non-comment lines.
+    pub code_lines: u32,
+    /// McCabe-style decision points plus one per function.
+    pub complexity: u32,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Import {
+    /// The imported path as written, dotted (`com.shop.orders.Order`).
+    pub path: String,
+    pub kind: ImportKind,
+    pub line: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportKind {
+    /// `import a.b.C;`
+    Single,
+    /// `import a.b.*;`
+    Wildcard,
+    /// `import static a.b.C.m;`
+    Static,
+    /// `import static a.b.C.*;`
+    StaticWildcard,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TypeKind {
+    Class,
+    Interface,
+    Enum,
+    Record,
+    Annotation,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SuperKind {
+    Extends,
+    Implements,
+}
+
+#[derive(Debug, Clone)]
+pub struct TypeDecl {
+    pub name: String,
+    /// Dotted path inside the file: `Order.Builder` for a nested type.
+    pub path: String,
+    pub kind: TypeKind,
+    /// Index of the enclosing type declaration, for nested types.
+    pub parent: Option<u32>,
+    pub lines: (u32, u32),
+    pub supertypes: Vec<(SuperKind, TypeRef)>,
+    pub fields: Vec<Field>,
+    pub annotations: Vec<Annotation>,
+    pub type_params: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub name: String,
+    pub ty: TypeRef,
+    pub line: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FunctionKind {
+    Method,
+    Constructor,
+    /// Field initializers and static blocks of a type, gathered into one
+    /// pseudo-function so that their calls have a caller.
+    Initializer,
+}
+
+#[derive(Debug, Clone)]
+pub struct Function {
+    pub name: String,
+    /// Index of the declaring type.
+    pub owner: Option<u32>,
+    pub kind: FunctionKind,
+    pub lines: (u32, u32),
+    pub params: Vec<(String, TypeRef)>,
+    pub returns: Option<TypeRef>,
+    pub locals: Vec<Local>,
+    pub calls: Vec<Call>,
+    pub annotations: Vec<Annotation>,
+    pub is_static: bool,
+    pub type_params: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Local {
+    pub name: String,
+    /// `None` for `var` and untyped lambda parameters.
+    pub ty: Option<TypeRef>,
+    pub init: Option<Expr>,
+    /// The variable of an enhanced `for`: `init` is the collection, and the
+    /// variable's type is its element type.
+    pub element_of_init: bool,
+    pub line: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallKind {
+    /// `x.m()`, `m()`, `T.m()`, `super.m()`.
+    Method,
+    /// `new T(..)`.
+    New,
+    /// `T::m`, `x::m`, `T::new`.
+    MethodRef,
+    /// `super(..)` in a constructor.
+    SuperConstructor,
+}
+
+#[derive(Debug, Clone)]
+pub struct Call {
+    /// The receiver expression; `None` for an unqualified call.
+    pub receiver: Option<Expr>,
+    /// Method name (`<init>` for constructors).
+    pub name: String,
+    pub kind: CallKind,
+    pub args: u32,
+    pub line: u32,
+    /// For `new T(..)` and `T::new`, the constructed type.
+    pub ty: Option<TypeRef>,
+}
+
+/// A type as written at a use site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypeRef {
+    /// Dotted name as written, without type arguments (`Map.Entry`).
+    pub name: String,
+    pub args: Vec<TypeRef>,
+    pub array_dims: u8,
+    pub line: u32,
+}
+
+impl TypeRef {
+    pub fn is_primitive(&self) -> bool {
+        self.array_dims == 0
+            && matches!(
+                self.name.as_str(),
+                "int" | "long" | "short" | "byte" | "char" | "boolean" | "float" | "double" | "void"
+            )
+    }
+}
+
+/// The shape of an expression, as far as resolution needs it to type a
+/// call's receiver. Anything else is [`Expr::Unknown`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expr {
+    Name(String),
+    Field(Box<Expr>, String),
+    Call(Option<Box<Expr>>, String, u32),
+    New(TypeRef),
+    Cast(TypeRef),
+    This,
+    Super,
+    StringLit,
+    Unknown,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Annotation {
+    /// Name as written (`Table`, `javax.persistence.Table`).
+    pub name: String,
+    /// `(key, value)`; the key of a single unnamed argument is `value`.
+    /// String literal values are unquoted; other values are kept as source text.
+    pub args: Vec<(String, String)>,
+    pub line: u32,
+}
+
+impl Annotation {
+    /// The last segment of the name: `Table` for `javax.persistence.Table`.
+    pub fn simple_name(&self) -> &str {
+        self.name.rsplit('.').next().unwrap_or(&self.name)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct StringLit {
+    pub text: String,
+    pub line: u32,
+    /// Index of the function it appears in.
+    pub function: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub line: Option<u32>,
+    pub message: String,
+}

@@ -1,0 +1,14 @@
+//! decompose: find the seams in a monolith and plan its extraction.
+//!
+//! The pipeline flows one way (docs/architecture.md):
+//! [`discover`] → [`lang`] (parse) → [`resolve`] → [`graph`] → [`report`].
+//! Each stage is a module that takes plain data and returns plain data.
+
+pub mod analyze;
+pub mod cli;
+pub mod discover;
+pub mod graph;
+pub mod lang;
+pub mod progress;
+pub mod report;
+pub mod resolve;
