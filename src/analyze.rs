@@ -51,24 +51,62 @@ pub struct Analysis {
     pub report: Report,
     pub files: Vec<ParsedFile>,
     pub graph: CodeGraph,
+    /// Wall time per stage, for `-v` and the benchmarks; never in the
+    /// report, which must not vary between equal runs.
+    pub timings: Timings,
+}
+
+/// Wall-clock time of each pipeline stage.
+#[derive(Debug)]
+pub struct Timings {
+    last: std::time::Instant,
+    pub stages: Vec<(&'static str, f64)>,
+}
+
+impl Default for Timings {
+    fn default() -> Self {
+        Timings {
+            last: std::time::Instant::now(),
+            stages: Vec::new(),
+        }
+    }
+}
+
+impl Timings {
+    /// Closes the stage that ran since the previous record.
+    pub fn record(&mut self, stage: &'static str) {
+        let now = std::time::Instant::now();
+        self.stages.push((stage, (now - self.last).as_secs_f64()));
+        self.last = now;
+    }
 }
 
 pub fn analyze(cfg: &AnalyzeConfig, progress: Progress) -> Result<Analysis, AnalyzeError> {
+    let mut timings = Timings::default();
     let languages: Vec<Language> = cfg.languages.iter().copied().filter(|l| l.supported()).collect();
-    let mut warnings: Vec<String> = cfg
-        .languages
-        .iter()
-        .filter(|l| !l.supported())
-        .map(|l| format!("the {} frontend is not available in this build; its files are not analysed", l.name()))
-        .collect();
+    let mut warnings: Vec<String> = Vec::new();
 
-    let found = discover::discover(
+    let mut found = discover::discover(
         &cfg.root,
         &DiscoverOptions {
-            languages: languages.clone(),
+            languages: cfg.languages.clone(),
             excludes: cfg.excludes.clone(),
         },
     )?;
+    // Files of a language this build cannot read yet are reported, once
+    // per language, rather than silently ignored.
+    for l in cfg.languages.iter().filter(|l| !l.supported()) {
+        let n = found.files.iter().filter(|f| f.language == *l).count();
+        if n > 0 {
+            warnings.push(format!(
+                "{n} {} file(s) not analysed: the {} frontend is not available in this build",
+                l.name(),
+                l.name()
+            ));
+        }
+    }
+    found.files.retain(|f| f.language.supported());
+    timings.record("discover");
     if found.files.is_empty() {
         return Err(AnalyzeError::NoSource {
             root: cfg.root.display().to_string(),
@@ -115,18 +153,23 @@ pub fn analyze(cfg: &AnalyzeConfig, progress: Progress) -> Result<Analysis, Anal
         }
     }
     skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    timings.record("parse");
     for s in &skipped {
         warnings.push(format!("{}: skipped: {}", s.path, s.reason));
     }
 
     let resolved = resolve::resolve(&files);
+    timings.record("resolve");
     let graph = CodeGraph::build(files.len(), &resolved.edges, resolved.symbol_calls);
+    timings.record("graph");
 
     let report = build_report(cfg, &files, &resolved.names, &resolved.stats, &graph, skipped, warnings);
+    timings.record("report");
     Ok(Analysis {
         report,
         files,
         graph,
+        timings,
     })
 }
 

@@ -18,27 +18,47 @@ use crate::lang::Language;
 /// cost more time than the rest of the repository.
 pub const MAX_FILE_BYTES: u64 = 2 * 1024 * 1024;
 
-/// Folder names that hold build output or vendored code, never hand-written
-/// source worth clustering.
+/// Folder names that never hold hand-written source worth clustering:
+/// version control, tool caches, installed packages.
 const SKIPPED_DIRS: &[&str] = &[
     ".git",
     ".hg",
     ".svn",
-    "target",
-    "build",
-    "out",
     "node_modules",
     ".gradle",
     ".idea",
     ".mvn",
-    "vendor",
-    "third_party",
     "__pycache__",
     ".venv",
     "venv",
     ".tox",
     "site-packages",
 ];
+
+/// Folder names that usually hold build output or vendored code, but are
+/// also legitimate package names (`org.acme.vendor`, `myapp.build`). They
+/// are skipped only outside a source tree: not below a `src` folder and not
+/// a Python package (no `__init__.py`).
+const BUILD_DIRS: &[&str] = &["target", "build", "out", "dist", "vendor", "third_party"];
+
+fn skip_dir(root: &Path, entry: &ignore::DirEntry) -> bool {
+    if entry.depth() == 0 || !entry.file_type().is_some_and(|t| t.is_dir()) {
+        return false;
+    }
+    let name = entry.file_name().to_string_lossy();
+    if SKIPPED_DIRS.contains(&name.as_ref()) {
+        return true;
+    }
+    if !BUILD_DIRS.contains(&name.as_ref()) {
+        return false;
+    }
+    let in_source_tree = entry
+        .path()
+        .parent()
+        .and_then(|p| p.strip_prefix(root).ok())
+        .is_some_and(|p| p.components().any(|c| c.as_os_str() == "src"));
+    !in_source_tree && !entry.path().join("__init__.py").is_file()
+}
 
 #[derive(Debug, Clone)]
 pub struct DiscoverOptions {
@@ -109,9 +129,9 @@ pub fn discover(root: &Path, opts: &DiscoverOptions) -> Result<Discovery, Discov
         .require_git(false)
         .hidden(true)
         .overrides(overrides)
-        .filter_entry(|e| {
-            let is_dir = e.file_type().is_some_and(|t| t.is_dir());
-            !(is_dir && e.depth() > 0 && SKIPPED_DIRS.contains(&e.file_name().to_string_lossy().as_ref()))
+        .filter_entry({
+            let root = root.to_path_buf();
+            move |e| !skip_dir(&root, e)
         })
         .build();
 

@@ -56,6 +56,13 @@ fn run_analyze(args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
     let report = &analysis.report;
     let n_warnings = report.warnings.len() + report.diagnostics.len();
     if args.verbose {
+        let stages: Vec<String> = analysis
+            .timings
+            .stages
+            .iter()
+            .map(|(s, t)| format!("{s} {t:.3}s"))
+            .collect();
+        eprintln!("decompose: timings: {}", stages.join(", "));
         for w in &report.warnings {
             eprintln!("decompose: warning: {w}");
         }

@@ -152,10 +152,14 @@ impl<'s> Extractor<'s> {
         let names = query.capture_names();
         let mut captures: Vec<(Node, &str)> = Vec::new();
         let mut cursor = QueryCursor::new();
-        let mut it = cursor.captures(query, root, self.src);
-        while let Some((m, i)) = it.next() {
-            let c = m.captures()[*i];
-            captures.push((c.node, names[c.index as usize]));
+        // `matches` rather than `captures`: the latter buffers to return
+        // captures in document order, which costs more than the parse with
+        // patterns that span whole declarations. We sort below instead.
+        let mut it = cursor.matches(query, root, self.src);
+        while let Some(m) = it.next() {
+            for c in m.captures() {
+                captures.push((c.node, names[c.index as usize]));
+            }
         }
         // Containers must come before what they contain: by start, then
         // longest first.

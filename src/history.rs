@@ -1,0 +1,1411 @@
+//! Git history mining: per-file commits, churn, authors and co-change, read
+//! from the `git` command line.
+//!
+//! # How git is run
+//!
+//! Every call goes through [`std::process::Command`] with an argument vector
+//! (never a shell), in the analysed folder, with `--no-pager`,
+//! `-c core.quotepath=off`, colour off, `GIT_TERMINAL_PROMPT=0`,
+//! `GIT_NO_LAZY_FETCH=1` and `GIT_ALLOW_PROTOCOL=file` (no network, not even
+//! the lazy fetch of a partial clone), `LC_ALL=C` (English messages) and the
+//! variables that would redirect git elsewhere (`GIT_DIR`, `GIT_WORK_TREE`,
+//! ...) removed. The history itself is read as:
+//!
+//! ```text
+//! git rev-list [--no-merges] [--max-count=N] [--since=S] --full-history HEAD -- [:(top,literal)<root>]
+//! git log --no-walk=unsorted --stdin -z --raw --numstat -M --no-abbrev
+//!         --diff-merges=first-parent --format=<header> [-- <root>]    (× jobs, commits dealt round-robin)
+//! ```
+//!
+//! Splitting the commit list over `jobs` processes (default: the rayon pool
+//! size, at most 8) is measured to be ~1.5× faster than one `git log` on two
+//! cores, because the line counts of `--numstat` dominate and parallelise
+//! across commits.
+//!
+//! # Contracts
+//!
+//! * Commits reachable from `HEAD` (a detached HEAD works); merges are left out
+//!   unless [`HistoryOptions::include_merges`], in which case a merge counts
+//!   with its diff against its first parent. `since` is git's `--since`
+//!   (committer date); `max_commits` keeps the newest N commits of that list
+//!   (non-merge unless merges are included).
+//! * `root` may be a subfolder of the repository: only commits and paths under
+//!   it count (git pathspec), and paths are reported relative to it with `/`.
+//!   A file moved into the subfolder from outside starts its history there.
+//! * Renames are followed as `git log -M` detects them: a file's history
+//!   includes its commits under older paths. Commits are processed newest
+//!   first with a map *path at that commit → path at HEAD*. Only files that
+//!   exist at `HEAD` are reported; a path deleted and later re-added is a new
+//!   file from the re-add on. Submodule entries (gitlinks) are ignored.
+//! * Paths are read as raw bytes from `-z` output and converted with
+//!   [`String::from_utf8_lossy`]; two HEAD paths that differ only in invalid
+//!   UTF-8 bytes therefore merge into one file.
+//! * Authors are the `.mailmap`-resolved author name `%aN` (or `%aE` when the
+//!   name is empty). Bots ([`is_bot`]) are left out of `authors` unless
+//!   `include_bots`, but their commits still count everywhere else.
+//! * Churn is added + deleted lines from `--numstat`; binary files count 0.
+//! * All times are committer times (unix seconds).
+//! * Co-change: a *changeset* is one commit, or with [`Grouping`] one logical
+//!   change (its commits merged, each file once). For a changeset touching
+//!   `n` reported files, if `2 <= n <= max_changeset` every pair gets
+//!   `shared += 1` and `weight += 1/(n-1)`. `revs` of a file is its number of
+//!   changesets of any size. `degree = 100·shared/avg(revs_a, revs_b)`,
+//!   `confidence_ab = shared/revs_a`. Per-file `commits` stays the raw commit
+//!   count.
+//! * Shallow clones: `shallow` is set, a warning says so, and the boundary
+//!   commits (whose parents are missing, so whose diff is unknown) are left
+//!   out. Commits whose objects are missing are read again one by one:
+//!   without line counts and with exact renames only if their trees can be
+//!   read (`partial_commits`), else skipped (`skipped_commits`), with a
+//!   warning.
+//! * The output is deterministic: sorted maps and vectors only.
+
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::ffi::{OsStr, OsString};
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+
+/// What to read from the history and how to count it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryOptions {
+    /// Passed to git as `--since=<value>` (committer date, any git date form).
+    pub since: Option<String>,
+    /// Keep only the newest N commits (non-merge ones unless merges are included).
+    pub max_commits: Option<usize>,
+    /// Count merge commits, with their diff against the first parent.
+    pub include_merges: bool,
+    /// Changesets touching more files than this are left out of co-change
+    /// pairs (they still count as commits, churn and revs). Default 30.
+    pub max_changeset: usize,
+    /// How commits are grouped into logical changes for co-change.
+    pub grouping: Grouping,
+    /// Keep bots in the author sets. Default false.
+    pub include_bots: bool,
+    /// Number of `git log` processes; `None` = the rayon pool size (max 8),
+    /// with one process for short histories.
+    pub jobs: Option<usize>,
+}
+
+impl Default for HistoryOptions {
+    fn default() -> Self {
+        HistoryOptions {
+            since: None,
+            max_commits: None,
+            include_merges: false,
+            max_changeset: DEFAULT_MAX_CHANGESET,
+            grouping: Grouping::None,
+            include_bots: false,
+            jobs: None,
+        }
+    }
+}
+
+/// Default for [`HistoryOptions::max_changeset`] (code-maat's default).
+pub const DEFAULT_MAX_CHANGESET: usize = 30;
+
+/// How commits are grouped into one logical change, for co-change only.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Grouping {
+    /// Each commit is its own changeset.
+    #[default]
+    None,
+    /// Commits whose message (subject and body) matches this regex with the
+    /// same ticket id form one changeset; the id is capture group 1 if the
+    /// regex has one, else the whole match. Commits without a match stay alone.
+    Ticket(String),
+    /// Commits by the same author (mailmapped name) on the same day (author
+    /// date, in the author's time zone) form one changeset.
+    AuthorDay,
+}
+
+/// What the history says about the files under the analysed root.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct History {
+    /// Full commit id of `HEAD`.
+    pub head: Option<String>,
+    /// Commits whose diff was read (including `partial_commits`).
+    pub commits_analyzed: usize,
+    /// The repository is a shallow clone.
+    pub shallow: bool,
+    /// Commits that could not be read at all (missing objects).
+    pub skipped_commits: usize,
+    /// Commits read without line counts and inexact renames (missing blobs).
+    pub partial_commits: usize,
+    /// Oldest and newest committer time among the analysed commits.
+    pub window: Option<(i64, i64)>,
+    /// Key: path at HEAD relative to the analysed root, `/` separators.
+    /// Only files with at least one commit in the window.
+    pub files: BTreeMap<String, FileHistory>,
+    /// Every pair with `shared >= 1`, sorted by `(a, b)`, `a < b`.
+    pub pairs: Vec<CoChange>,
+    pub warnings: Vec<String>,
+}
+
+/// One file's history (under all the paths it had).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FileHistory {
+    /// Raw commits touching the file.
+    pub commits: u32,
+    /// Changesets touching the file (= `commits` without grouping); the
+    /// `revs` of co-change.
+    pub changesets: u32,
+    /// Added + deleted lines; binary changes count 0.
+    pub churn: u64,
+    /// Mailmapped author names (bots left out unless asked for).
+    pub authors: BTreeSet<String>,
+    /// Committer time of its oldest analysed commit.
+    pub first_change: i64,
+    /// Committer time of its newest analysed commit.
+    pub last_change: i64,
+}
+
+/// Co-change of two files.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CoChange {
+    pub a: String,
+    pub b: String,
+    /// Changesets of at most `max_changeset` files touching both.
+    pub shared: u32,
+    /// Changesets touching `a` (any size).
+    pub revs_a: u32,
+    /// Changesets touching `b` (any size).
+    pub revs_b: u32,
+    /// code-maat degree: `100 * shared / ((revs_a + revs_b) / 2)`.
+    pub degree: f64,
+    /// `shared / revs_a`: how often a change to `a` also touches `b`.
+    pub confidence_ab: f64,
+    /// `shared / revs_b`.
+    pub confidence_ba: f64,
+    /// Σ 1/(n−1) over the shared changesets of n files: the clustering weight.
+    pub weight: f64,
+}
+
+impl CoChange {
+    /// The report filter of code-maat: average revs, shared count and degree
+    /// at least the given values.
+    pub fn passes(&self, min_avg_revs: f64, min_shared: u32, min_degree: f64) -> bool {
+        f64::from(self.revs_a + self.revs_b) / 2.0 >= min_avg_revs
+            && self.shared >= min_shared
+            && self.degree >= min_degree
+    }
+}
+
+impl History {
+    /// Pairs kept for the report with the design's thresholds
+    /// (avg revs ≥ 5, shared ≥ 5, degree ≥ 30).
+    pub fn report_pairs(&self) -> impl Iterator<Item = &CoChange> {
+        self.pairs.iter().filter(|p| p.passes(5.0, 5, 30.0))
+    }
+}
+
+/// Why no history could be read.
+#[derive(Debug, thiserror::Error)]
+pub enum HistoryError {
+    #[error("the `git` program was not found; install git or put it on PATH to get history signals")]
+    GitMissing,
+    #[error("{0} is not a folder")]
+    RootNotFound(PathBuf),
+    #[error("{0} is not inside a git repository")]
+    NotARepository(PathBuf),
+    #[error("git refuses to read {path}: it is owned by another user (`git config --global --add safe.directory <path>` allows it): {stderr}")]
+    UnsafeRepository { path: PathBuf, stderr: String },
+    #[error("the git repository has no commits yet")]
+    NoCommits,
+    #[error("invalid ticket pattern {pattern:?}: {source}")]
+    TicketPattern {
+        pattern: String,
+        #[source]
+        source: regex::Error,
+    },
+    #[error("`git {args}` failed: {stderr}")]
+    Git { args: String, stderr: String },
+    #[error("{context}: {source}")]
+    Io {
+        context: String,
+        #[source]
+        source: io::Error,
+    },
+}
+
+/// True for well-known bot identities: names ending in `[bot]` (GitHub apps),
+/// dependabot, renovate and github-actions, by name or e-mail.
+pub fn is_bot(name: &str, email: &str) -> bool {
+    const BOTS: &[&str] = &[
+        "dependabot",
+        "dependabot-preview",
+        "renovate",
+        "renovate-bot",
+        "renovate bot",
+        "renovatebot",
+        "github-actions",
+        "github actions",
+        "github-action",
+        "github action",
+    ];
+    let name = name.trim().to_lowercase();
+    let email = email.trim().to_lowercase();
+    let local = email.split('@').next().unwrap_or("");
+    // GitHub no-reply addresses: 12345+name[bot]@users.noreply.github.com
+    let local = local.rsplit('+').next().unwrap_or(local);
+    let bare = |s: &str| s.trim_end_matches("[bot]").trim().to_string();
+    name.ends_with("[bot]")
+        || local.ends_with("[bot]")
+        || BOTS.contains(&bare(&name).as_str())
+        || BOTS.contains(&bare(local).as_str())
+        || matches!(
+            email.as_str(),
+            "bot@renovateapp.com" | "action@github.com" | "actions@github.com"
+        )
+}
+
+/// Read the history of the files under `root` (see the module docs for the
+/// exact definitions).
+pub fn mine(root: &Path, opts: &HistoryOptions) -> Result<History, HistoryError> {
+    mine_with_git(OsStr::new("git"), root, opts)
+}
+
+/// [`mine`] with an explicit git program.
+pub fn mine_with_git(
+    git: &OsStr,
+    root: &Path,
+    opts: &HistoryOptions,
+) -> Result<History, HistoryError> {
+    if !root.is_dir() {
+        return Err(HistoryError::RootNotFound(root.to_path_buf()));
+    }
+    let ticket = match &opts.grouping {
+        Grouping::Ticket(pattern) => Some(regex::Regex::new(pattern).map_err(|source| {
+            HistoryError::TicketPattern {
+                pattern: pattern.clone(),
+                source,
+            }
+        })?),
+        _ => None,
+    };
+    let git = Git { program: git, cwd: root };
+
+    let mut prefix = git.run(&["rev-parse", "--show-prefix"])?;
+    strip_newline(&mut prefix);
+    let head = match git.run(&["rev-parse", "--verify", "-q", "HEAD"]) {
+        Ok(out) => String::from_utf8_lossy(&out).trim().to_string(),
+        Err(HistoryError::Git { .. }) => return Err(HistoryError::NoCommits),
+        Err(e) => return Err(e),
+    };
+    if head.is_empty() {
+        return Err(HistoryError::NoCommits);
+    }
+    let shallow = String::from_utf8_lossy(&git.run(&["rev-parse", "--is-shallow-repository"])?)
+        .trim()
+        == "true";
+
+    let mut warnings = Vec::new();
+    let mut boundary = HashSet::new();
+    if shallow {
+        let mut p = git.run(&["rev-parse", "--git-path", "shallow"])?;
+        strip_newline(&mut p);
+        let p = root.join(bytes_to_path(&p));
+        if let Ok(text) = std::fs::read_to_string(&p) {
+            boundary.extend(text.split_whitespace().map(str::to_string));
+        }
+    }
+
+    // Files at HEAD under the root: the identities that history is mapped to.
+    let tree = git.run(&["ls-tree", "-r", "-z", "--full-tree", "HEAD"])?;
+    let mut miner = Miner::new(opts, ticket);
+    for rec in tree.split(|&b| b == 0) {
+        let Some(tab) = rec.iter().position(|&b| b == b'\t') else {
+            continue;
+        };
+        let (meta, path) = (&rec[..tab], &rec[tab + 1..]);
+        if meta.split(|&b| b == b' ').nth(1) == Some(b"blob") && path.starts_with(&prefix) {
+            miner.add_head_file(path, &String::from_utf8_lossy(&path[prefix.len()..]));
+        }
+    }
+
+    let pathspec: Option<OsString> = (!prefix.is_empty()).then(|| {
+        let mut p = b":(top,literal)".to_vec();
+        p.extend_from_slice(&prefix);
+        bytes_to_os(&p)
+    });
+
+    // The commit list, newest first.
+    let mut args: Vec<OsString> = vec!["rev-list".into()];
+    if !opts.include_merges {
+        args.push("--no-merges".into());
+    }
+    if let Some(n) = opts.max_commits {
+        args.push(format!("--max-count={n}").into());
+    }
+    if let Some(since) = &opts.since {
+        args.push(format!("--since={since}").into());
+    }
+    args.push("--full-history".into());
+    args.push("HEAD".into());
+    args.push("--".into());
+    args.extend(pathspec.clone());
+    let (out, ok, stderr) = git.run_raw(&args)?;
+    if !ok {
+        if out.is_empty() {
+            return Err(git.error(&args, stderr));
+        }
+        warnings.push(format!(
+            "the commit list could not be read completely (objects missing?); using the {} commits read: {}",
+            out.split(|&b| b == b'\n').filter(|l| !l.is_empty()).count(),
+            first_line(&stderr)
+        ));
+    }
+    let mut ids: Vec<String> = String::from_utf8_lossy(&out)
+        .split_whitespace()
+        .map(str::to_string)
+        .collect();
+    if shallow {
+        let before = ids.len();
+        ids.retain(|id| !boundary.contains(id));
+        warnings.push(format!(
+            "history is shallow: only the commits present in this clone were analysed, and {} boundary commit(s) whose parents are missing were left out; run `git fetch --unshallow` for complete figures",
+            before - ids.len()
+        ));
+    }
+
+    let spec = LogSpec {
+        git: &git,
+        with_message: ticket_needed(opts),
+        pathspec: pathspec.as_deref(),
+    };
+    let jobs = match opts.jobs {
+        Some(j) => j.max(1),
+        None => {
+            if ids.len() < 256 {
+                1
+            } else {
+                rayon::current_num_threads().clamp(1, 8)
+            }
+        }
+    }
+    .min(ids.len().max(1));
+
+    let reports = run_workers(&spec, &ids, jobs, &mut miner)?;
+
+    let mut failed = 0;
+    let mut examples = BTreeSet::new();
+    let mut git_warnings = BTreeSet::new();
+    let mut degraded = false;
+    for r in reports {
+        failed += r.failures;
+        examples.extend(r.examples);
+        git_warnings.extend(r.git_warnings);
+        degraded |= r.tree_only;
+    }
+    if failed > 0 || miner.skipped > 0 {
+        let mut w = format!(
+            "{} commit(s) could not be read completely (objects missing from the repository): {} were read without line counts or inexact renames, {} were skipped",
+            failed, miner.partial, miner.skipped
+        );
+        if degraded {
+            w.push_str("; after many failures the rest of the history was read without line counts");
+        }
+        if let Some(e) = examples.iter().next() {
+            w.push_str(&format!(" (git: {e})"));
+        }
+        warnings.push(w);
+    }
+    for w in git_warnings.into_iter().take(5) {
+        warnings.push(format!("git: {w}"));
+    }
+    if ids.is_empty() {
+        warnings.push("no commits in the selected window".to_string());
+    }
+
+    let mut history = miner.finish();
+    history.head = Some(head);
+    history.shallow = shallow;
+    history.warnings = warnings;
+    Ok(history)
+}
+
+fn ticket_needed(opts: &HistoryOptions) -> bool {
+    matches!(opts.grouping, Grouping::Ticket(_))
+}
+
+fn strip_newline(v: &mut Vec<u8>) {
+    if v.last() == Some(&b'\n') {
+        v.pop();
+    }
+}
+
+fn first_line(s: &str) -> String {
+    s.lines()
+        .find(|l| l.starts_with("fatal:") || l.starts_with("error:"))
+        .or_else(|| s.lines().next())
+        .unwrap_or("")
+        .trim()
+        .to_string()
+}
+
+#[cfg(unix)]
+fn bytes_to_os(b: &[u8]) -> OsString {
+    use std::os::unix::ffi::OsStrExt;
+    OsStr::from_bytes(b).to_os_string()
+}
+
+#[cfg(not(unix))]
+fn bytes_to_os(b: &[u8]) -> OsString {
+    OsString::from(String::from_utf8_lossy(b).into_owned())
+}
+
+fn bytes_to_path(b: &[u8]) -> PathBuf {
+    PathBuf::from(bytes_to_os(b))
+}
+
+// ---------------------------------------------------------------------------
+// Running git
+
+/// Config that would change the output format, overridden on every call.
+const GIT_CONFIG: &[&str] = &[
+    "core.quotepath=off",
+    "color.ui=never",
+    "core.pager=cat",
+    "log.showRoot=true",
+    "log.showSignature=false",
+    "log.follow=false",
+    "diff.relative=false",
+    "diff.algorithm=myers",
+    "i18n.logOutputEncoding=UTF-8",
+];
+
+/// Variables that would point git at another repository or change pathspecs.
+const GIT_ENV_REMOVE: &[&str] = &[
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_COMMON_DIR",
+    "GIT_NAMESPACE",
+    "GIT_PREFIX",
+    "GIT_LITERAL_PATHSPECS",
+    "GIT_GLOB_PATHSPECS",
+    "GIT_NOGLOB_PATHSPECS",
+    "GIT_ICASE_PATHSPECS",
+    "GIT_EXTERNAL_DIFF",
+    "GIT_DIFF_OPTS",
+];
+
+struct Git<'a> {
+    program: &'a OsStr,
+    cwd: &'a Path,
+}
+
+impl Git<'_> {
+    fn command<S: AsRef<OsStr>>(&self, args: &[S]) -> Command {
+        let mut c = Command::new(self.program);
+        c.current_dir(self.cwd).arg("--no-pager");
+        for kv in GIT_CONFIG {
+            c.arg("-c").arg(kv);
+        }
+        c.args(args);
+        for k in GIT_ENV_REMOVE {
+            c.env_remove(k);
+        }
+        c.env("GIT_TERMINAL_PROMPT", "0")
+            .env("GIT_NO_LAZY_FETCH", "1")
+            .env("GIT_ALLOW_PROTOCOL", "file")
+            .env("GIT_OPTIONAL_LOCKS", "0")
+            .env("GIT_PAGER", "cat")
+            .env("PAGER", "cat")
+            .env("LC_ALL", "C")
+            .stdin(Stdio::null());
+        c
+    }
+
+    fn spawn_error(&self, e: io::Error) -> HistoryError {
+        if e.kind() == io::ErrorKind::NotFound {
+            HistoryError::GitMissing
+        } else {
+            HistoryError::Io {
+                context: format!("could not run {}", self.program.to_string_lossy()),
+                source: e,
+            }
+        }
+    }
+
+    /// Runs git to completion: (stdout, success, stderr).
+    fn run_raw<S: AsRef<OsStr>>(&self, args: &[S]) -> Result<(Vec<u8>, bool, String), HistoryError> {
+        let out = self
+            .command(args)
+            .output()
+            .map_err(|e| self.spawn_error(e))?;
+        Ok((
+            out.stdout,
+            out.status.success(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        ))
+    }
+
+    fn run<S: AsRef<OsStr>>(&self, args: &[S]) -> Result<Vec<u8>, HistoryError> {
+        let (out, ok, stderr) = self.run_raw(args)?;
+        if ok {
+            Ok(out)
+        } else {
+            Err(self.error(args, stderr))
+        }
+    }
+
+    fn error<S: AsRef<OsStr>>(&self, args: &[S], stderr: String) -> HistoryError {
+        if stderr.contains("not a git repository") {
+            HistoryError::NotARepository(self.cwd.to_path_buf())
+        } else if stderr.contains("dubious ownership") {
+            HistoryError::UnsafeRepository {
+                path: self.cwd.to_path_buf(),
+                stderr: first_line(&stderr),
+            }
+        } else {
+            HistoryError::Git {
+                args: args
+                    .iter()
+                    .map(|a| a.as_ref().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                stderr: stderr.trim().to_string(),
+            }
+        }
+    }
+}
+
+/// Kills and reaps the child if it is still running when dropped.
+struct ChildGuard(Option<Child>);
+
+impl Drop for ChildGuard {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.0.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Reading `git log -z --raw --numstat`
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// `-M --raw --numstat`: renames and line counts (reads blobs).
+    Full,
+    /// `--raw --no-renames`: trees only; exact renames paired by blob id.
+    TreeOnly,
+}
+
+#[derive(Debug)]
+struct Entry {
+    status: u8,
+    old_gitlink: bool,
+    new_gitlink: bool,
+    old_oid: Vec<u8>,
+    new_oid: Vec<u8>,
+    /// Source path of a rename or copy.
+    src: Option<Vec<u8>>,
+    /// Path after the commit (for a deletion: the deleted path).
+    path: Vec<u8>,
+    churn: u64,
+}
+
+#[derive(Debug)]
+struct RawCommit {
+    id: String,
+    time: i64,
+    name: String,
+    email: String,
+    day: String,
+    message: String,
+    entries: Vec<Entry>,
+    partial: bool,
+}
+
+#[derive(Debug)]
+enum Item {
+    Commit(RawCommit),
+    /// Could not be read (or was not printed by git).
+    Skipped,
+}
+
+struct LogSpec<'a> {
+    git: &'a Git<'a>,
+    with_message: bool,
+    pathspec: Option<&'a OsStr>,
+}
+
+impl LogSpec<'_> {
+    fn args(&self, mode: Mode) -> Vec<OsString> {
+        let mut a: Vec<OsString> = [
+            "log",
+            "--no-walk=unsorted",
+            "--stdin",
+            "--no-abbrev",
+            "--no-color",
+            "--no-ext-diff",
+            "--no-textconv",
+            "--no-relative",
+            "--diff-merges=first-parent",
+            "-z",
+            "--raw",
+        ]
+        .iter()
+        .map(OsString::from)
+        .collect();
+        match mode {
+            Mode::Full => {
+                a.push("-M".into());
+                a.push("--numstat".into());
+            }
+            Mode::TreeOnly => a.push("--no-renames".into()),
+        }
+        let mut fmt = String::from("--format=%x01%H%x00%ct%x00%aN%x00%aE%x00%as");
+        if self.with_message {
+            fmt.push_str("%x00%B");
+        }
+        a.push(fmt.into());
+        if let Some(p) = self.pathspec {
+            a.push("--".into());
+            a.push(p.into());
+        }
+        a
+    }
+}
+
+enum StreamEnd {
+    Done,
+    /// git failed; the first `emitted` ids were delivered.
+    Failed {
+        emitted: usize,
+        stderr: String,
+    },
+    Cancelled,
+}
+
+/// Runs one `git log --stdin` over `ids`, delivering one item per id in
+/// order. The last commit printed is held back until the next one starts or
+/// git exits successfully, so a failure never delivers a half-read commit.
+fn stream(
+    spec: &LogSpec,
+    ids: &[String],
+    mode: Mode,
+    warnings: &mut BTreeSet<String>,
+    emit: &mut dyn FnMut(Item) -> bool,
+) -> Result<StreamEnd, HistoryError> {
+    let args = spec.args(mode);
+    let mut cmd = spec.git.command(&args);
+    cmd.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut guard = ChildGuard(Some(cmd.spawn().map_err(|e| spec.git.spawn_error(e))?));
+    let child = guard.0.as_mut().expect("child present");
+    let mut stdin = child.stdin.take().expect("piped stdin");
+    let stdout = child.stdout.take().expect("piped stdout");
+    let mut stderr_pipe = child.stderr.take().expect("piped stderr");
+
+    let mut next = 0usize;
+    let mut cancelled = false;
+    let (parsed, stderr) = std::thread::scope(|s| {
+        s.spawn(move || {
+            let mut w = io::BufWriter::new(&mut stdin);
+            for id in ids {
+                if writeln!(w, "{id}").is_err() {
+                    return;
+                }
+            }
+            let _ = w.flush();
+            // dropping stdin closes the pipe
+        });
+        let err = s.spawn(move || {
+            let mut buf = Vec::new();
+            let _ = stderr_pipe.read_to_end(&mut buf);
+            String::from_utf8_lossy(&buf).into_owned()
+        });
+        let mut deliver = |c: RawCommit| -> bool {
+            let Some(off) = ids[next..].iter().position(|id| *id == c.id) else {
+                return true; // not asked for: ignore
+            };
+            for _ in 0..off {
+                if !emit(Item::Skipped) {
+                    return false;
+                }
+            }
+            next += off + 1;
+            emit(Item::Commit(c))
+        };
+        let parsed = parse_log(
+            BufReader::with_capacity(1 << 16, stdout),
+            spec.with_message,
+            mode,
+            &mut deliver,
+        );
+        if matches!(parsed, Ok(ParseEnd::Stopped)) {
+            cancelled = true;
+            if let Some(c) = guard.0.as_mut() {
+                let _ = c.kill();
+            }
+        }
+        (parsed, err.join().unwrap_or_default())
+    });
+    if cancelled {
+        return Ok(StreamEnd::Cancelled);
+    }
+    let status = guard
+        .0
+        .take()
+        .expect("child present")
+        .wait()
+        .map_err(|e| HistoryError::Io {
+            context: "waiting for git".into(),
+            source: e,
+        })?;
+    for l in stderr.lines() {
+        if let Some(w) = l.strip_prefix("warning: ") {
+            warnings.insert(w.trim().to_string());
+        }
+    }
+    let last = match parsed {
+        Ok(ParseEnd::Eof(last)) if status.success() => last,
+        Ok(ParseEnd::Stopped) => return Ok(StreamEnd::Cancelled),
+        _ => {
+            return Ok(StreamEnd::Failed {
+                emitted: next,
+                stderr,
+            });
+        }
+    };
+    if let Some(c) = last {
+        let Some(off) = ids[next..].iter().position(|id| *id == c.id) else {
+            return finish_missing(ids, next, emit);
+        };
+        for _ in 0..off {
+            if !emit(Item::Skipped) {
+                return Ok(StreamEnd::Cancelled);
+            }
+        }
+        next += off + 1;
+        if !emit(Item::Commit(c)) {
+            return Ok(StreamEnd::Cancelled);
+        }
+    }
+    finish_missing(ids, next, emit)
+}
+
+fn finish_missing(
+    ids: &[String],
+    next: usize,
+    emit: &mut dyn FnMut(Item) -> bool,
+) -> Result<StreamEnd, HistoryError> {
+    for _ in next..ids.len() {
+        if !emit(Item::Skipped) {
+            return Ok(StreamEnd::Cancelled);
+        }
+    }
+    Ok(StreamEnd::Done)
+}
+
+enum ParseEnd {
+    /// End of output; the last commit, not yet delivered.
+    Eof(Option<RawCommit>),
+    /// The consumer asked to stop.
+    Stopped,
+}
+
+fn next_token<R: BufRead>(r: &mut R) -> io::Result<Option<Vec<u8>>> {
+    let mut buf = Vec::new();
+    if r.read_until(0, &mut buf)? == 0 {
+        return Ok(None);
+    }
+    if buf.last() == Some(&0) {
+        buf.pop();
+    }
+    Ok(Some(buf))
+}
+
+fn need<R: BufRead>(r: &mut R) -> io::Result<Vec<u8>> {
+    next_token(r)?.ok_or_else(|| io::Error::new(io::ErrorKind::UnexpectedEof, "truncated git log output"))
+}
+
+fn lossy(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// Parses the `-z` output of `git log --raw [--numstat] --format=<header>`:
+///
+/// ```text
+/// \x01<H>\0<ct>\0<aN>\0<aE>\0<as>[\0<B>]\0          header, ended by the tformat NUL
+/// \n:<m1> <m2> <o1> <o2> <S>\0<path>\0                raw (first one after "\n")
+/// :... R<score>\0<old>\0<new>\0                        raw rename / copy
+/// <added>\t<deleted>\t<path>\0                        numstat ("-\t-\t" for binary)
+/// <added>\t<deleted>\t\0<old>\0<new>\0                numstat of a rename
+/// ```
+fn parse_log<R: BufRead>(
+    mut r: R,
+    with_message: bool,
+    mode: Mode,
+    deliver: &mut dyn FnMut(RawCommit) -> bool,
+) -> io::Result<ParseEnd> {
+    let mut cur: Option<RawCommit> = None;
+    let mut numstat: Vec<(Vec<u8>, u64)> = Vec::new();
+    let mut first_diff = false;
+    while let Some(mut tok) = next_token(&mut r)? {
+        if tok.first() == Some(&1) {
+            if let Some(mut c) = cur.take() {
+                finish_commit(&mut c, &mut numstat, mode);
+                if !deliver(c) {
+                    return Ok(ParseEnd::Stopped);
+                }
+            }
+            let id = lossy(&tok[1..]);
+            let time = lossy(&need(&mut r)?).trim().parse().unwrap_or(0);
+            let name = lossy(&need(&mut r)?);
+            let email = lossy(&need(&mut r)?);
+            let day = lossy(&need(&mut r)?);
+            let message = if with_message {
+                lossy(&need(&mut r)?)
+            } else {
+                String::new()
+            };
+            cur = Some(RawCommit {
+                id,
+                time,
+                name,
+                email,
+                day,
+                message,
+                entries: Vec::new(),
+                partial: mode == Mode::TreeOnly,
+            });
+            first_diff = true;
+            continue;
+        }
+        if first_diff {
+            first_diff = false;
+            if tok.first() == Some(&b'\n') {
+                tok.remove(0);
+            }
+        }
+        let Some(c) = cur.as_mut() else { continue };
+        if tok.first() == Some(&b':') {
+            let fields: Vec<&[u8]> = tok[1..].split(|&b| b == b' ').collect();
+            if fields.len() < 5 {
+                continue;
+            }
+            let status = fields[4].first().copied().unwrap_or(b'M');
+            // blob ids are only needed to pair exact renames in tree-only mode
+            let oid = |f: &[u8]| {
+                if mode == Mode::TreeOnly {
+                    f.to_vec()
+                } else {
+                    Vec::new()
+                }
+            };
+            let first = need(&mut r)?;
+            let (src, path) = if matches!(status, b'R' | b'C') {
+                (Some(first), need(&mut r)?)
+            } else {
+                (None, first)
+            };
+            c.entries.push(Entry {
+                status,
+                old_gitlink: fields[0] == b"160000",
+                new_gitlink: fields[1] == b"160000",
+                old_oid: oid(fields[2]),
+                new_oid: oid(fields[3]),
+                src,
+                path,
+                churn: 0,
+            });
+        } else if let Some(t1) = tok.iter().position(|&b| b == b'\t') {
+            let rest = &tok[t1 + 1..];
+            let Some(t2) = rest.iter().position(|&b| b == b'\t') else {
+                continue;
+            };
+            let added = lossy(&tok[..t1]).parse::<u64>().unwrap_or(0);
+            let deleted = lossy(&rest[..t2]).parse::<u64>().unwrap_or(0);
+            let path = if rest.len() == t2 + 1 {
+                let _old = need(&mut r)?;
+                need(&mut r)?
+            } else {
+                rest[t2 + 1..].to_vec()
+            };
+            numstat.push((path, added + deleted));
+        }
+    }
+    if let Some(c) = cur.as_mut() {
+        finish_commit(c, &mut numstat, mode);
+    }
+    Ok(ParseEnd::Eof(cur))
+}
+
+/// Attaches line counts to raw entries (same order in git's output; matched
+/// by path if not), and pairs exact renames in tree-only mode.
+fn finish_commit(c: &mut RawCommit, numstat: &mut Vec<(Vec<u8>, u64)>, mode: Mode) {
+    if !numstat.is_empty() {
+        let aligned = numstat.len() == c.entries.len()
+            && numstat.iter().zip(&c.entries).all(|(n, e)| n.0 == e.path);
+        if aligned {
+            for (e, n) in c.entries.iter_mut().zip(numstat.iter()) {
+                e.churn = n.1;
+            }
+        } else {
+            let by_path: HashMap<&[u8], u64> =
+                numstat.iter().map(|(p, n)| (p.as_slice(), *n)).collect();
+            for e in &mut c.entries {
+                e.churn = by_path.get(e.path.as_slice()).copied().unwrap_or(0);
+            }
+        }
+        numstat.clear();
+    }
+    if mode == Mode::TreeOnly {
+        pair_exact_renames(&mut c.entries);
+    }
+}
+
+/// Turns a deletion and an addition of the same blob into a rename.
+fn pair_exact_renames(entries: &mut Vec<Entry>) {
+    let mut deleted: HashMap<Vec<u8>, Vec<usize>> = HashMap::new();
+    for (i, e) in entries.iter().enumerate() {
+        if e.status == b'D' && !e.old_gitlink {
+            deleted.entry(e.old_oid.clone()).or_default().push(i);
+        }
+    }
+    if deleted.is_empty() {
+        return;
+    }
+    for v in deleted.values_mut() {
+        v.reverse(); // pop() takes them in path order
+    }
+    let mut drop = vec![false; entries.len()];
+    for i in 0..entries.len() {
+        if entries[i].status != b'A' || entries[i].new_gitlink {
+            continue;
+        }
+        let Some(d) = deleted
+            .get_mut(&entries[i].new_oid)
+            .and_then(|v| v.pop())
+        else {
+            continue;
+        };
+        drop[d] = true;
+        let src = entries[d].path.clone();
+        let e = &mut entries[i];
+        e.status = b'R';
+        e.src = Some(src);
+    }
+    let mut i = 0;
+    entries.retain(|_| {
+        i += 1;
+        !drop[i - 1]
+    });
+}
+
+// ---------------------------------------------------------------------------
+// Workers
+
+#[derive(Default)]
+struct WorkerReport {
+    failures: usize,
+    tree_only: bool,
+    examples: Vec<String>,
+    git_warnings: BTreeSet<String>,
+}
+
+/// After this many unreadable commits a worker reads the rest tree-only.
+const MAX_FULL_FAILURES: usize = 16;
+
+/// Reads `ids` in one process, re-reading around unreadable commits.
+fn worker(
+    spec: &LogSpec,
+    ids: &[String],
+    emit: &mut dyn FnMut(Item) -> bool,
+) -> Result<WorkerReport, HistoryError> {
+    let mut rep = WorkerReport::default();
+    let mut pos = 0;
+    let mut mode = Mode::Full;
+    while pos < ids.len() {
+        match stream(spec, &ids[pos..], mode, &mut rep.git_warnings, emit)? {
+            StreamEnd::Done | StreamEnd::Cancelled => break,
+            StreamEnd::Failed { emitted, stderr } => {
+                pos += emitted;
+                if pos >= ids.len() {
+                    break;
+                }
+                rep.failures += 1;
+                if rep.examples.is_empty() {
+                    rep.examples.push(first_line(&stderr));
+                }
+                let item = read_one(spec, &ids[pos], mode, &mut rep.git_warnings)?;
+                if !emit(item) {
+                    break;
+                }
+                pos += 1;
+                if rep.failures >= MAX_FULL_FAILURES && mode == Mode::Full {
+                    mode = Mode::TreeOnly;
+                    rep.tree_only = true;
+                }
+            }
+        }
+    }
+    Ok(rep)
+}
+
+/// One suspect commit: fully if possible, else tree-only, else skipped.
+fn read_one(
+    spec: &LogSpec,
+    id: &str,
+    mode: Mode,
+    warnings: &mut BTreeSet<String>,
+) -> Result<Item, HistoryError> {
+    let modes: &[Mode] = if mode == Mode::Full {
+        &[Mode::Full, Mode::TreeOnly]
+    } else {
+        &[Mode::TreeOnly]
+    };
+    let one = [id.to_string()];
+    for &m in modes {
+        let mut got = None;
+        let end = stream(spec, &one, m, warnings, &mut |item| {
+            got = Some(item);
+            true
+        })?;
+        if let (StreamEnd::Done, Some(Item::Commit(c))) = (end, got) {
+            return Ok(Item::Commit(c));
+        }
+    }
+    Ok(Item::Skipped)
+}
+
+type Msg = Result<Item, HistoryError>;
+
+fn run_workers(
+    spec: &LogSpec,
+    ids: &[String],
+    jobs: usize,
+    miner: &mut Miner,
+) -> Result<Vec<WorkerReport>, HistoryError> {
+    if jobs <= 1 {
+        let rep = worker(spec, ids, &mut |item| {
+            match item {
+                Item::Commit(c) => miner.commit(c),
+                Item::Skipped => miner.skipped += 1,
+            }
+            true
+        })?;
+        return Ok(vec![rep]);
+    }
+    // Commits dealt round-robin; consumed in order, newest first.
+    let lists: Vec<Vec<String>> = (0..jobs)
+        .map(|j| ids.iter().skip(j).step_by(jobs).cloned().collect())
+        .collect();
+    std::thread::scope(|s| {
+        let mut rxs = Vec::new();
+        let mut handles = Vec::new();
+        for list in &lists {
+            let (tx, rx) = mpsc::sync_channel::<Msg>(4096);
+            rxs.push(rx);
+            handles.push(s.spawn(move || {
+                let res = worker(spec, list, &mut |item| tx.send(Ok(item)).is_ok());
+                match res {
+                    Ok(rep) => Some(rep),
+                    Err(e) => {
+                        let _ = tx.send(Err(e));
+                        None
+                    }
+                }
+            }));
+        }
+        let mut result = Ok(());
+        for i in 0..ids.len() {
+            match rxs[i % jobs].recv() {
+                Ok(Ok(Item::Commit(c))) => miner.commit(c),
+                Ok(Ok(Item::Skipped)) => miner.skipped += 1,
+                Ok(Err(e)) => {
+                    result = Err(e);
+                    break;
+                }
+                Err(_) => {
+                    result = Err(HistoryError::Io {
+                        context: "reading git log".into(),
+                        source: io::Error::other("a git log worker stopped early"),
+                    });
+                    break;
+                }
+            }
+        }
+        drop(rxs); // unblocks and stops workers on error
+        let reports: Vec<Option<WorkerReport>> = handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or(None))
+            .collect();
+        result?;
+        Ok(reports.into_iter().flatten().collect())
+    })
+}
+
+// ---------------------------------------------------------------------------
+// Counting
+
+#[derive(Default)]
+struct FileAcc {
+    commits: u32,
+    changesets: u32,
+    churn: u64,
+    authors: BTreeSet<u32>,
+    first: i64,
+    last: i64,
+}
+
+#[derive(Hash, PartialEq, Eq)]
+enum GroupKey {
+    Ticket(String),
+    AuthorDay(String, String),
+}
+
+struct Miner {
+    /// Path at the commit being processed → file id (HEAD identity).
+    map: HashMap<Vec<u8>, u32>,
+    names: Vec<String>,
+    name_ids: HashMap<String, u32>,
+    files: Vec<FileAcc>,
+    authors: Vec<String>,
+    author_ids: HashMap<String, u32>,
+    groups: Vec<Vec<u32>>,
+    group_ids: HashMap<GroupKey, usize>,
+    ticket: Option<regex::Regex>,
+    author_day: bool,
+    include_bots: bool,
+    max_changeset: usize,
+    analysed: usize,
+    partial: usize,
+    skipped: usize,
+    window: Option<(i64, i64)>,
+}
+
+impl Miner {
+    fn new(opts: &HistoryOptions, ticket: Option<regex::Regex>) -> Self {
+        Miner {
+            map: HashMap::new(),
+            names: Vec::new(),
+            name_ids: HashMap::new(),
+            files: Vec::new(),
+            authors: Vec::new(),
+            author_ids: HashMap::new(),
+            groups: Vec::new(),
+            group_ids: HashMap::new(),
+            ticket,
+            author_day: opts.grouping == Grouping::AuthorDay,
+            include_bots: opts.include_bots,
+            max_changeset: opts.max_changeset,
+            analysed: 0,
+            partial: 0,
+            skipped: 0,
+            window: None,
+        }
+    }
+
+    fn add_head_file(&mut self, path: &[u8], name: &str) {
+        let id = match self.name_ids.get(name) {
+            Some(&id) => id,
+            None => {
+                let id = self.names.len() as u32;
+                self.names.push(name.to_string());
+                self.name_ids.insert(name.to_string(), id);
+                self.files.push(FileAcc::default());
+                id
+            }
+        };
+        self.map.insert(path.to_vec(), id);
+    }
+
+    /// One commit, newest first.
+    fn commit(&mut self, c: RawCommit) {
+        self.analysed += 1;
+        if c.partial {
+            self.partial += 1;
+        }
+        self.window = Some(match self.window {
+            None => (c.time, c.time),
+            Some((lo, hi)) => (lo.min(c.time), hi.max(c.time)),
+        });
+
+        // 1. identities, looked up in the state after this commit
+        let mut touched: Vec<(u32, u64)> = Vec::new();
+        for e in &c.entries {
+            if e.new_gitlink || e.status == b'D' {
+                continue;
+            }
+            if let Some(&id) = self.map.get(&e.path) {
+                touched.push((id, e.churn));
+            }
+        }
+        // 2. the state before this commit: added / renamed-to paths did not
+        //    exist; renamed-from paths carry the identity.
+        let mut moved = Vec::new();
+        for e in &c.entries {
+            let added = matches!(e.status, b'A' | b'R' | b'C')
+                || (e.status == b'T' && e.old_gitlink && !e.new_gitlink);
+            if !added || e.new_gitlink {
+                continue;
+            }
+            let id = self.map.remove(&e.path);
+            if let (b'R', Some(id), Some(src)) = (e.status, id, &e.src) {
+                moved.push((src.clone(), id));
+            }
+        }
+        for (src, id) in moved {
+            self.map.insert(src, id);
+        }
+
+        touched.sort_unstable();
+        touched.dedup_by(|b, a| {
+            if a.0 == b.0 {
+                a.1 += b.1;
+                true
+            } else {
+                false
+            }
+        });
+        if touched.is_empty() {
+            return;
+        }
+
+        let author = if self.include_bots || !is_bot(&c.name, &c.email) {
+            let key = if c.name.is_empty() { &c.email } else { &c.name };
+            Some(match self.author_ids.get(key) {
+                Some(&a) => a,
+                None => {
+                    let a = self.authors.len() as u32;
+                    self.authors.push(key.clone());
+                    self.author_ids.insert(key.clone(), a);
+                    a
+                }
+            })
+        } else {
+            None
+        };
+        for &(f, churn) in &touched {
+            let acc = &mut self.files[f as usize];
+            if acc.commits == 0 {
+                acc.first = c.time;
+                acc.last = c.time;
+            } else {
+                acc.first = acc.first.min(c.time);
+                acc.last = acc.last.max(c.time);
+            }
+            acc.commits += 1;
+            acc.churn += churn;
+            if let Some(a) = author {
+                acc.authors.insert(a);
+            }
+        }
+
+        let key = if let Some(re) = &self.ticket {
+            re.captures(&c.message).map(|caps| {
+                let m = caps.get(1).or_else(|| caps.get(0)).map_or("", |m| m.as_str());
+                GroupKey::Ticket(m.to_string())
+            })
+        } else if self.author_day {
+            let who = if c.name.is_empty() { &c.email } else { &c.name };
+            Some(GroupKey::AuthorDay(who.clone(), c.day.clone()))
+        } else {
+            None
+        };
+        let files = touched.into_iter().map(|(f, _)| f);
+        match key {
+            Some(k) => {
+                let next = self.groups.len();
+                let g = *self.group_ids.entry(k).or_insert(next);
+                if g == next {
+                    self.groups.push(Vec::new());
+                }
+                self.groups[g].extend(files);
+            }
+            None => self.groups.push(files.collect()),
+        }
+    }
+
+    fn finish(mut self) -> History {
+        let mut pairs: HashMap<(u32, u32), (u32, f64)> = HashMap::new();
+        for g in &mut self.groups {
+            g.sort_unstable();
+            g.dedup();
+            for &f in g.iter() {
+                self.files[f as usize].changesets += 1;
+            }
+            let n = g.len();
+            if n < 2 || n > self.max_changeset {
+                continue;
+            }
+            let w = 1.0 / (n - 1) as f64;
+            for i in 0..n {
+                for j in i + 1..n {
+                    let e = pairs.entry((g[i], g[j])).or_insert((0, 0.0));
+                    e.0 += 1;
+                    e.1 += w;
+                }
+            }
+        }
+
+        let mut files = BTreeMap::new();
+        for (id, acc) in self.files.iter().enumerate() {
+            if acc.commits == 0 {
+                continue;
+            }
+            files.insert(
+                self.names[id].clone(),
+                FileHistory {
+                    commits: acc.commits,
+                    changesets: acc.changesets,
+                    churn: acc.churn,
+                    authors: acc
+                        .authors
+                        .iter()
+                        .map(|&a| self.authors[a as usize].clone())
+                        .collect(),
+                    first_change: acc.first,
+                    last_change: acc.last,
+                },
+            );
+        }
+
+        let mut out: Vec<CoChange> = pairs
+            .into_iter()
+            .map(|((x, y), (shared, weight))| {
+                let (mut a, mut b) = (x as usize, y as usize);
+                if self.names[a] > self.names[b] {
+                    std::mem::swap(&mut a, &mut b);
+                }
+                let revs_a = self.files[a].changesets;
+                let revs_b = self.files[b].changesets;
+                CoChange {
+                    a: self.names[a].clone(),
+                    b: self.names[b].clone(),
+                    shared,
+                    revs_a,
+                    revs_b,
+                    degree: 100.0 * f64::from(shared) / (f64::from(revs_a + revs_b) / 2.0),
+                    confidence_ab: f64::from(shared) / f64::from(revs_a),
+                    confidence_ba: f64::from(shared) / f64::from(revs_b),
+                    weight,
+                }
+            })
+            .collect();
+        out.sort_by(|p, q| (&p.a, &p.b).cmp(&(&q.a, &q.b)));
+
+        History {
+            head: None,
+            commits_analyzed: self.analysed,
+            shallow: false,
+            skipped_commits: self.skipped,
+            partial_commits: self.partial,
+            window: self.window,
+            files,
+            pairs: out,
+            warnings: Vec::new(),
+        }
+    }
+}
