@@ -14,8 +14,8 @@ use crate::graph::CodeGraph;
 use crate::lang::{self, Diagnostic, FileFacts, Language};
 use crate::progress::Progress;
 use crate::report::{
-    DependencyRow, DiagnosticRow, Metrics, Repo, Report, Resolution, Settings, SkippedRow,
-    Summary, Tool, UnitRow, SCHEMA_VERSION,
+    DependencyRow, DiagnosticRow, Metrics, Repo, Report, Resolution, Settings, SkippedRow, Summary,
+    Tool, UnitRow, SCHEMA_VERSION,
 };
 use crate::resolve::{self, ParsedFile, ResolveStats};
 
@@ -83,7 +83,12 @@ impl Timings {
 
 pub fn analyze(cfg: &AnalyzeConfig, progress: Progress) -> Result<Analysis, AnalyzeError> {
     let mut timings = Timings::default();
-    let languages: Vec<Language> = cfg.languages.iter().copied().filter(|l| l.supported()).collect();
+    let languages: Vec<Language> = cfg
+        .languages
+        .iter()
+        .copied()
+        .filter(|l| l.supported())
+        .collect();
     let mut warnings: Vec<String> = Vec::new();
 
     let mut found = discover::discover(
@@ -110,7 +115,11 @@ pub fn analyze(cfg: &AnalyzeConfig, progress: Progress) -> Result<Analysis, Anal
     if found.files.is_empty() {
         return Err(AnalyzeError::NoSource {
             root: cfg.root.display().to_string(),
-            langs: languages.iter().map(|l| l.name()).collect::<Vec<_>>().join("/"),
+            langs: languages
+                .iter()
+                .map(|l| l.name())
+                .collect::<Vec<_>>()
+                .join("/"),
             exts: languages
                 .iter()
                 .flat_map(|l| l.extensions().iter().map(|e| format!(".{e}")))
@@ -163,7 +172,15 @@ pub fn analyze(cfg: &AnalyzeConfig, progress: Progress) -> Result<Analysis, Anal
     let graph = CodeGraph::build(files.len(), &resolved.edges, resolved.symbol_calls);
     timings.record("graph");
 
-    let report = build_report(cfg, &files, &resolved.names, &resolved.stats, &graph, skipped, warnings);
+    let report = build_report(
+        cfg,
+        &files,
+        &resolved.names,
+        &resolved.stats,
+        &graph,
+        skipped,
+        warnings,
+    );
     timings.record("report");
     Ok(Analysis {
         report,
@@ -300,11 +317,17 @@ fn build_report(
             languages,
             test_units: files.iter().filter(|f| f.test).count() as u32,
             skipped_files: skipped.len() as u32,
-            files_with_errors: files.iter().filter(|f| !f.facts.diagnostics.is_empty()).count() as u32,
+            files_with_errors: files
+                .iter()
+                .filter(|f| !f.facts.diagnostics.is_empty())
+                .count() as u32,
             resolution: Resolution {
                 type_refs_internal: total.type_refs_internal as u64,
                 type_refs_unresolved: total.type_refs_unresolved as u64,
-                type_ref_rate: rate(total.type_refs_internal as u64, total.type_refs_unresolved as u64),
+                type_ref_rate: rate(
+                    total.type_refs_internal as u64,
+                    total.type_refs_unresolved as u64,
+                ),
                 calls_internal: total.calls_internal as u64,
                 calls_external: total.calls_external as u64,
                 calls_unresolved: total.calls_unresolved as u64,

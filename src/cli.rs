@@ -52,7 +52,11 @@ pub struct AnalyzeArgs {
     #[arg(long, value_enum, value_delimiter = ',', default_value = "json")]
     pub format: Vec<Format>,
     /// Languages to analyse (comma-separated): java, python, rust.
-    #[arg(long = "lang", value_delimiter = ',', default_value = "java,python,rust")]
+    #[arg(
+        long = "lang",
+        value_delimiter = ',',
+        default_value = "java,python,rust"
+    )]
     pub languages: Vec<String>,
     /// Leave out files matching this glob (gitignore syntax, repeatable).
     #[arg(long = "exclude", value_name = "GLOB")]

@@ -48,7 +48,11 @@ impl CodeGraph {
             graph.add_node(i);
         }
         for d in &dependencies {
-            graph.add_edge(NodeIndex::new(d.from as usize), NodeIndex::new(d.to as usize), *d);
+            graph.add_edge(
+                NodeIndex::new(d.from as usize),
+                NodeIndex::new(d.to as usize),
+                *d,
+            );
         }
         CodeGraph {
             graph,

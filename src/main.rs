@@ -71,7 +71,12 @@ fn run_analyze(args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
             eprintln!("decompose: warning: {}{line}: {}", d.unit, d.message);
         }
     } else {
-        for w in report.warnings.iter().filter(|w| !w.contains(": skipped: ")).take(20) {
+        for w in report
+            .warnings
+            .iter()
+            .filter(|w| !w.contains(": skipped: "))
+            .take(20)
+        {
             eprintln!("decompose: warning: {w}");
         }
         for d in report.diagnostics.iter().take(20) {

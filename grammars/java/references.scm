@@ -20,3 +20,7 @@
 (scoped_type_identifier) @type_ref
 
 (string_literal) @string
+
+; `Type.CONSTANT`: a static member access names a type. Only capitalised
+; names are taken (by Java convention variables are not).
+(field_access object: (identifier) @type_ref.static)

@@ -50,7 +50,11 @@ fn ts_language() -> tree_sitter::Language {
 pub fn query() -> &'static Query {
     static QUERY: OnceLock<Query> = OnceLock::new();
     QUERY.get_or_init(|| {
-        let source: String = QUERIES.iter().map(|(_, q)| *q).collect::<Vec<_>>().join("\n");
+        let source: String = QUERIES
+            .iter()
+            .map(|(_, q)| *q)
+            .collect::<Vec<_>>()
+            .join("\n");
         Query::new(&ts_language(), &source).expect("grammars/java/*.scm must compile")
     })
 }
@@ -204,6 +208,14 @@ impl<'s> Extractor<'s> {
             "call.ref" => self.method_ref(node),
             "call.ctor" => self.ctor_call(node),
             "type_ref" => self.type_ref(node),
+            "type_ref.static" => {
+                if self
+                    .text(node)
+                    .starts_with(|c: char| c.is_ascii_uppercase())
+                {
+                    self.type_ref(node)
+                }
+            }
             "string" => self.string(node),
             "branch" => self.facts.complexity += 1,
             _ => {}
@@ -410,7 +422,9 @@ impl<'s> Extractor<'s> {
         for p in params.named_children(&mut cursor) {
             match p.kind() {
                 "formal_parameter" => {
-                    let ty = p.child_by_field_name("type").and_then(|t| self.type_of(t, 0));
+                    let ty = p
+                        .child_by_field_name("type")
+                        .and_then(|t| self.type_of(t, 0));
                     let name = p.child_by_field_name("name").map(|n| self.text(n));
                     if let (Some(ty), Some(name)) = (ty, name) {
                         out.push((name.to_string(), ty));
@@ -445,7 +459,10 @@ impl<'s> Extractor<'s> {
     }
 
     fn field(&mut self, node: Node) {
-        let Some(ty) = node.child_by_field_name("type").and_then(|t| self.type_of(t, 0)) else {
+        let Some(ty) = node
+            .child_by_field_name("type")
+            .and_then(|t| self.type_of(t, 0))
+        else {
             return;
         };
         let names: Vec<(String, Option<Node>)> = declarators(node)
@@ -487,9 +504,7 @@ impl<'s> Extractor<'s> {
         let name = self.text(node).to_string();
         match self.stack.last().map(|(_, _, c)| *c) {
             Some(Container::Type(t)) => self.facts.types[t as usize].type_params.push(name),
-            Some(Container::Function(f)) => {
-                self.facts.functions[f as usize].type_params.push(name)
-            }
+            Some(Container::Function(f)) => self.facts.functions[f as usize].type_params.push(name),
             None => {}
         }
     }
@@ -705,7 +720,10 @@ impl<'s> Extractor<'s> {
     }
 
     fn new_call(&mut self, node: Node) {
-        let Some(ty) = node.child_by_field_name("type").and_then(|t| self.type_of(t, 0)) else {
+        let Some(ty) = node
+            .child_by_field_name("type")
+            .and_then(|t| self.type_of(t, 0))
+        else {
             return;
         };
         let call = Call {
@@ -801,8 +819,12 @@ impl<'s> Extractor<'s> {
         }
         let line = Self::line(node);
         match node.kind() {
-            "type_identifier" | "identifier" | "integral_type" | "floating_point_type"
-            | "boolean_type" | "void_type" => Some(TypeRef {
+            "type_identifier"
+            | "identifier"
+            | "integral_type"
+            | "floating_point_type"
+            | "boolean_type"
+            | "void_type" => Some(TypeRef {
                 name: self.text(node).to_string(),
                 args: Vec::new(),
                 array_dims: 0,
@@ -887,10 +909,9 @@ impl<'s> Extractor<'s> {
                         let _ = o;
                         Expr::This
                     }
-                    (Some(o), Some(f)) => Expr::Field(
-                        Box::new(self.expr(o, depth + 1)),
-                        self.text(f).to_string(),
-                    ),
+                    (Some(o), Some(f)) => {
+                        Expr::Field(Box::new(self.expr(o, depth + 1)), self.text(f).to_string())
+                    }
                     _ => Expr::Unknown,
                 }
             }
@@ -998,7 +1019,10 @@ fn strip_ws(s: &str) -> String {
 /// written: the text is used for matching, not for display of values.
 fn unquote(s: &str) -> String {
     let s = s.trim();
-    if let Some(inner) = s.strip_prefix("\"\"\"").and_then(|r| r.strip_suffix("\"\"\"")) {
+    if let Some(inner) = s
+        .strip_prefix("\"\"\"")
+        .and_then(|r| r.strip_suffix("\"\"\""))
+    {
         return inner.trim().to_string();
     }
     s.strip_prefix('"')
@@ -1061,7 +1085,11 @@ public class OrderService extends Base implements Api, Other<Product> {
 "#,
         );
         assert_eq!(f.namespace.as_deref(), Some("com.shop.orders"));
-        let imports: Vec<_> = f.imports.iter().map(|i| (i.path.as_str(), i.kind)).collect();
+        let imports: Vec<_> = f
+            .imports
+            .iter()
+            .map(|i| (i.path.as_str(), i.kind))
+            .collect();
         assert_eq!(
             imports,
             vec![
@@ -1084,7 +1112,10 @@ public class OrderService extends Base implements Api, Other<Product> {
             ]
         );
         assert_eq!(t.annotations.len(), 2);
-        assert_eq!(t.annotations[1].args, vec![("value".into(), "/api/orders".into())]);
+        assert_eq!(
+            t.annotations[1].args,
+            vec![("value".into(), "/api/orders".into())]
+        );
         assert_eq!(f.types[1].path, "OrderService.Inner");
         assert_eq!(f.types[1].parent, Some(0));
         let fields: Vec<_> = t.fields.iter().map(|f| f.name.as_str()).collect();
@@ -1093,7 +1124,11 @@ public class OrderService extends Base implements Api, Other<Product> {
         let place = f.functions.iter().find(|f| f.name == "place").unwrap();
         assert_eq!(place.params.len(), 2);
         assert_eq!(place.params[1].1.array_dims, 1);
-        let calls: Vec<_> = place.calls.iter().map(|c| (c.name.as_str(), c.kind)).collect();
+        let calls: Vec<_> = place
+            .calls
+            .iter()
+            .map(|c| (c.name.as_str(), c.kind))
+            .collect();
         assert_eq!(
             calls,
             vec![
@@ -1119,14 +1154,20 @@ public class OrderService extends Base implements Api, Other<Product> {
             }))
         );
         // The field initializer's call lands in the initializer.
-        let init = f.functions.iter().find(|f| f.kind == FunctionKind::Initializer).unwrap();
+        let init = f
+            .functions
+            .iter()
+            .find(|f| f.kind == FunctionKind::Initializer)
+            .unwrap();
         assert_eq!(init.calls[0].ty.as_ref().unwrap().name, "ArrayList");
         assert!(f.diagnostics.is_empty());
     }
 
     #[test]
     fn syntax_error_keeps_partial_facts() {
-        let f = parse("package a;\nimport b.C;\npublic class A {\n  void m( {\n}\nclass B extends C {}\n");
+        let f = parse(
+            "package a;\nimport b.C;\npublic class A {\n  void m( {\n}\nclass B extends C {}\n",
+        );
         assert_eq!(f.imports.len(), 1);
         assert!(f.types.iter().any(|t| t.name == "A"));
         assert_eq!(f.diagnostics.len(), 1);

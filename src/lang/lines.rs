@@ -70,7 +70,8 @@ mod tests {
 
     #[test]
     fn counts_code_not_comments_or_blanks() {
-        let src = "package a;\n\n// c\n/* a\n b */ class A {\n  int x; /* y */ int z;\n  /** doc */\n}\n";
+        let src =
+            "package a;\n\n// c\n/* a\n b */ class A {\n  int x; /* y */ int z;\n  /** doc */\n}\n";
         assert_eq!(count_code_lines(src, &C_LIKE), 4);
     }
 }

@@ -233,7 +233,15 @@ impl TypeRef {
         self.array_dims == 0
             && matches!(
                 self.name.as_str(),
-                "int" | "long" | "short" | "byte" | "char" | "boolean" | "float" | "double" | "void"
+                "int"
+                    | "long"
+                    | "short"
+                    | "byte"
+                    | "char"
+                    | "boolean"
+                    | "float"
+                    | "double"
+                    | "void"
             )
     }
 }

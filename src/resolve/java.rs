@@ -29,15 +29,55 @@ const MAX_DEPTH: usize = 16;
 
 /// Types every Java file sees without an import.
 const JAVA_LANG: &[&str] = &[
-    "Object", "String", "Integer", "Long", "Short", "Byte", "Character", "Boolean", "Double",
-    "Float", "Number", "Math", "System", "Thread", "Runnable", "Exception", "RuntimeException",
-    "Error", "Throwable", "IllegalArgumentException", "IllegalStateException",
-    "NullPointerException", "UnsupportedOperationException", "IndexOutOfBoundsException",
-    "ClassCastException", "ArithmeticException", "CloneNotSupportedException",
-    "InterruptedException", "Iterable", "Comparable", "CharSequence", "StringBuilder",
-    "StringBuffer", "Enum", "Record", "Class", "Void", "Override", "Deprecated",
-    "SuppressWarnings", "FunctionalInterface", "SafeVarargs", "AutoCloseable", "Cloneable",
-    "ClassLoader", "Process", "Runtime", "StackTraceElement", "ThreadLocal",
+    "Object",
+    "String",
+    "Integer",
+    "Long",
+    "Short",
+    "Byte",
+    "Character",
+    "Boolean",
+    "Double",
+    "Float",
+    "Number",
+    "Math",
+    "System",
+    "Thread",
+    "Runnable",
+    "Exception",
+    "RuntimeException",
+    "Error",
+    "Throwable",
+    "IllegalArgumentException",
+    "IllegalStateException",
+    "NullPointerException",
+    "UnsupportedOperationException",
+    "IndexOutOfBoundsException",
+    "ClassCastException",
+    "ArithmeticException",
+    "CloneNotSupportedException",
+    "InterruptedException",
+    "Iterable",
+    "Comparable",
+    "CharSequence",
+    "StringBuilder",
+    "StringBuffer",
+    "Enum",
+    "Record",
+    "Class",
+    "Void",
+    "Override",
+    "Deprecated",
+    "SuppressWarnings",
+    "FunctionalInterface",
+    "SafeVarargs",
+    "AutoCloseable",
+    "Cloneable",
+    "ClassLoader",
+    "Process",
+    "Runtime",
+    "StackTraceElement",
+    "ThreadLocal",
 ];
 
 /// Methods of common JDK generic types that return one of the type's
@@ -203,7 +243,11 @@ impl<'a> Index<'a> {
                 index.simple_names.insert(decl.name.clone());
                 let parent = decl.parent.map(|p| base + p);
                 if parent.is_none() {
-                    index.by_package.entry(package.clone()).or_default().push(gid);
+                    index
+                        .by_package
+                        .entry(package.clone())
+                        .or_default()
+                        .push(gid);
                 }
                 index.types.push(TypeInfo {
                     file: f,
@@ -218,7 +262,9 @@ impl<'a> Index<'a> {
                     methods: HashMap::new(),
                 });
                 if let Some(p) = parent {
-                    index.types[p as usize].nested.insert(decl.name.clone(), gid);
+                    index.types[p as usize]
+                        .nested
+                        .insert(decl.name.clone(), gid);
                 }
             }
             let mut scope = FileScope {
@@ -320,11 +366,14 @@ impl<'a> Index<'a> {
                         .as_ref()
                         .map(|r| self.resolve_typeref(fcx, r))
                         .unwrap_or(RType::Unknown);
-                    methods.entry(func.name.clone()).or_default().push(MethodInfo {
-                        params: func.params.len() as u32,
-                        varargs: func.params.last().is_some_and(|(_, t)| t.array_dims > 0),
-                        returns,
-                    });
+                    methods
+                        .entry(func.name.clone())
+                        .or_default()
+                        .push(MethodInfo {
+                            params: func.params.len() as u32,
+                            varargs: func.params.last().is_some_and(|(_, t)| t.array_dims > 0),
+                            returns,
+                        });
                 }
                 (fields, methods)
             })
@@ -532,7 +581,11 @@ impl<'a> Index<'a> {
             .clone()
             .find(|(_, t)| t.name == stem)
             .or_else(|| top.clone().next())?;
-        Some(self.types[self.gid(file, pick.0 as u32) as usize].fqn.clone())
+        Some(
+            self.types[self.gid(file, pick.0 as u32) as usize]
+                .fqn
+                .clone(),
+        )
     }
 
     fn resolve_file(&self, file: u32) -> FileResult {
@@ -708,13 +761,15 @@ impl<'a> Index<'a> {
                 Some(t) => construct(self.resolve_typeref(cx, t)),
                 None => CallTarget::Unresolved,
             },
-            CallKind::SuperConstructor => match cx.ty.and_then(|g| self.types[g as usize].superclass) {
-                Some(s) => CallTarget::Internal {
-                    ty: s,
-                    method: "<init>".into(),
-                },
-                None => CallTarget::External,
-            },
+            CallKind::SuperConstructor => {
+                match cx.ty.and_then(|g| self.types[g as usize].superclass) {
+                    Some(s) => CallTarget::Internal {
+                        ty: s,
+                        method: "<init>".into(),
+                    },
+                    None => CallTarget::External,
+                }
+            }
             CallKind::MethodRef if call.name == "<init>" => match &call.ty {
                 Some(t) => construct(self.resolve_typeref(cx, t)),
                 None => CallTarget::Unresolved,
@@ -803,7 +858,9 @@ impl<'a> Index<'a> {
             return RType::Unknown;
         }
         match e {
-            Expr::This => cx.ty.map_or(RType::Unknown, |g| RType::Internal(g, Vec::new())),
+            Expr::This => cx
+                .ty
+                .map_or(RType::Unknown, |g| RType::Internal(g, Vec::new())),
             Expr::Super => match cx.ty {
                 Some(g) => match self.types[g as usize].superclass {
                     Some(s) => RType::Internal(s, Vec::new()),
@@ -828,7 +885,8 @@ impl<'a> Index<'a> {
                         }
                         RType::Unknown
                     }
-                    RType::External(..) => RType::Unknown,
+                    // A field of an external type is external too.
+                    RType::External(..) => RType::External("?".into(), Vec::new()),
                     _ => {
                         // A package-qualified type name: `com.shop.Money`.
                         match dotted(e) {
@@ -872,14 +930,19 @@ impl<'a> Index<'a> {
                         Some((_, mi)) => mi.returns.clone(),
                         None => RType::Unknown,
                     },
+                    // The result of an external method is external, unless
+                    // a known generic method hands back a type argument.
+                    // (An unknown generic could smuggle a repo type through;
+                    // such calls are counted as external, a known limit.)
                     RType::External(name, targs) => {
                         let simple = last_segment(&name);
                         GENERIC_RETURNS
                             .iter()
                             .find(|(t, meth, _)| *t == simple && meth == m)
                             .and_then(|(_, _, i)| targs.get(*i).cloned())
-                            .unwrap_or(RType::Unknown)
+                            .unwrap_or_else(|| RType::External("?".into(), Vec::new()))
                     }
+                    RType::Array(_) | RType::Primitive => RType::External("?".into(), Vec::new()),
                     _ => RType::Unknown,
                 }
             }
