@@ -1091,6 +1091,9 @@ fn read_one(
 
 type Msg = Result<Item, HistoryError>;
 
+/// Commits per block dealt to one `git log` process.
+const BLOCK: usize = 256;
+
 fn run_workers(
     spec: &LogSpec,
     ids: &[String],
@@ -1107,10 +1110,14 @@ fn run_workers(
         })?;
         return Ok(vec![rep]);
     }
-    // Commits dealt round-robin; consumed in order, newest first.
-    let lists: Vec<Vec<String>> = (0..jobs)
-        .map(|j| ids.iter().skip(j).step_by(jobs).cloned().collect())
-        .collect();
+    // Blocks of consecutive commits dealt round-robin (consecutive commits
+    // share trees and delta chains, which git caches per process); consumed
+    // in order, newest first.
+    let block = ids.len().div_ceil(jobs).clamp(1, BLOCK);
+    let mut lists: Vec<Vec<String>> = vec![Vec::new(); jobs];
+    for (c, chunk) in ids.chunks(block).enumerate() {
+        lists[c % jobs].extend_from_slice(chunk);
+    }
     std::thread::scope(|s| {
         let mut rxs = Vec::new();
         let mut handles = Vec::new();
@@ -1130,7 +1137,7 @@ fn run_workers(
         }
         let mut result = Ok(());
         for i in 0..ids.len() {
-            match rxs[i % jobs].recv() {
+            match rxs[(i / block) % jobs].recv() {
                 Ok(Ok(Item::Commit(c))) => miner.commit(c),
                 Ok(Ok(Item::Skipped)) => miner.skipped += 1,
                 Ok(Err(e)) => {

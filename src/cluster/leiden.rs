@@ -44,16 +44,19 @@ pub enum Quality {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct LeidenOptions {
+    /// Quality function to maximise.
     pub quality: Quality,
     /// γ. Higher ⇒ more, smaller communities. Must be finite and ≥ 0.
     pub resolution: f64,
+    /// Seeds the PRNG that orders visits and draws refinement merges.
     pub seed: u64,
     /// θ of the refinement phase, in units of edge weight (as in the paper,
     /// igraph and CWTS): a merge with gain ΔH is drawn with probability
     /// ∝ exp(ΔH / θ). 0 makes the refinement greedy.
     pub randomness: f64,
     /// Leiden is iterated, each iteration starting from the previous
-    /// partition, until an iteration changes nothing or this many ran.
+    /// partition, until an iteration changes nothing or this many ran
+    /// (0 counts as 1).
     pub max_iterations: usize,
     /// Upper bound on community size in original nodes (a pinned group larger
     /// than this stays whole, but nothing else joins it).
@@ -272,7 +275,6 @@ fn move_nodes(level: &Level, part: &mut [u32], rho: f64, max_size: usize, rng: &
     let mut queue: VecDeque<u32> = order.into();
     let mut queued = vec![true; n];
     let mut acc = vec![0.0; n];
-    let mut seen = vec![false; n];
     let mut neigh: Vec<u32> = Vec::new();
 
     while let Some(v) = queue.pop_front() {
@@ -299,9 +301,8 @@ fn move_nodes(level: &Level, part: &mut [u32], rho: f64, max_size: usize, rng: &
         let (ts, ws) = g.row(v);
         for (&u, &w) in ts.iter().zip(ws) {
             let c = part[u as usize] as usize;
-            if !seen[c] {
-                seen[c] = true;
-                neigh.push(c as u32);
+            if acc[c] == 0.0 {
+                neigh.push(c as u32); // weights are > 0: zero means unseen
             }
             acc[c] += w;
         }
@@ -325,7 +326,6 @@ fn move_nodes(level: &Level, part: &mut [u32], rho: f64, max_size: usize, rng: &
         }
         for &c in &neigh {
             acc[c as usize] = 0.0;
-            seen[c as usize] = false;
         }
         neigh.clear();
 
@@ -395,7 +395,6 @@ fn refine(
     let mut order: Vec<u32> = (0..n as u32).collect();
     rng.shuffle(&mut order);
     let mut acc = vec![0.0; n];
-    let mut seen = vec![false; n];
     let mut neigh: Vec<usize> = Vec::new();
     let mut cands: Vec<(usize, f64)> = Vec::new();
 
@@ -412,13 +411,11 @@ fn refine(
         cw[v] = 0.0;
         ext[v] = 0.0;
         neigh.push(v);
-        seen[v] = true;
         let (ts, ws) = g.row(v);
         for (&u, &w) in ts.iter().zip(ws) {
             if part[u as usize] == s {
                 let c = refined[u as usize] as usize;
-                if !seen[c] {
-                    seen[c] = true;
+                if acc[c] == 0.0 {
                     neigh.push(c);
                 }
                 acc[c] += w;
@@ -436,7 +433,6 @@ fn refine(
                 }
             }
             acc[c] = 0.0;
-            seen[c] = false;
         }
         neigh.clear();
         let chosen = if theta > 0.0 && cands.len() > 1 {
@@ -503,7 +499,6 @@ fn aggregate(level: &Level, part: &[u32], k: usize) -> Level<'static> {
     let mut self_loops = vec![0.0; k];
     let (mut weight, mut size, mut pin) = (vec![0.0; k], vec![0usize; k], vec![None; k]);
     let mut acc = vec![0.0; k];
-    let mut seen = vec![false; k];
     let mut neigh: Vec<u32> = Vec::new();
     for c in 0..k {
         let mut internal = 0.0;
@@ -518,8 +513,7 @@ fn aggregate(level: &Level, part: &[u32], k: usize) -> Level<'static> {
                 if d as usize == c {
                     internal += w;
                 } else {
-                    if !seen[d as usize] {
-                        seen[d as usize] = true;
+                    if acc[d as usize] == 0.0 {
                         neigh.push(d);
                     }
                     acc[d as usize] += w;
@@ -531,7 +525,6 @@ fn aggregate(level: &Level, part: &[u32], k: usize) -> Level<'static> {
             targets.push(d);
             weights.push(acc[d as usize]);
             acc[d as usize] = 0.0;
-            seen[d as usize] = false;
         }
         neigh.clear();
         offsets.push(targets.len());
@@ -586,20 +579,31 @@ fn split_disconnected(g: &Graph, membership: &mut [u32], pinned: Option<&[Option
 }
 
 /// Renumbers labels by first occurrence (so community ids are ordered by
-/// their smallest node); returns the number of distinct labels.
+/// their smallest node); returns the number of distinct labels. Arbitrary
+/// `u32` labels are accepted (sparse ones go through a hash map, used for
+/// lookups only, so the result is still deterministic).
 pub(super) fn canonicalize(labels: &mut [u32]) -> usize {
     let Some(&max) = labels.iter().max() else {
         return 0;
     };
-    let mut map = vec![u32::MAX; max as usize + 1];
     let mut next = 0u32;
-    for l in labels.iter_mut() {
-        let slot = &mut map[*l as usize];
-        if *slot == u32::MAX {
-            *slot = next;
-            next += 1;
+    let mut fresh = || {
+        next += 1;
+        next - 1
+    };
+    if max as usize <= 2 * labels.len() + 1024 {
+        let mut map = vec![u32::MAX; max as usize + 1];
+        for l in labels.iter_mut() {
+            if map[*l as usize] == u32::MAX {
+                map[*l as usize] = fresh();
+            }
+            *l = map[*l as usize];
         }
-        *l = *slot;
+    } else {
+        let mut map: HashMap<u32, u32> = HashMap::new();
+        for l in labels.iter_mut() {
+            *l = *map.entry(*l).or_insert_with(&mut fresh);
+        }
     }
     next as usize
 }

@@ -17,7 +17,7 @@ fn planted(k: usize, d: f64, mu: f64, seed: u64) -> (Graph, Vec<u32>, f64) {
     let mut truth: Vec<u32> = sizes
         .iter()
         .enumerate()
-        .flat_map(|(g, &s)| std::iter::repeat_n(g as u32, s))
+        .flat_map(|(g, &s)| std::iter::repeat(g as u32).take(s))
         .collect();
     rng.shuffle(&mut truth);
     let p_out = mu * d / (n as f64 - n as f64 / k as f64);
@@ -39,7 +39,11 @@ fn planted(k: usize, d: f64, mu: f64, seed: u64) -> (Graph, Vec<u32>, f64) {
     let mut mu_sum = 0.0;
     let mut counted = 0;
     for i in 0..n {
-        let ext: f64 = g.neighbors(i).filter(|&(j, _)| truth[j as usize] != truth[i]).map(|(_, w)| w).sum();
+        let ext: f64 = g
+            .neighbors(i)
+            .filter(|&(j, _)| truth[j as usize] != truth[i])
+            .map(|(_, w)| w)
+            .sum();
         if g.strength(i) > 0.0 {
             mu_sum += ext / g.strength(i);
             counted += 1;
@@ -106,7 +110,16 @@ fn close(a: f64, b: f64) -> bool {
 
 #[test]
 fn graph_from_edges_merges_and_counts() {
-    let g = Graph::from_edges(4, &[(0, 1, 1.0), (1, 0, 2.0), (1, 2, 0.5), (2, 2, 1.5), (2, 3, 0.0)]);
+    let g = Graph::from_edges(
+        4,
+        &[
+            (0, 1, 1.0),
+            (1, 0, 2.0),
+            (1, 2, 0.5),
+            (2, 2, 1.5),
+            (2, 3, 0.0),
+        ],
+    );
     assert_eq!(g.n(), 4);
     assert_eq!(g.edge_count(), 2);
     assert_eq!(g.neighbors(0).collect::<Vec<_>>(), vec![(1, 3.0)]);
@@ -136,13 +149,18 @@ fn rng_is_deterministic_and_uniform_enough() {
     for _ in 0..60_000 {
         hist[r.below(6) as usize] += 1;
     }
-    assert!(hist.iter().all(|&h| (9_500..10_500).contains(&h)), "{hist:?}");
+    assert!(
+        hist.iter().all(|&h| (9_500..10_500).contains(&h)),
+        "{hist:?}"
+    );
     let mut v: Vec<u32> = (0..100).collect();
     r.shuffle(&mut v);
     assert_ne!(v, (0..100).collect::<Vec<_>>());
     v.sort_unstable();
     assert_eq!(v, (0..100).collect::<Vec<_>>());
-    assert!((0..1000).map(|_| r.next_f64()).all(|x| (0.0..1.0).contains(&x)));
+    assert!((0..1000)
+        .map(|_| r.next_f64())
+        .all(|x| (0.0..1.0).contains(&x)));
 }
 
 #[test]
@@ -159,9 +177,15 @@ fn modularity_hand_computed() {
     assert!(close(modularity(&g, &split, 0.5), 17.0 / 28.0));
     // Labels are names only.
     assert!(close(modularity(&g, &[9, 9, 9, 4, 4, 4], 1.0), 5.0 / 14.0));
+    let sparse = [u32::MAX, u32::MAX, u32::MAX, 7, 7, 7];
+    assert!(close(modularity(&g, &sparse, 1.0), 5.0 / 14.0));
+    assert_eq!(count_communities(&sparse, 3), 2);
     assert!(close(modularity(&g, &[0; 6], 1.0), 0.0));
     // Singletons: −Σ k_i² / (2m)² = −34/196.
-    assert!(close(modularity(&g, &[0, 1, 2, 3, 4, 5], 1.0), -34.0 / 196.0));
+    assert!(close(
+        modularity(&g, &[0, 1, 2, 3, 4, 5], 1.0),
+        -34.0 / 196.0
+    ));
     // CPM: each triangle 3 − 0.5·3 = 1.5.
     assert!(close(cpm_quality(&g, &split, 0.5), 3.0));
     assert!(close(cpm_quality(&g, &[0; 6], 0.5), 7.0 - 0.5 * 15.0));
@@ -182,13 +206,25 @@ fn ari_hand_computed() {
     assert_eq!(adjusted_rand_index(&[0, 0, 1, 1, 2], &[0, 0, 1, 1, 2]), 1.0);
     assert_eq!(adjusted_rand_index(&[0, 0, 1, 1], &[5, 5, 3, 3]), 1.0);
     // scikit-learn's user-guide example: 8/33 ≈ 0.2424.
-    assert!(close(adjusted_rand_index(&[0, 0, 0, 1, 1, 1], &[0, 0, 1, 1, 2, 2]), 8.0 / 33.0));
+    assert!(close(
+        adjusted_rand_index(&[0, 0, 0, 1, 1, 1], &[0, 0, 1, 1, 2, 2]),
+        8.0 / 33.0
+    ));
     // Index 1, expected 1/3, max 3/2: (2/3)/(7/6) = 4/7.
-    assert!(close(adjusted_rand_index(&[0, 0, 1, 1], &[0, 0, 1, 2]), 4.0 / 7.0));
+    assert!(close(
+        adjusted_rand_index(&[0, 0, 1, 1], &[0, 0, 1, 2]),
+        4.0 / 7.0
+    ));
     // Worse than chance.
-    assert!(close(adjusted_rand_index(&[0, 0, 1, 1], &[0, 1, 0, 1]), -0.5));
+    assert!(close(
+        adjusted_rand_index(&[0, 0, 1, 1], &[0, 1, 0, 1]),
+        -0.5
+    ));
     // All together vs all apart.
-    assert!(close(adjusted_rand_index(&[0, 0, 0, 0], &[0, 1, 2, 3]), 0.0));
+    assert!(close(
+        adjusted_rand_index(&[0, 0, 0, 0], &[0, 1, 2, 3]),
+        0.0
+    ));
     assert_eq!(adjusted_rand_index(&[0, 1, 2], &[2, 1, 0]), 1.0);
     assert_eq!(adjusted_rand_index(&[], &[]), 1.0);
 }
@@ -215,7 +251,10 @@ fn planted_partitions_are_recovered() {
             assert_eq!(raw, m, "the connectivity split changed something");
             assert!(ari >= 0.95, "k={k} μ={mu}: ARI {ari}");
             if mu_target <= 0.1 {
-                assert_eq!(ari, 1.0, "k={k}: strong structure must be recovered exactly");
+                assert_eq!(
+                    ari, 1.0,
+                    "k={k}: strong structure must be recovered exactly"
+                );
             }
         }
     }
@@ -274,7 +313,10 @@ fn ring_of_cliques_resolution_limit() {
     let g = Graph::from_edges((cliques * size) as usize, &e);
     let truth: Vec<u32> = (0..cliques * size).map(|i| i / size).collect();
     let pairs: Vec<u32> = (0..cliques * size).map(|i| i / (2 * size)).collect();
-    assert!(close(modularity(&g, &truth, 1.0), 30.0 * (10.0 / 330.0 - (22.0f64 / 660.0).powi(2))));
+    assert!(close(
+        modularity(&g, &truth, 1.0),
+        30.0 * (10.0 / 330.0 - (22.0f64 / 660.0).powi(2))
+    ));
 
     let cpm = LeidenOptions {
         quality: Quality::Cpm,
@@ -298,10 +340,17 @@ fn ring_of_cliques_resolution_limit() {
         );
         for c in 0..cliques {
             let s = (c * size) as usize;
-            assert!(m[s..s + size as usize].iter().all(|&x| x == m[s]), "clique {c} split");
+            assert!(
+                m[s..s + size as usize].iter().all(|&x| x == m[s]),
+                "clique {c} split"
+            );
         }
         assert!((15..30).contains(&k));
-        assert_eq!(count_communities(&m, 2 * size as usize + 1), 0, "more than two cliques merged");
+        assert_eq!(
+            count_communities(&m, 2 * size as usize + 1),
+            0,
+            "more than two cliques merged"
+        );
         assert!(q > modularity(&g, &truth, 1.0));
     }
     // With γ high enough modularity resolves the cliques too.
@@ -324,9 +373,16 @@ fn determinism_and_seed_independence() {
         next = next.max(c + 1);
     }
     // Edge order does not matter.
-    let mut e: Vec<(u32, u32, f64)> = (0..g.n()).flat_map(|i| g.neighbors(i).map(move |(j, w)| (j, i as u32, w))).collect();
+    let mut e: Vec<(u32, u32, f64)> = (0..g.n())
+        .flat_map(|i| g.neighbors(i).map(move |(j, w)| (j, i as u32, w)))
+        .collect();
     Rng::new(5).shuffle(&mut e);
-    let h = Graph::from_edges(g.n(), &e.iter().map(|&(u, v, w)| (u, v, w / 2.0)).collect::<Vec<_>>());
+    let h = Graph::from_edges(
+        g.n(),
+        &e.iter()
+            .map(|&(u, v, w)| (u, v, w / 2.0))
+            .collect::<Vec<_>>(),
+    );
     assert_eq!(leiden(&h, &opts(9), None), a);
 
     // Strong structure: every seed finds the same partition.
@@ -370,7 +426,14 @@ fn consensus_confidence() {
     // Node 12 hangs between two K6 cliques with three edges to each.
     let mut e = clique_edges(0..6, 1.0);
     e.extend(clique_edges(6..12, 1.0));
-    e.extend([(12, 0, 1.0), (12, 1, 1.0), (12, 2, 1.0), (12, 6, 1.0), (12, 7, 1.0), (12, 8, 1.0)]);
+    e.extend([
+        (12, 0, 1.0),
+        (12, 1, 1.0),
+        (12, 2, 1.0),
+        (12, 6, 1.0),
+        (12, 7, 1.0),
+        (12, 8, 1.0),
+    ]);
     let g = Graph::from_edges(13, &e);
     let seeds: Vec<u64> = (0..32).collect();
     let c = consensus(&g, &opts(0), &seeds, None);
@@ -406,7 +469,10 @@ fn consensus_from_partitions_hand_computed() {
     assert!(close(nc[0], (1.0 + 2.0 / 3.0) / 2.0));
     assert!(close(nc[2], 2.0 / 3.0));
     assert_eq!(nc[3], 1.0);
-    assert!(close(c.community_confidence[0], (1.0 + 2.0 / 3.0 + 2.0 / 3.0) / 3.0));
+    assert!(close(
+        c.community_confidence[0],
+        (1.0 + 2.0 / 3.0 + 2.0 / 3.0) / 3.0
+    ));
     assert_eq!(c.community_confidence[1], 1.0);
 }
 

@@ -59,6 +59,54 @@ pub fn query() -> &'static Query {
     })
 }
 
+/// Field ids of the grammar, looked up once: `child_by_field_name` compares
+/// strings on every call, which showed in profiles.
+struct Fields {
+    name: u16,
+    ty: u16,
+    value: u16,
+    object: u16,
+    parameters: u16,
+    arguments: u16,
+    key: u16,
+    field: u16,
+    element: u16,
+    dimensions: u16,
+    constructor: u16,
+    right: u16,
+}
+
+fn fields() -> &'static Fields {
+    static FIELDS: OnceLock<Fields> = OnceLock::new();
+    FIELDS.get_or_init(|| {
+        let lang = ts_language();
+        let id = |n: &str| {
+            lang.field_id_for_name(n)
+                .unwrap_or_else(|| panic!("tree-sitter-java has a `{n}` field"))
+                .get()
+        };
+        Fields {
+            name: id("name"),
+            ty: id("type"),
+            value: id("value"),
+            object: id("object"),
+            parameters: id("parameters"),
+            arguments: id("arguments"),
+            key: id("key"),
+            field: id("field"),
+            element: id("element"),
+            dimensions: id("dimensions"),
+            constructor: id("constructor"),
+            right: id("right"),
+        }
+    })
+}
+
+/// `node.child_by_field_name(field)` through the cached field ids.
+fn child<'t>(node: Node<'t>, field: fn(&Fields) -> u16) -> Option<Node<'t>> {
+    node.child_by_field_id(field(fields()))
+}
+
 thread_local! {
     static PARSER: RefCell<Parser> = RefCell::new({
         let mut p = Parser::new();
@@ -135,6 +183,8 @@ struct Extractor<'s> {
     stack: Vec<(usize, usize, Container)>,
     /// Per type, its lazily created initializer pseudo-function.
     initializers: Vec<Option<u32>>,
+    /// End of the last scoped type name taken whole.
+    scoped_until: usize,
 }
 
 impl<'s> Extractor<'s> {
@@ -144,6 +194,7 @@ impl<'s> Extractor<'s> {
             facts,
             stack: Vec::new(),
             initializers: Vec::new(),
+            scoped_until: 0,
         }
     }
 
@@ -198,10 +249,10 @@ impl<'s> Extractor<'s> {
             "type_param" => self.type_param(node),
             "annotation" => self.annotation(node),
             "local" | "local.resource" => self.local_declaration(node),
-            "local.for" => self.typed_local(node, "type", "name", "value"),
+            "local.for" => self.typed_local(node, |f| f.ty, true),
             "local.catch" => self.catch_param(node),
             "local.lambda" => self.lambda_params(node),
-            "local.pattern" => self.typed_local(node, "right", "name", ""),
+            "local.pattern" => self.typed_local(node, |f| f.right, false),
             "local.type_pattern" => self.type_pattern(node),
             "call.method" => self.method_call(node),
             "call.new" => self.new_call(node),
@@ -295,7 +346,7 @@ impl<'s> Extractor<'s> {
     }
 
     fn type_decl(&mut self, node: Node, kind: TypeKind) {
-        let Some(name_node) = node.child_by_field_name("name") else {
+        let Some(name_node) = child(node, |f| f.name) else {
             return;
         };
         let name = self.text(name_node).to_string();
@@ -346,7 +397,7 @@ impl<'s> Extractor<'s> {
 
         // Record components are fields with accessor methods.
         if kind == TypeKind::Record {
-            if let Some(params) = node.child_by_field_name("parameters") {
+            if let Some(params) = child(node, |f| f.parameters) {
                 for (pname, ty) in self.params(params) {
                     self.facts.types[idx as usize].fields.push(super::Field {
                         name: pname.clone(),
@@ -374,13 +425,12 @@ impl<'s> Extractor<'s> {
     fn function(&mut self, node: Node, kind: FunctionKind) {
         let owner = self.enclosing_type();
         let name = match kind {
-            FunctionKind::Method => node
-                .child_by_field_name("name")
+            FunctionKind::Method => child(node, |f| f.name)
                 .map(|n| self.text(n).to_string())
                 .unwrap_or_default(),
             _ => "<init>".to_string(),
         };
-        let params = match node.child_by_field_name("parameters") {
+        let params = match child(node, |f| f.parameters) {
             Some(p) => self.params(p),
             // A compact record constructor takes the record's components.
             None => owner
@@ -393,9 +443,7 @@ impl<'s> Extractor<'s> {
                 })
                 .unwrap_or_default(),
         };
-        let returns = node
-            .child_by_field_name("type")
-            .and_then(|t| self.type_of(t, 0));
+        let returns = child(node, |f| f.ty).and_then(|t| self.type_of(t, 0));
         let is_static = has_modifier(node, self.src, "static");
         let idx = self.facts.functions.len() as u32;
         self.facts.functions.push(Function {
@@ -422,10 +470,8 @@ impl<'s> Extractor<'s> {
         for p in params.named_children(&mut cursor) {
             match p.kind() {
                 "formal_parameter" => {
-                    let ty = p
-                        .child_by_field_name("type")
-                        .and_then(|t| self.type_of(t, 0));
-                    let name = p.child_by_field_name("name").map(|n| self.text(n));
+                    let ty = child(p, |f| f.ty).and_then(|t| self.type_of(t, 0));
+                    let name = child(p, |f| f.name).map(|n| self.text(n));
                     if let (Some(ty), Some(name)) = (ty, name) {
                         out.push((name.to_string(), ty));
                     }
@@ -437,7 +483,7 @@ impl<'s> Extractor<'s> {
                     for ch in p.named_children(&mut c2) {
                         match ch.kind() {
                             "variable_declarator" => {
-                                name = ch.child_by_field_name("name").map(|n| self.text(n))
+                                name = child(ch, |f| f.name).map(|n| self.text(n))
                             }
                             "modifiers" => {}
                             _ => {
@@ -459,17 +505,14 @@ impl<'s> Extractor<'s> {
     }
 
     fn field(&mut self, node: Node) {
-        let Some(ty) = node
-            .child_by_field_name("type")
-            .and_then(|t| self.type_of(t, 0))
-        else {
+        let Some(ty) = child(node, |f| f.ty).and_then(|t| self.type_of(t, 0)) else {
             return;
         };
         let names: Vec<(String, Option<Node>)> = declarators(node)
             .into_iter()
             .filter_map(|d| {
-                let name = d.child_by_field_name("name")?;
-                Some((self.text(name).to_string(), d.child_by_field_name("value")))
+                let name = child(d, |f| f.name)?;
+                Some((self.text(name).to_string(), child(d, |f| f.value)))
             })
             .collect();
         match self.stack.last().map(|(_, _, c)| *c) {
@@ -525,16 +568,16 @@ impl<'s> Extractor<'s> {
         if id != decl.id() {
             return;
         }
-        let Some(name) = node.child_by_field_name("name") else {
+        let Some(name) = child(node, |f| f.name) else {
             return;
         };
         let mut args = Vec::new();
-        if let Some(list) = node.child_by_field_name("arguments") {
+        if let Some(list) = child(node, |f| f.arguments) {
             let mut cursor = list.walk();
             for arg in list.named_children(&mut cursor) {
                 if arg.kind() == "element_value_pair" {
-                    let key = arg.child_by_field_name("key").map(|k| self.text(k));
-                    let value = arg.child_by_field_name("value").map(|v| self.value_text(v));
+                    let key = child(arg, |f| f.key).map(|k| self.text(k));
+                    let value = child(arg, |f| f.value).map(|v| self.value_text(v));
                     if let (Some(k), Some(v)) = (key, value) {
                         args.push((k.to_string(), v));
                     }
@@ -580,7 +623,7 @@ impl<'s> Extractor<'s> {
     }
 
     fn local_declaration(&mut self, node: Node) {
-        let ty_node = node.child_by_field_name("type");
+        let ty_node = child(node, |f| f.ty);
         let ty = ty_node
             .filter(|t| self.text(*t) != "var")
             .and_then(|t| self.type_of(t, 0));
@@ -591,10 +634,10 @@ impl<'s> Extractor<'s> {
             declarators(node)
         };
         for d in decls {
-            let Some(name) = d.child_by_field_name("name") else {
+            let Some(name) = child(d, |f| f.name) else {
                 continue;
             };
-            let init = d.child_by_field_name("value").map(|v| self.expr(v, 0));
+            let init = child(d, |f| f.value).map(|v| self.expr(v, 0));
             let local = Local {
                 name: self.text(name).to_string(),
                 ty: ty.clone(),
@@ -606,19 +649,23 @@ impl<'s> Extractor<'s> {
         }
     }
 
-    fn typed_local(&mut self, node: Node, ty_field: &str, name_field: &str, init_field: &str) {
-        let ty = node
-            .child_by_field_name(ty_field)
+    /// A local declared by a statement with a type field and a name field:
+    /// an enhanced `for` (whose `value` is the collection iterated) or an
+    /// `instanceof` pattern.
+    fn typed_local(&mut self, node: Node, ty_field: fn(&Fields) -> u16, iterates: bool) {
+        let ty = child(node, ty_field)
             .filter(|t| self.text(*t) != "var")
             .and_then(|t| self.type_of(t, 0));
-        let Some(name) = node.child_by_field_name(name_field) else {
+        let Some(name) = child(node, |f| f.name) else {
             return;
         };
         // For an enhanced for, the initializer is the collection, not the
         // element; resolution takes the element type from it.
-        let init = node
-            .child_by_field_name(init_field)
-            .map(|v| self.expr(v, 0));
+        let init = if iterates {
+            child(node, |f| f.value).map(|v| self.expr(v, 0))
+        } else {
+            None
+        };
         let local = Local {
             name: self.text(name).to_string(),
             ty,
@@ -639,7 +686,7 @@ impl<'s> Extractor<'s> {
                 let first = ct.named_children(&mut c2).next();
                 first.and_then(|t| self.type_of(t, 0))
             });
-        if let Some(name) = node.child_by_field_name("name") {
+        if let Some(name) = child(node, |f| f.name) {
             let local = Local {
                 name: self.text(name).to_string(),
                 ty,
@@ -704,10 +751,10 @@ impl<'s> Extractor<'s> {
     }
 
     fn method_call(&mut self, node: Node) {
-        let Some(name) = node.child_by_field_name("name") else {
+        let Some(name) = child(node, |f| f.name) else {
             return;
         };
-        let receiver = node.child_by_field_name("object").map(|o| self.expr(o, 1));
+        let receiver = child(node, |f| f.object).map(|o| self.expr(o, 1));
         let call = Call {
             receiver,
             name: self.text(name).to_string(),
@@ -720,10 +767,7 @@ impl<'s> Extractor<'s> {
     }
 
     fn new_call(&mut self, node: Node) {
-        let Some(ty) = node
-            .child_by_field_name("type")
-            .and_then(|t| self.type_of(t, 0))
-        else {
+        let Some(ty) = child(node, |f| f.ty).and_then(|t| self.type_of(t, 0)) else {
             return;
         };
         let call = Call {
@@ -768,9 +812,7 @@ impl<'s> Extractor<'s> {
     }
 
     fn ctor_call(&mut self, node: Node) {
-        let is_super = node
-            .child_by_field_name("constructor")
-            .is_some_and(|c| c.kind() == "super");
+        let is_super = child(node, |f| f.constructor).is_some_and(|c| c.kind() == "super");
         if !is_super {
             return;
         }
@@ -786,12 +828,14 @@ impl<'s> Extractor<'s> {
     }
 
     fn type_ref(&mut self, node: Node) {
-        // Parts of a scoped name are covered by the whole.
-        if node
-            .parent()
-            .is_some_and(|p| p.kind() == "scoped_type_identifier")
-        {
+        // Parts of a scoped name are covered by the whole, which comes first
+        // in capture order. (Ranges, not `Node::parent`, which walks down
+        // from the root on every call.)
+        if node.start_byte() < self.scoped_until {
             return;
+        }
+        if node.kind() == "scoped_type_identifier" {
+            self.scoped_until = node.end_byte();
         }
         if let Some(r) = self.type_of(node, 0) {
             let owner = self.enclosing_type();
@@ -861,10 +905,9 @@ impl<'s> Extractor<'s> {
                 base.map(|b| TypeRef { args, ..b })
             }
             "array_type" => {
-                let element = node.child_by_field_name("element")?;
+                let element = child(node, |f| f.element)?;
                 let mut t = self.type_of(element, depth + 1)?;
-                let dims = node
-                    .child_by_field_name("dimensions")
+                let dims = child(node, |f| f.dimensions)
                     .map(|d| self.text(d).matches('[').count() as u8)
                     .unwrap_or(1);
                 t.array_dims = t.array_dims.saturating_add(dims.max(1));
@@ -901,8 +944,8 @@ impl<'s> Extractor<'s> {
             "super" => Expr::Super,
             "string_literal" | "text_block" => Expr::StringLit,
             "field_access" => {
-                let object = node.child_by_field_name("object");
-                let field = node.child_by_field_name("field");
+                let object = child(node, |f| f.object);
+                let field = child(node, |f| f.field);
                 match (object, field) {
                     (Some(o), Some(f)) if f.kind() == "this" => {
                         // `Outer.this`: the enclosing instance.
@@ -923,21 +966,17 @@ impl<'s> Extractor<'s> {
                 it.fold(first, |acc, p| Expr::Field(Box::new(acc), p))
             }
             "method_invocation" => {
-                let Some(name) = node.child_by_field_name("name") else {
+                let Some(name) = child(node, |f| f.name) else {
                     return Expr::Unknown;
                 };
-                let object = node
-                    .child_by_field_name("object")
-                    .map(|o| Box::new(self.expr(o, depth + 1)));
+                let object = child(node, |f| f.object).map(|o| Box::new(self.expr(o, depth + 1)));
                 Expr::Call(object, self.text(name).to_string(), arg_count(node))
             }
-            "object_creation_expression" => node
-                .child_by_field_name("type")
+            "object_creation_expression" => child(node, |f| f.ty)
                 .and_then(|t| self.type_of(t, depth + 1))
                 .map(Expr::New)
                 .unwrap_or(Expr::Unknown),
-            "cast_expression" => node
-                .child_by_field_name("type")
+            "cast_expression" => child(node, |f| f.ty)
                 .and_then(|t| self.type_of(t, depth + 1))
                 .map(Expr::Cast)
                 .unwrap_or(Expr::Unknown),
@@ -986,7 +1025,7 @@ fn declarators(node: Node) -> Vec<Node> {
 }
 
 fn arg_count(node: Node) -> u32 {
-    node.child_by_field_name("arguments")
+    child(node, |f| f.arguments)
         .map(|a| {
             let mut cursor = a.walk();
             a.named_children(&mut cursor)

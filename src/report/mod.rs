@@ -26,11 +26,21 @@ pub struct Report {
     pub repo: Repo,
     pub settings: Settings,
     pub summary: Summary,
+    /// The git history window; `null` when history is off or unavailable.
+    pub history: Option<HistoryInfo>,
     pub units: Vec<UnitRow>,
     pub dependencies: Vec<DependencyRow>,
+    /// Co-change pairs that pass the report thresholds (docs/metrics.md).
     pub cochange: Vec<CoChangeRow>,
+    /// Units ranked by hotspot score, highest first.
     pub hotspots: Vec<HotspotRow>,
+    /// Candidate services, by rank.
     pub services: Vec<ServiceRow>,
+    /// Units tied to nearly every service, kept out of all of them.
+    pub shared_kernel: Vec<String>,
+    /// Aggregated dependencies between services (and the shared kernel,
+    /// whose id is `kernel`).
+    pub service_dependencies: Vec<ServiceDependencyRow>,
     pub metrics: Metrics,
     pub plan: Vec<PlanStep>,
     /// Per-file problems: syntax errors, undecodable bytes.
@@ -51,6 +61,18 @@ impl Report {
 pub struct Tool {
     pub name: String,
     pub version: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryInfo {
+    pub commits_analyzed: u32,
+    /// Oldest and newest commit time analysed, RFC 3339.
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub shallow: bool,
+    pub skipped_commits: u32,
+    /// Distinct human authors (bots left out).
+    pub authors: u32,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -117,6 +139,15 @@ pub struct UnitRow {
     pub fan_out: u32,
     /// Service id, `null` for tests, the shared kernel or before clustering.
     pub service: Option<String>,
+    /// How often this unit landed with its service's members across the
+    /// clustering runs (0..1); `null` when not clustered.
+    pub confidence: Option<f64>,
+    /// `code`, `test`, `kernel` (shared kernel) or `generated`.
+    pub role: String,
+    /// Rank-normalised hotspot score (0..1); `null` without history.
+    pub hotspot: Option<f64>,
+    /// Last change, RFC 3339; `null` without history.
+    pub last_change: Option<String>,
     pub unresolved_refs: u32,
 }
 
@@ -133,13 +164,29 @@ pub struct CoChangeRow {
     pub a: String,
     pub b: String,
     pub shared: u32,
+    /// code-maat degree: 100 · shared / avg(revs(a), revs(b)).
     pub degree: f64,
+    pub revs_a: u32,
+    pub revs_b: u32,
+    /// shared / revs(a) and shared / revs(b).
+    pub confidence_ab: f64,
+    pub confidence_ba: f64,
+    /// `code` for code–code pairs, `test` when one side is test code.
+    pub kind: String,
+    /// Service of each side (`null` outside any), so views can filter and
+    /// spot pairs that cross a seam.
+    pub service_a: Option<String>,
+    pub service_b: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct HotspotRow {
     pub unit: String,
+    pub commits: u32,
+    pub complexity: u32,
+    /// Rank-normalised change frequency × rank-normalised complexity.
     pub score: f64,
+    pub service: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -147,8 +194,46 @@ pub struct ServiceRow {
     pub id: String,
     pub name: String,
     pub members: Vec<String>,
+    /// 1 = extract first.
     pub rank: u32,
+    /// The extraction score (docs/metrics.md, "Plan").
     pub score: f64,
+    pub lines: u64,
+    /// Top identifier words (TF-IDF) that name the service.
+    pub words: Vec<String>,
+    /// Dominant package / module prefix of the members.
+    pub package: String,
+    /// Internal dependency weight / (internal + external) (0..1).
+    pub cohesion: f64,
+    /// Dependency references crossing the service boundary, both ways.
+    pub coupling: u32,
+    /// Distinct member symbols called from outside the service.
+    pub interface_size: u32,
+    /// The service's share of all commits' unit changes (0..1).
+    pub churn_share: f64,
+    /// Co-change weight with units outside / all its co-change weight (0..1).
+    pub cochange_leakage: f64,
+    /// Mean pairwise co-assignment of members across seeds (0..1).
+    pub confidence: f64,
+    /// Share of the service's internal edge weight from each signal (0..1).
+    pub signals: SignalShares,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SignalShares {
+    pub structural: f64,
+    pub cochange: f64,
+    pub semantic: f64,
+    pub ownership: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceDependencyRow {
+    pub from: String,
+    pub to: String,
+    /// Dependency references from units of `from` to units of `to`.
+    pub count: u32,
+    pub calls: u32,
 }
 
 /// Partition metrics; `null` until clustering has run.
@@ -159,6 +244,8 @@ pub struct Metrics {
     pub icp: Option<f64>,
     pub ifn: Option<f64>,
     pub ned: Option<f64>,
+    /// The Leiden resolution γ used.
+    pub resolution: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
