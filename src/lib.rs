@@ -6,9 +6,11 @@
 
 pub mod analyze;
 pub mod cli;
+pub mod cluster;
 pub mod discover;
 pub mod graph;
 pub mod lang;
 pub mod progress;
 pub mod report;
 pub mod resolve;
+pub mod signals;

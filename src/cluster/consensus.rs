@@ -172,8 +172,10 @@ pub fn search_resolution(
     use std::cmp::Ordering::{Equal, Greater, Less};
     const MAX_EVALS: usize = 40;
     let mut evals = 0;
-    let mut best: Option<(usize, f64, Consensus)> = None; // (|count − target|, γ, consensus)
-                                                          // Evaluates γ, keeps it if closest so far; returns (count ⋚ target, all nodes apart).
+    // Closest so far: (|count − target|, γ, consensus).
+    let mut best: Option<(usize, f64, Consensus)> = None;
+    // Evaluates γ and keeps it if closest so far. Returns count ⋚ target,
+    // whether every node is alone, and whether evaluations remain.
     let mut eval = |gamma: f64| {
         evals += 1;
         let o = LeidenOptions {
@@ -184,7 +186,7 @@ pub fn search_resolution(
         let count = count_communities(&c.membership, min_size);
         let all_apart = count_communities(&c.membership, 1) == g.n();
         let d = count.abs_diff(target);
-        if best.as_ref().map_or(true, |b| d < b.0) {
+        if best.as_ref().is_none_or(|b| d < b.0) {
             best = Some((d, gamma, c));
         }
         (count.cmp(&target), all_apart, evals < MAX_EVALS)
@@ -196,44 +198,44 @@ pub fn search_resolution(
         1.0
     };
     let (first, mut stuck, mut budget) = eval(start);
-    // Bracket [lo, hi] with count(lo) < target < count(hi).
+    // Find a bracket [lo, hi] with count(lo) < target < count(hi).
     let (mut lo, mut hi) = (start, start);
+    let mut bracketed = false;
     match first {
-        Equal => budget = false,
+        Equal => {}
         // Too few communities: raise γ, unless every node is already alone.
-        Less => loop {
-            if !budget || stuck {
-                budget = false;
-                break;
+        Less => {
+            while budget && !stuck {
+                (lo, hi) = (hi, hi * 4.0);
+                let (o, apart, more) = eval(hi);
+                (stuck, budget) = (apart, more);
+                match o {
+                    Less => {}
+                    Equal => break,
+                    Greater => {
+                        bracketed = true;
+                        break;
+                    }
+                }
             }
-            lo = hi;
-            hi *= 4.0;
-            let (o, apart, more) = eval(hi);
-            (stuck, budget) = (apart, more);
-            match o {
-                Equal => budget = false,
-                Greater => break,
-                Less => continue,
+        }
+        Greater => {
+            while budget {
+                (lo, hi) = (lo / 4.0, lo);
+                let (o, _, more) = eval(lo);
+                budget = more;
+                match o {
+                    Greater => {}
+                    Equal => break,
+                    Less => {
+                        bracketed = true;
+                        break;
+                    }
+                }
             }
-            break;
-        },
-        Greater => loop {
-            if !budget {
-                break;
-            }
-            hi = lo;
-            lo /= 4.0;
-            let (o, _, more) = eval(lo);
-            budget = more;
-            match o {
-                Equal => budget = false,
-                Less => break,
-                Greater => continue,
-            }
-            break;
-        },
+        }
     }
-    while budget && hi / lo > 1.0 + 1e-6 {
+    while bracketed && budget && hi / lo > 1.0 + 1e-6 {
         let mid = (lo * hi).sqrt();
         let (o, _, more) = eval(mid);
         budget = more;

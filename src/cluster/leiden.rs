@@ -269,6 +269,7 @@ fn move_nodes(level: &Level, part: &mut [u32], rho: f64, max_size: usize, rng: &
             cpinned[c] += 1;
         }
     }
+    let capped = max_size < usize::MAX;
     let mut unused: Vec<u32> = (k as u32..n as u32).rev().collect();
     let mut order: Vec<u32> = (0..n as u32).collect();
     rng.shuffle(&mut order);
@@ -311,8 +312,12 @@ fn move_nodes(level: &Level, part: &mut [u32], rho: f64, max_size: usize, rng: &
         let mut best_gain = acc[cur] - rho * a * cw[cur];
         for &c in &neigh {
             let c = c as usize;
-            let clash = matches!((pin, cpin[c]), (Some(p), Some(q)) if p != q);
-            if c == cur || clash || csize[c] + s > max_size {
+            // Short-circuit order keeps the pin and size tables out of the
+            // cache when there are no pins or no cap.
+            if c == cur
+                || (capped && csize[c] + s > max_size)
+                || (pin.is_some() && cpin[c].is_some_and(|q| Some(q) != pin))
+            {
                 continue;
             }
             let gain = acc[c] - rho * a * cw[c];

@@ -17,7 +17,7 @@ fn planted(k: usize, d: f64, mu: f64, seed: u64) -> (Graph, Vec<u32>, f64) {
     let mut truth: Vec<u32> = sizes
         .iter()
         .enumerate()
-        .flat_map(|(g, &s)| std::iter::repeat(g as u32).take(s))
+        .flat_map(|(g, &s)| std::iter::repeat_n(g as u32, s))
         .collect();
     rng.shuffle(&mut truth);
     let p_out = mu * d / (n as f64 - n as f64 / k as f64);
@@ -671,4 +671,39 @@ fn karate_club_reaches_known_optimum() {
     }
     println!("karate club: best Q over 8 seeds {best:.6}");
     assert!((best - 0.419790).abs() < 1e-5);
+}
+
+#[test]
+fn search_resolution_bisects_and_is_deterministic() {
+    // Cliques of 4, 6 and 8 nodes in a chain, plus 8 cliques of 5 in a ring:
+    // the count of communities (≥ 2 nodes) moves in steps as γ grows,
+    // 2, 3, 4, 6, 11 (measured on a grid); 3 and 4 need the bisection.
+    let mut e = clique_edges(0..4, 1.0);
+    e.extend(clique_edges(4..10, 1.0));
+    e.extend(clique_edges(10..18, 1.0));
+    e.extend([(3, 4, 1.0), (9, 10, 1.0)]);
+    for c in 0..8u32 {
+        let s = 18 + 5 * c;
+        e.extend(clique_edges(s..s + 5, 1.0));
+        e.push((s, 18 + 5 * ((c + 1) % 8) + 1, 1.0));
+    }
+    let g = Graph::from_edges(58, &e);
+    let seeds = [1, 2];
+    for target in [2usize, 3, 4, 6, 11] {
+        let start = LeidenOptions {
+            resolution: 1.0,
+            ..opts(0)
+        };
+        let (gamma, c) = search_resolution(&g, target, 2, &start, &seeds, None);
+        let again = search_resolution(&g, target, 2, &start, &seeds, None);
+        assert_eq!((gamma, &c), (again.0, &again.1));
+        let got = count_communities(&c.membership, 2);
+        println!("steps graph → {target}: γ = {gamma:.5}, {got} communities");
+        assert_eq!(got, target);
+    }
+    // An unreachable target returns the closest count found.
+    let (gamma, c) = search_resolution(&g, 5, 2, &opts(0), &seeds, None);
+    let got = count_communities(&c.membership, 2);
+    println!("steps graph → 5 (unreachable): γ = {gamma:.5}, {got} communities");
+    assert!(got == 4 || got == 6);
 }

@@ -259,13 +259,12 @@ impl<'s> Extractor<'s> {
             "call.ref" => self.method_ref(node),
             "call.ctor" => self.ctor_call(node),
             "type_ref" => self.type_ref(node),
-            "type_ref.static" => {
+            "type_ref.static"
                 if self
                     .text(node)
-                    .starts_with(|c: char| c.is_ascii_uppercase())
-                {
-                    self.type_ref(node)
-                }
+                    .starts_with(|c: char| c.is_ascii_uppercase()) =>
+            {
+                self.type_ref(node)
             }
             "string" => self.string(node),
             "branch" => self.facts.complexity += 1,
