@@ -14,10 +14,13 @@ use crate::graph::CodeGraph;
 use crate::lang::{self, Diagnostic, FileFacts, Language};
 use crate::progress::Progress;
 use crate::report::{
-    DependencyRow, DiagnosticRow, Metrics, Repo, Report, Resolution, Settings, SkippedRow, Summary,
-    Tool, UnitRow, SCHEMA_VERSION,
+    DependencyRow, DiagnosticRow, Metrics, Repo, Report, Resolution, ServiceDependencyRow,
+    ServiceRow, Settings, SkippedRow, Summary, Tool, UnitRow, SCHEMA_VERSION,
 };
+use crate::metrics;
 use crate::resolve::{self, ParsedFile, ResolveStats};
+use crate::seams::{self, SeamOptions, Seams, UnitHistory};
+use crate::signals::SignalWeights;
 
 /// Validated options of one analysis.
 #[derive(Debug, Clone)]
@@ -29,6 +32,13 @@ pub struct AnalyzeConfig {
     pub seed: u64,
     /// Leave the timestamp out so equal inputs give equal bytes.
     pub deterministic: bool,
+    pub weights: SignalWeights,
+    /// Target number of services; `None` uses `resolution`.
+    pub services: Option<usize>,
+    pub resolution: f64,
+    pub max_service_size: Option<usize>,
+    /// Seeded clustering runs in the consensus.
+    pub runs: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -172,7 +182,25 @@ pub fn analyze(cfg: &AnalyzeConfig, progress: Progress) -> Result<Analysis, Anal
     let graph = CodeGraph::build(files.len(), &resolved.edges, resolved.symbol_calls);
     timings.record("graph");
 
-    let report = build_report(
+    let unit_history = UnitHistory::default();
+    let seams = seams::find_seams(
+        &files,
+        &graph,
+        &unit_history,
+        &SeamOptions {
+            weights: cfg.weights,
+            seed: cfg.seed,
+            runs: cfg.runs,
+            services: cfg.services,
+            resolution: cfg.resolution,
+            include_tests: cfg.include_tests,
+            max_service_size: cfg.max_service_size,
+        },
+    );
+    timings.record("cluster");
+    let commits = vec![0u32; files.len()];
+
+    let mut report = build_report(
         cfg,
         &files,
         &resolved.names,
@@ -181,6 +209,7 @@ pub fn analyze(cfg: &AnalyzeConfig, progress: Progress) -> Result<Analysis, Anal
         skipped,
         warnings,
     );
+    add_seams(&mut report, &graph, &seams, &commits, &unit_history.cochange);
     timings.record("report");
     Ok(Analysis {
         report,
@@ -188,6 +217,86 @@ pub fn analyze(cfg: &AnalyzeConfig, progress: Progress) -> Result<Analysis, Anal
         graph,
         timings,
     })
+}
+
+/// Fills the services, the shared kernel, the service dependencies and the
+/// metrics into the report.
+fn add_seams(report: &mut Report, graph: &CodeGraph, seams: &Seams, commits: &[u32], cochange: &[(u32, u32, f64)]) {
+    let service_metrics = metrics::service_metrics(graph, seams, commits, cochange);
+    let ids: Vec<String> = seams.services.iter().map(|s| s.name.clone()).collect();
+    for (u, row) in report.units.iter_mut().enumerate() {
+        row.service = seams.service_of[u].map(|s| ids[s as usize].clone());
+        row.confidence = seams.confidence[u];
+        if seams.kernel[u] {
+            row.role = "kernel".into();
+        }
+    }
+    report.shared_kernel = (0..seams.kernel.len())
+        .filter(|&u| seams.kernel[u])
+        .map(|u| report.units[u].id.clone())
+        .collect();
+    let mut services: Vec<ServiceRow> = seams
+        .services
+        .iter()
+        .zip(&service_metrics)
+        .map(|(s, m)| ServiceRow {
+            id: s.name.clone(),
+            name: s.name.clone(),
+            members: s.members.iter().map(|&u| report.units[u as usize].id.clone()).collect(),
+            rank: 0,
+            score: m.churn_share,
+            lines: s.members.iter().map(|&u| report.units[u as usize].lines as u64).sum(),
+            words: s.words.clone(),
+            package: s.package.clone(),
+            cohesion: m.cohesion,
+            coupling: m.coupling,
+            interface_size: m.interface_size,
+            churn_share: m.churn_share,
+            cochange_leakage: m.cochange_leakage,
+            confidence: s.confidence,
+            signals: s.signals.clone(),
+        })
+        .collect();
+    // Rank: highest score first, then the smaller coupling, then the name.
+    let mut order: Vec<usize> = (0..services.len()).collect();
+    order.sort_by(|&a, &b| {
+        services[b]
+            .score
+            .total_cmp(&services[a].score)
+            .then(services[a].coupling.cmp(&services[b].coupling))
+            .then(services[a].name.cmp(&services[b].name))
+    });
+    for (rank, &i) in order.iter().enumerate() {
+        services[i].rank = rank as u32 + 1;
+    }
+    services.sort_by_key(|s| s.rank);
+    report.services = services;
+    report.service_dependencies = service_metrics
+        .iter()
+        .enumerate()
+        .flat_map(|(s, m)| {
+            let ids = &ids;
+            m.outgoing.iter().map(move |(to, &(count, calls))| ServiceDependencyRow {
+                from: ids[s].clone(),
+                to: to.map_or_else(|| "kernel".to_string(), |t| ids[t as usize].clone()),
+                count,
+                calls,
+            })
+        })
+        .collect();
+    report.service_dependencies.sort_by(|a, b| (&a.from, &a.to).cmp(&(&b.from, &b.to)));
+    report.summary.services = report.services.len() as u32;
+    if !seams.services.is_empty() {
+        let p = metrics::partition_metrics(graph, seams);
+        report.metrics = Metrics {
+            modularity: Some(p.modularity),
+            sm: Some(p.sm),
+            icp: Some(p.icp),
+            ifn: Some(p.ifn),
+            ned: Some(p.ned),
+            resolution: Some(seams.resolution),
+        };
+    }
 }
 
 /// Reads and parses one file. `Err` means the file is skipped (unreadable,

@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::analyze::AnalyzeConfig;
 use crate::lang::Language;
+use crate::signals::SignalWeights;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -64,6 +65,21 @@ pub struct AnalyzeArgs {
     /// Cluster test code together with production code.
     #[arg(long)]
     pub include_tests: bool,
+    /// Target number of services (searches the Leiden resolution).
+    #[arg(long, value_name = "N")]
+    pub services: Option<usize>,
+    /// Leiden resolution γ (higher: more, smaller services).
+    #[arg(long, value_name = "G", default_value_t = 1.0)]
+    pub resolution: f64,
+    /// Largest number of units one service may hold.
+    #[arg(long, value_name = "N")]
+    pub max_service_size: Option<usize>,
+    /// Signal weights, e.g. `structural=1,cochange=0.6,semantic=0.4,ownership=0.2`.
+    #[arg(long, value_name = "LIST")]
+    pub weights: Option<String>,
+    /// Seeded clustering runs in the consensus.
+    #[arg(long, default_value_t = 10)]
+    pub runs: usize,
     /// Seed for the clustering; equal seeds give equal reports.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -88,6 +104,40 @@ pub enum UsageError {
     UnknownLanguage(String),
     #[error("`-o -` prints one format to stdout; choose one with --format")]
     StdoutNeedsOneFormat,
+    #[error("--weights: {0}")]
+    BadWeights(String),
+    #[error("--resolution must be a finite number > 0, got {0}")]
+    BadResolution(f64),
+    #[error("--services must be at least 1")]
+    BadServices,
+}
+
+/// Parses `structural=1,cochange=0.6,...` over the defaults.
+pub fn parse_weights(text: &str) -> Result<SignalWeights, UsageError> {
+    let mut w = SignalWeights::default();
+    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (k, v) = part
+            .split_once('=')
+            .ok_or_else(|| UsageError::BadWeights(format!("expected name=value, got {part:?}")))?;
+        let v: f64 = v
+            .trim()
+            .parse()
+            .ok()
+            .filter(|v: &f64| v.is_finite() && *v >= 0.0)
+            .ok_or_else(|| UsageError::BadWeights(format!("{part:?}: the value must be a number >= 0")))?;
+        match k.trim() {
+            "structural" => w.structural = v,
+            "cochange" => w.cochange = v,
+            "semantic" => w.semantic = v,
+            "ownership" => w.ownership = v,
+            other => {
+                return Err(UsageError::BadWeights(format!(
+                    "unknown signal {other:?} (known: structural, cochange, semantic, ownership)"
+                )))
+            }
+        }
+    }
+    Ok(w)
 }
 
 impl AnalyzeArgs {
@@ -104,6 +154,16 @@ impl AnalyzeArgs {
         if self.output == "-" && self.format.len() != 1 {
             return Err(UsageError::StdoutNeedsOneFormat);
         }
+        if !(self.resolution.is_finite() && self.resolution > 0.0) {
+            return Err(UsageError::BadResolution(self.resolution));
+        }
+        if self.services == Some(0) {
+            return Err(UsageError::BadServices);
+        }
+        let weights = match &self.weights {
+            Some(w) => parse_weights(w)?,
+            None => SignalWeights::default(),
+        };
         Ok(AnalyzeConfig {
             root: self.path.clone(),
             languages,
@@ -111,6 +171,11 @@ impl AnalyzeArgs {
             include_tests: self.include_tests,
             seed: self.seed,
             deterministic: self.deterministic,
+            weights,
+            services: self.services,
+            resolution: self.resolution,
+            max_service_size: self.max_service_size,
+            runs: self.runs.max(1),
         })
     }
 }
