@@ -14,9 +14,11 @@ use crate::graph::CodeGraph;
 use crate::lang::{self, Diagnostic, FileFacts, Language};
 use crate::progress::Progress;
 use crate::report::{
-    DependencyRow, DiagnosticRow, Metrics, Repo, Report, Resolution, ServiceDependencyRow,
-    ServiceRow, Settings, SkippedRow, Summary, Tool, UnitRow, SCHEMA_VERSION,
+    CoChangeRow, DependencyRow, DiagnosticRow, HistoryInfo, HotspotRow, Metrics, Repo, Report,
+    Resolution, ServiceDependencyRow, ServiceRow, Settings, SkippedRow, Summary, Tool, UnitRow,
+    SCHEMA_VERSION,
 };
+use crate::history::{self, History, HistoryOptions};
 use crate::metrics;
 use crate::resolve::{self, ParsedFile, ResolveStats};
 use crate::seams::{self, SeamOptions, Seams, UnitHistory};
@@ -39,6 +41,8 @@ pub struct AnalyzeConfig {
     pub max_service_size: Option<usize>,
     /// Seeded clustering runs in the consensus.
     pub runs: usize,
+    /// `None` with `--no-history`.
+    pub history: Option<HistoryOptions>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -138,6 +142,22 @@ pub fn analyze(cfg: &AnalyzeConfig, progress: Progress) -> Result<Analysis, Anal
         });
     }
 
+    // History runs on its own thread while the files are parsed: the two
+    // are independent, and together they are the floor of the whole run.
+    std::thread::scope(|scope| {
+        let history = cfg
+            .history
+            .as_ref()
+            .map(|opts| scope.spawn(move || history::mine(&cfg.root, opts)));
+        let parsed = parse_all(&found, progress);
+        let history = history.map(|h| h.join().expect("the history thread does not panic"));
+        finish(cfg, parsed, history, warnings, timings)
+    })
+}
+
+type Parsed = (Vec<ParsedFile>, Vec<SkippedRow>);
+
+fn parse_all(found: &discover::Discovery, progress: Progress) -> Parsed {
     let bar = progress.stage("parse", found.files.len() as u64);
     let mut skipped: Vec<SkippedRow> = found
         .skipped
@@ -172,7 +192,17 @@ pub fn analyze(cfg: &AnalyzeConfig, progress: Progress) -> Result<Analysis, Anal
         }
     }
     skipped.sort_by(|a, b| a.path.cmp(&b.path));
-    timings.record("parse");
+    (files, skipped)
+}
+
+fn finish(
+    cfg: &AnalyzeConfig,
+    (files, skipped): Parsed,
+    history: Option<Result<History, history::HistoryError>>,
+    mut warnings: Vec<String>,
+    mut timings: Timings,
+) -> Result<Analysis, AnalyzeError> {
+    timings.record("parse + history");
     for s in &skipped {
         warnings.push(format!("{}: skipped: {}", s.path, s.reason));
     }
@@ -182,7 +212,20 @@ pub fn analyze(cfg: &AnalyzeConfig, progress: Progress) -> Result<Analysis, Anal
     let graph = CodeGraph::build(files.len(), &resolved.edges, resolved.symbol_calls);
     timings.record("graph");
 
-    let unit_history = UnitHistory::default();
+    let history = match history {
+        None => None,
+        Some(Ok(h)) => {
+            warnings.extend(h.warnings.iter().cloned());
+            Some(h)
+        }
+        Some(Err(e)) => {
+            warnings.push(format!("no history: {e}; change frequency, co-change and ownership are off"));
+            None
+        }
+    };
+    let unit_index: BTreeMap<&str, u32> =
+        files.iter().enumerate().map(|(i, f)| (f.id.as_str(), i as u32)).collect();
+    let unit_history = unit_history(history.as_ref(), &files, &unit_index);
     let seams = seams::find_seams(
         &files,
         &graph,
@@ -198,7 +241,15 @@ pub fn analyze(cfg: &AnalyzeConfig, progress: Progress) -> Result<Analysis, Anal
         },
     );
     timings.record("cluster");
-    let commits = vec![0u32; files.len()];
+    let commits: Vec<u32> = files
+        .iter()
+        .map(|f| {
+            history
+                .as_ref()
+                .and_then(|h| h.files.get(&f.id))
+                .map_or(0, |fh| fh.commits)
+        })
+        .collect();
 
     let mut report = build_report(
         cfg,
@@ -209,7 +260,11 @@ pub fn analyze(cfg: &AnalyzeConfig, progress: Progress) -> Result<Analysis, Anal
         skipped,
         warnings,
     );
+    if let Some(h) = &history {
+        add_history(&mut report, h, &files, &unit_index, cfg);
+    }
     add_seams(&mut report, &graph, &seams, &commits, &unit_history.cochange);
+    add_hotspots(&mut report);
     timings.record("report");
     Ok(Analysis {
         report,
@@ -217,6 +272,139 @@ pub fn analyze(cfg: &AnalyzeConfig, progress: Progress) -> Result<Analysis, Anal
         graph,
         timings,
     })
+}
+
+/// Per-unit authors and all co-change pairs between units, for clustering.
+fn unit_history(history: Option<&History>, files: &[ParsedFile], index: &BTreeMap<&str, u32>) -> UnitHistory {
+    let Some(h) = history else {
+        return UnitHistory::default();
+    };
+    UnitHistory {
+        authors: files
+            .iter()
+            .map(|f| h.files.get(&f.id).map(|fh| fh.authors.clone()).unwrap_or_default())
+            .collect(),
+        cochange: h
+            .pairs
+            .iter()
+            .filter_map(|p| {
+                let (a, b) = (*index.get(p.a.as_str())?, *index.get(p.b.as_str())?);
+                (p.weight > 0.0).then_some((a.min(b), a.max(b), p.weight))
+            })
+            .collect(),
+    }
+}
+
+/// Fills per-unit history figures, the history window and the co-change
+/// pairs that pass the report thresholds.
+fn add_history(report: &mut Report, h: &History, files: &[ParsedFile], index: &BTreeMap<&str, u32>, cfg: &AnalyzeConfig) {
+    let mut authors = std::collections::BTreeSet::new();
+    for (row, f) in report.units.iter_mut().zip(files) {
+        if let Some(fh) = h.files.get(&f.id) {
+            row.commits = fh.commits;
+            row.churn = fh.churn;
+            row.authors = fh.authors.len() as u32;
+            row.last_change = Some(format_unix(fh.last_change));
+            authors.extend(fh.authors.iter().cloned());
+        }
+    }
+    report.repo.head = h.head.clone();
+    report.summary.commits_analyzed = h.commits_analyzed as u32;
+    report.settings.history = true;
+    if let Some(o) = &cfg.history {
+        report.settings.since = o.since.clone();
+        report.settings.max_commits = o.max_commits;
+        report.settings.max_changeset = o.max_changeset;
+    }
+    report.history = Some(HistoryInfo {
+        commits_analyzed: h.commits_analyzed as u32,
+        from: h.window.map(|w| format_unix(w.0)),
+        to: h.window.map(|w| format_unix(w.1)),
+        shallow: h.shallow,
+        skipped_commits: h.skipped_commits as u32,
+        authors: authors.len() as u32,
+    });
+    report.cochange = h
+        .report_pairs()
+        .filter_map(|p| {
+            let (a, b) = (*index.get(p.a.as_str())?, *index.get(p.b.as_str())?);
+            let test = files[a as usize].test || files[b as usize].test;
+            Some(CoChangeRow {
+                a: p.a.clone(),
+                b: p.b.clone(),
+                shared: p.shared,
+                degree: round6(p.degree),
+                revs_a: p.revs_a,
+                revs_b: p.revs_b,
+                confidence_ab: round6(p.confidence_ab),
+                confidence_ba: round6(p.confidence_ba),
+                kind: if test { "test" } else { "code" }.into(),
+                service_a: None,
+                service_b: None,
+            })
+        })
+        .collect();
+}
+
+/// Hotspots: rank-normalised change frequency × rank-normalised complexity
+/// over production units with at least one commit (docs/metrics.md).
+fn add_hotspots(report: &mut Report) {
+    let idx: Vec<usize> = (0..report.units.len())
+        .filter(|&i| !report.units[i].test && report.units[i].commits > 0)
+        .collect();
+    let commits: Vec<f64> = idx.iter().map(|&i| report.units[i].commits as f64).collect();
+    let complexity: Vec<f64> = idx.iter().map(|&i| report.units[i].complexity as f64).collect();
+    let (rc, rx) = (rank_normalise(&commits), rank_normalise(&complexity));
+    let mut rows = Vec::new();
+    for (k, &i) in idx.iter().enumerate() {
+        let score = round6(rc[k] * rx[k]);
+        let u = &mut report.units[i];
+        u.hotspot = Some(score);
+        rows.push(HotspotRow {
+            unit: u.id.clone(),
+            commits: u.commits,
+            complexity: u.complexity,
+            score,
+            service: u.service.clone(),
+        });
+    }
+    rows.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.unit.cmp(&b.unit)));
+    rows.truncate(HOTSPOTS_LISTED);
+    report.hotspots = rows;
+    let service_of: BTreeMap<String, Option<String>> =
+        report.units.iter().map(|u| (u.id.clone(), u.service.clone())).collect();
+    for c in &mut report.cochange {
+        c.service_a = service_of.get(&c.a).cloned().flatten();
+        c.service_b = service_of.get(&c.b).cloned().flatten();
+    }
+}
+
+/// The hotspot table lists this many units; every unit carries its score.
+const HOTSPOTS_LISTED: usize = 100;
+
+/// Rank normalisation: (average 1-based rank among ties − 1) / (n − 1), so
+/// the smallest value maps to 0 and the largest to 1; a single value is 1.
+pub fn rank_normalise(values: &[f64]) -> Vec<f64> {
+    let n = values.len();
+    if n == 1 {
+        return vec![1.0];
+    }
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| values[a].total_cmp(&values[b]));
+    let mut out = vec![0.0; n];
+    let mut i = 0;
+    while i < n {
+        let mut j = i;
+        while j + 1 < n && values[order[j + 1]] == values[order[i]] {
+            j += 1;
+        }
+        let avg_rank = (i + j) as f64 / 2.0 + 1.0;
+        for k in i..=j {
+            out[order[k]] = (avg_rank - 1.0) / (n - 1) as f64;
+        }
+        i = j + 1;
+    }
+    out
 }
 
 /// Fills the services, the shared kernel, the service dependencies and the
@@ -497,6 +685,13 @@ pub fn format_unix(secs: i64) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn rank_normalisation_averages_ties() {
+        assert_eq!(super::rank_normalise(&[5.0]), vec![1.0]);
+        assert_eq!(super::rank_normalise(&[3.0, 1.0, 2.0]), vec![1.0, 0.0, 0.5]);
+        assert_eq!(super::rank_normalise(&[1.0, 1.0, 4.0]), vec![0.25, 0.25, 1.0]);
+    }
+
     #[test]
     fn formats_unix_time() {
         assert_eq!(super::format_unix(0), "1970-01-01T00:00:00Z");

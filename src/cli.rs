@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::analyze::AnalyzeConfig;
+use crate::history::{Grouping, HistoryOptions};
 use crate::lang::Language;
 use crate::signals::SignalWeights;
 
@@ -39,6 +40,12 @@ impl Format {
             Format::Json => "report.json",
         }
     }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GroupBy {
+    Ticket,
+    AuthorDay,
 }
 
 #[derive(Debug, Args)]
@@ -80,6 +87,31 @@ pub struct AnalyzeArgs {
     /// Seeded clustering runs in the consensus.
     #[arg(long, default_value_t = 10)]
     pub runs: usize,
+    /// Read no git history (no change frequency, co-change or ownership).
+    #[arg(long)]
+    pub no_history: bool,
+    /// Only commits after this date (any form git accepts).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Only the newest N non-merge commits.
+    #[arg(long, value_name = "N")]
+    pub max_commits: Option<usize>,
+    /// Changesets with more files are left out of co-change.
+    #[arg(long, value_name = "N", default_value_t = crate::history::DEFAULT_MAX_CHANGESET)]
+    pub max_changeset: usize,
+    /// Count merge commits too (against their first parent).
+    #[arg(long)]
+    pub include_merges: bool,
+    /// Keep bot authors (dependabot, renovate, ...) in ownership.
+    #[arg(long)]
+    pub include_bots: bool,
+    /// Group commits into one logical change for co-change: by ticket id
+    /// (see --ticket-pattern) or by author and day.
+    #[arg(long, value_enum, value_name = "HOW")]
+    pub group_by: Option<GroupBy>,
+    /// Regex for ticket ids in commit messages (with --group-by ticket).
+    #[arg(long, value_name = "REGEX", default_value = r"\b([A-Z][A-Z0-9]+-[0-9]+)\b")]
+    pub ticket_pattern: String,
     /// Seed for the clustering; equal seeds give equal reports.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -176,6 +208,19 @@ impl AnalyzeArgs {
             resolution: self.resolution,
             max_service_size: self.max_service_size,
             runs: self.runs.max(1),
+            history: (!self.no_history).then(|| HistoryOptions {
+                since: self.since.clone(),
+                max_commits: self.max_commits,
+                include_merges: self.include_merges,
+                max_changeset: self.max_changeset.max(2),
+                grouping: match self.group_by {
+                    None => Grouping::None,
+                    Some(GroupBy::Ticket) => Grouping::Ticket(self.ticket_pattern.clone()),
+                    Some(GroupBy::AuthorDay) => Grouping::AuthorDay,
+                },
+                include_bots: self.include_bots,
+                jobs: None,
+            }),
         })
     }
 }

@@ -54,15 +54,18 @@
 //!   count.
 //! * Shallow clones: `shallow` is set, a warning says so, and the boundary
 //!   commits (whose parents are missing, so whose diff is unknown) are left
-//!   out. Commits whose objects are missing are read again one by one:
-//!   without line counts and with exact renames only if their trees can be
-//!   read (`partial_commits`), else skipped (`skipped_commits`), with a
-//!   warning.
+//!   out. `git log -M --numstat` dies on a commit whose objects are missing;
+//!   the commits before it are kept, the failing one is kept without line
+//!   counts (`partial_commits`: its raw lines if git printed them, else a
+//!   tree-only read with exact renames only) or skipped when even its trees
+//!   are missing (`skipped_commits`), and `git log` restarts after it. One
+//!   warning sums it up.
 //! * The output is deterministic: sorted maps and vectors only.
 
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ffi::{OsStr, OsString};
+use std::hash::BuildHasherDefault;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -132,7 +135,8 @@ pub struct History {
     pub shallow: bool,
     /// Commits that could not be read at all (missing objects).
     pub skipped_commits: usize,
-    /// Commits read without line counts and inexact renames (missing blobs).
+    /// Commits read without line counts (missing blobs); those whose rename
+    /// detection failed too were read tree-only, with exact renames only.
     pub partial_commits: usize,
     /// Oldest and newest committer time among the analysed commits.
     pub window: Option<(i64, i64)>,
@@ -396,25 +400,25 @@ pub fn mine_with_git(
 
     let reports = run_workers(&spec, &ids, jobs, &mut miner)?;
 
-    let mut failed = 0;
     let mut examples = BTreeSet::new();
     let mut git_warnings = BTreeSet::new();
     let mut degraded = false;
     for r in reports {
-        failed += r.failures;
         examples.extend(r.examples);
         git_warnings.extend(r.git_warnings);
         degraded |= r.tree_only;
     }
-    if failed > 0 || miner.skipped > 0 {
+    if miner.partial > 0 || miner.skipped > 0 {
         let mut w = format!(
-            "{} commit(s) could not be read completely (objects missing from the repository): {} were read without line counts or inexact renames, {} were skipped",
-            failed, miner.partial, miner.skipped
+            "{} commit(s) could not be read completely (objects missing from the repository): {} were read without line counts, {} were skipped",
+            miner.partial + miner.skipped,
+            miner.partial,
+            miner.skipped
         );
         if degraded {
-            w.push_str(
-                "; after many failures the rest of the history was read without line counts",
-            );
+            w.push_str(&format!(
+                "; after {MAX_FULL_FAILURES} such commits the rest of the history was read without line counts"
+            ));
         }
         if let Some(e) = examples.iter().next() {
             w.push_str(&format!(" (git: {e})"));
@@ -634,6 +638,9 @@ struct RawCommit {
     message: String,
     entries: Vec<Entry>,
     partial: bool,
+    /// Numstat lines were read for it (git prints them after all raw lines,
+    /// once every line count is known).
+    numstat_seen: bool,
 }
 
 #[derive(Debug)]
@@ -689,10 +696,12 @@ impl LogSpec<'_> {
 
 enum StreamEnd {
     Done,
-    /// git failed; the first `emitted` ids were delivered.
+    /// git failed; the first `emitted` ids were delivered. `held` is the
+    /// next id's commit if git printed its header before dying.
     Failed {
         emitted: usize,
         stderr: String,
+        held: Option<RawCommit>,
     },
     Cancelled,
 }
@@ -782,10 +791,18 @@ fn stream(
     let last = match parsed {
         Ok(ParseEnd::Eof(last)) if status.success() => last,
         Ok(ParseEnd::Stopped) => return Ok(StreamEnd::Cancelled),
-        _ => {
+        Ok(ParseEnd::Eof(last)) => {
             return Ok(StreamEnd::Failed {
                 emitted: next,
                 stderr,
+                held: last.filter(|c| ids.get(next) == Some(&c.id)),
+            });
+        }
+        Err(_) => {
+            return Ok(StreamEnd::Failed {
+                emitted: next,
+                stderr,
+                held: None,
             });
         }
     };
@@ -891,6 +908,7 @@ fn parse_log<R: BufRead>(
                 message,
                 entries: Vec::new(),
                 partial: mode == Mode::TreeOnly,
+                numstat_seen: false,
             });
             first_diff = true;
             continue;
@@ -945,6 +963,7 @@ fn parse_log<R: BufRead>(
             } else {
                 rest[t2 + 1..].to_vec()
             };
+            c.numstat_seen = true;
             numstat.push((path, added + deleted));
         }
     }
@@ -1039,16 +1058,39 @@ fn worker(
     while pos < ids.len() {
         match stream(spec, &ids[pos..], mode, &mut rep.git_warnings, emit)? {
             StreamEnd::Done | StreamEnd::Cancelled => break,
-            StreamEnd::Failed { emitted, stderr } => {
+            StreamEnd::Failed {
+                emitted,
+                stderr,
+                held,
+            } => {
                 pos += emitted;
                 if pos >= ids.len() {
                     break;
                 }
+                // git computes a commit's diff and renames, prints its header
+                // and raw lines, then computes every line count and prints
+                // the numstat lines. So a held commit with raw lines but no
+                // numstat died on its line counts (its raw lines, renames
+                // included, are usable); any other held commit is complete
+                // and git died on the next one before printing its header.
+                let item = match held {
+                    Some(c) if mode == Mode::TreeOnly || c.entries.is_empty() || c.numstat_seen => {
+                        if !emit(Item::Commit(c)) {
+                            break;
+                        }
+                        pos += 1;
+                        continue;
+                    }
+                    Some(mut c) => {
+                        c.partial = true;
+                        Item::Commit(c)
+                    }
+                    None => read_tree_only(spec, &ids[pos], &mut rep.git_warnings)?,
+                };
                 rep.failures += 1;
                 if rep.examples.is_empty() {
                     rep.examples.push(first_line(&stderr));
                 }
-                let item = read_one(spec, &ids[pos], mode, &mut rep.git_warnings)?;
                 if !emit(item) {
                     break;
                 }
@@ -1063,30 +1105,27 @@ fn worker(
     Ok(rep)
 }
 
-/// One suspect commit: fully if possible, else tree-only, else skipped.
-fn read_one(
+/// A commit that `-M --numstat` cannot read: its trees only, else skipped.
+fn read_tree_only(
     spec: &LogSpec,
     id: &str,
-    mode: Mode,
     warnings: &mut BTreeSet<String>,
 ) -> Result<Item, HistoryError> {
-    let modes: &[Mode] = if mode == Mode::Full {
-        &[Mode::Full, Mode::TreeOnly]
-    } else {
-        &[Mode::TreeOnly]
-    };
-    let one = [id.to_string()];
-    for &m in modes {
-        let mut got = None;
-        let end = stream(spec, &one, m, warnings, &mut |item| {
+    let mut got = None;
+    let end = stream(
+        spec,
+        &[id.to_string()],
+        Mode::TreeOnly,
+        warnings,
+        &mut |item| {
             got = Some(item);
             true
-        })?;
-        if let (StreamEnd::Done, Some(Item::Commit(c))) = (end, got) {
-            return Ok(Item::Commit(c));
-        }
-    }
-    Ok(Item::Skipped)
+        },
+    )?;
+    Ok(match (end, got) {
+        (StreamEnd::Done, Some(Item::Commit(c))) => Item::Commit(c),
+        _ => Item::Skipped,
+    })
 }
 
 type Msg = Result<Item, HistoryError>;
@@ -1174,6 +1213,26 @@ struct FileAcc {
     authors: BTreeSet<u32>,
     first: i64,
     last: i64,
+}
+
+/// Multiply-shift hashing for the pair maps' file ids: SipHash dominates the
+/// uncapped co-change count otherwise. Deterministic; the output is sorted.
+#[derive(Default)]
+struct PairHasher(u64);
+
+impl std::hash::Hasher for PairHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_u32(&mut self, v: u32) {
+        let h = u64::from(v).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.0 = h ^ (h >> 32);
+    }
 }
 
 #[derive(Hash, PartialEq, Eq)]
@@ -1349,7 +1408,10 @@ impl Miner {
     }
 
     fn finish(mut self) -> History {
-        let mut pairs: HashMap<(u32, u32), (u32, f64)> = HashMap::new();
+        // One small map per file (the smaller id of a pair): much better
+        // cache locality than one big map when changesets are large.
+        let mut rows: Vec<HashMap<u32, (u32, f64), BuildHasherDefault<PairHasher>>> =
+            (0..self.files.len()).map(|_| HashMap::default()).collect();
         for g in &mut self.groups {
             g.sort_unstable();
             g.dedup();
@@ -1362,8 +1424,9 @@ impl Miner {
             }
             let w = 1.0 / (n - 1) as f64;
             for i in 0..n {
-                for j in i + 1..n {
-                    let e = pairs.entry((g[i], g[j])).or_insert((0, 0.0));
+                let row = &mut rows[g[i] as usize];
+                for &b in &g[i + 1..] {
+                    let e = row.entry(b).or_insert((0, 0.0));
                     e.0 += 1;
                     e.1 += w;
                 }
@@ -1392,13 +1455,25 @@ impl Miner {
             );
         }
 
-        let mut out: Vec<CoChange> = pairs
+        // Sort by the rank of the names, not by comparing strings.
+        let mut order: Vec<u32> = (0..self.names.len() as u32).collect();
+        order.sort_unstable_by(|&x, &y| self.names[x as usize].cmp(&self.names[y as usize]));
+        let mut rank = vec![0u32; order.len()];
+        for (r, &id) in order.iter().enumerate() {
+            rank[id as usize] = r as u32;
+        }
+        let mut ranked: Vec<(u32, u32, u32, f64)> = Vec::new();
+        for (a, row) in rows.into_iter().enumerate() {
+            for (b, (shared, weight)) in row {
+                let (x, y) = (rank[a], rank[b as usize]);
+                ranked.push((x.min(y), x.max(y), shared, weight));
+            }
+        }
+        ranked.sort_unstable_by_key(|p| (p.0, p.1));
+        let out: Vec<CoChange> = ranked
             .into_iter()
-            .map(|((x, y), (shared, weight))| {
-                let (mut a, mut b) = (x as usize, y as usize);
-                if self.names[a] > self.names[b] {
-                    std::mem::swap(&mut a, &mut b);
-                }
+            .map(|(ra, rb, shared, weight)| {
+                let (a, b) = (order[ra as usize] as usize, order[rb as usize] as usize);
                 let revs_a = self.files[a].changesets;
                 let revs_b = self.files[b].changesets;
                 CoChange {
@@ -1414,7 +1489,6 @@ impl Miner {
                 }
             })
             .collect();
-        out.sort_by(|p, q| (&p.a, &p.b).cmp(&(&q.a, &q.b)));
 
         History {
             head: None,
@@ -2171,6 +2245,81 @@ mod tests {
             assert_eq!((c.commits, c.churn), (3, 1));
             assert_eq!(pair(&h, "a.txt", "c.txt").shared, 2);
         }
+    }
+
+    #[test]
+    fn many_missing_blobs_switch_to_tree_only() {
+        let r = Repo::new();
+        let mut lost = Vec::new();
+        for day in 1..=20 {
+            r.write("a.txt", &lines(day as usize, "a"));
+            r.write(&format!("f{day:02}.txt"), "f\n");
+            r.commit(day, "c");
+            if day < 20 {
+                lost.push(r.git(&["rev-parse", "HEAD:a.txt"]));
+            }
+        }
+        for id in &lost {
+            std::fs::remove_file(object_path(&r, id)).unwrap();
+        }
+        let h = mine_ok(
+            r.path(),
+            &HistoryOptions {
+                jobs: Some(1),
+                ..Default::default()
+            },
+        );
+        // every commit needs a lost blob of a.txt for its line counts
+        assert_eq!(
+            (h.commits_analyzed, h.partial_commits, h.skipped_commits),
+            (20, 20, 0)
+        );
+        assert_eq!(h.warnings.len(), 1, "{:?}", h.warnings);
+        assert!(h.warnings[0].starts_with("20 commit(s) could not be read completely"));
+        assert!(h.warnings[0].contains("the rest of the history was read without line counts"));
+        let a = file(&h, "a.txt");
+        assert_eq!((a.commits, a.churn), (20, 0));
+        assert_eq!(file(&h, "f07.txt").commits, 1);
+        assert_eq!(pair(&h, "a.txt", "f07.txt").shared, 1);
+    }
+
+    #[test]
+    fn missing_blob_in_rename_detection() {
+        let r = Repo::new();
+        r.write("x.txt", &lines(10, "x"));
+        r.write("y.txt", "y\n");
+        r.commit(1, "c1");
+        let lost = r.git(&["rev-parse", "HEAD:x.txt"]);
+        r.append("y.txt", "y2");
+        r.commit(2, "c2");
+        r.rm("x.txt");
+        r.write("z.txt", &lines(10, "x").replacen("x line 0", "z line 0", 1));
+        r.commit(3, "c3: inexact rename x -> z");
+        r.append("y.txt", "y3");
+        r.commit(4, "c4");
+        std::fs::remove_file(object_path(&r, &lost)).unwrap();
+        let h = mine_ok(
+            r.path(),
+            &HistoryOptions {
+                jobs: Some(1),
+                ..Default::default()
+            },
+        );
+        // c3 dies in rename detection, before its header: c4 printed just
+        // before is complete. c1 dies on its line counts after its header.
+        assert_eq!(
+            (h.commits_analyzed, h.partial_commits, h.skipped_commits),
+            (4, 2, 0)
+        );
+        let y = file(&h, "y.txt");
+        assert_eq!(
+            (y.commits, y.churn),
+            (3, 2),
+            "c2 and c4 keep their line counts"
+        );
+        let z = file(&h, "z.txt");
+        assert_eq!((z.commits, z.churn), (1, 0), "the inexact rename is lost");
+        assert!(!h.files.contains_key("x.txt"));
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod cluster;
 pub mod discover;
 pub mod graph;
+pub mod history;
 pub mod lang;
 pub mod metrics;
 pub mod progress;

@@ -100,7 +100,7 @@ pub fn find_seams(
 
     // First pass: find services with everything in, to see who serves many.
     let (gamma, first) = cluster_units(&clustered, &edges, opts);
-    let kernel = shared_kernel(&clustered, &first.membership, graph);
+    let kernel = shared_kernel(&clustered, &first.membership, graph, &edges);
     for &u in &kernel {
         seams.kernel[u as usize] = true;
     }
@@ -256,27 +256,56 @@ fn cluster_units(units: &[u32], edges: &[SeamEdge], opts: &SeamOptions) -> (f64,
     }
 }
 
-/// Units depended on by many services: for each clustered unit, the number
-/// of distinct other services among the units that depend on it. The
-/// closure adds units whose every dependency tie is with the kernel (a
+/// Units depended on by many services: a unit is kernel when the units
+/// depending on it span at least `threshold` other services, or span that
+/// many services counting its own while less than half of its seam weight
+/// ties it to its own service (a utility the first pass happened to put
+/// next to some of its users; a core entity or a domain facade is held at
+/// home by its vocabulary, history and own dependencies). The closure adds units whose every dependency tie is with the kernel (a
 /// utility's private helper, a kernel interface's implementation).
-fn shared_kernel(clustered: &[u32], membership: &[u32], graph: &CodeGraph) -> Vec<u32> {
+fn shared_kernel(
+    clustered: &[u32],
+    membership: &[u32],
+    graph: &CodeGraph,
+    edges: &[SeamEdge],
+) -> Vec<u32> {
     let service: BTreeMap<u32, u32> = clustered.iter().copied().zip(membership.iter().copied()).collect();
     let n_services = membership.iter().collect::<BTreeSet<_>>().len();
     let threshold = ((n_services.saturating_sub(1)) as f64 * KERNEL_SHARE)
         .ceil()
         .max(KERNEL_MIN_SERVICES as f64) as usize;
+    // Per unit: the services of its dependents, and the share of its seam
+    // weight that ties it to its own service.
     let mut users: BTreeMap<u32, BTreeSet<u32>> = BTreeMap::new();
     for d in &graph.dependencies {
-        if let (Some(&sf), Some(&st)) = (service.get(&d.from), service.get(&d.to)) {
-            if sf != st {
-                users.entry(d.to).or_default().insert(sf);
+        if d.from == d.to {
+            continue;
+        }
+        if let (Some(&sf), Some(_)) = (service.get(&d.from), service.get(&d.to)) {
+            users.entry(d.to).or_default().insert(sf);
+        }
+    }
+    let mut weight: BTreeMap<u32, (f64, f64)> = BTreeMap::new();
+    for e in edges {
+        if let (Some(&sa), Some(&sb)) = (service.get(&e.a), service.get(&e.b)) {
+            for u in [e.a, e.b] {
+                let w = weight.entry(u).or_default();
+                w.1 += e.weight;
+                if sa == sb {
+                    w.0 += e.weight;
+                }
             }
         }
     }
+    let kernel_unit = |u: u32, services: &BTreeSet<u32>| {
+        let own = service[&u];
+        let others = services.iter().filter(|&&s| s != own).count();
+        let (home, all) = weight.get(&u).copied().unwrap_or((0.0, 0.0));
+        others >= threshold || (services.len() >= threshold && home < KERNEL_SHARE * all)
+    };
     let mut kernel: BTreeSet<u32> = users
         .iter()
-        .filter(|(_, s)| s.len() >= threshold)
+        .filter(|(&u, s)| kernel_unit(u, s))
         .map(|(&u, _)| u)
         .collect();
     if kernel.is_empty() {

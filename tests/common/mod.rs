@@ -118,9 +118,8 @@ pub fn replay_history(name: &str) -> tempfile::TempDir {
         writeln!(stream, "author {author} {when} +0000").unwrap();
         writeln!(stream, "committer {author} {when} +0000").unwrap();
         writeln!(stream, "data {}\n{message}", message.len()).unwrap();
-        if !first {
-            writeln!(stream, "from refs/heads/main^0").unwrap();
-        }
+        // Later commits continue the branch: fast-import keeps its tip.
+        let _ = first;
         for (path, content) in changed {
             writeln!(stream, "M 100644 inline {path}\ndata {}", content.len()).unwrap();
             stream.extend_from_slice(content);
@@ -195,10 +194,17 @@ pub fn replay_history(name: &str) -> tempfile::TempDir {
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("HOME", dir.path())
         .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("git fast-import runs");
-    child.stdin.take().unwrap().write_all(&stream).unwrap();
-    assert!(child.wait().unwrap().success());
+    // A write error means fast-import stopped early; its stderr says why.
+    let _ = child.stdin.take().unwrap().write_all(&stream);
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "git fast-import: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     git(&["checkout", "-q", "-f", "main"]);
     dir
 }
@@ -328,15 +334,16 @@ pub fn synthetic_report(
     }
 
     // Dependencies: mostly inside a service, some down the layers (service s
-    // uses services above s), some to the kernel, a few back (cycles).
+    // uses the next few services), some to the kernel, and a few back from
+    // every fifth service to the one before it (cycles).
     let kinds = ["import", "call", "type_use", "inherit"];
     let mut deps: BTreeMap<(usize, usize, usize), u32> = BTreeMap::new();
     let pick_in = |s: usize, r: u64| -> usize {
         let per = n_code / n_services;
         (s + n_services * (r as usize % per.max(1))).min(n_code - 1)
     };
-    for i in 0..n_code {
-        let s = service_of[i].unwrap();
+    for (i, svc) in service_of.iter().enumerate().take(n_code) {
+        let s = svc.expect("code units have a service");
         for _ in 0..8 {
             let roll = rnd(100);
             let to = if roll < 70 {
@@ -346,8 +353,11 @@ pub fn synthetic_report(
                 pick_in(t, rnd(1 << 20))
             } else if roll < 97 {
                 n_code + rnd(n_kernel as u64) as usize
+            } else if s % 5 == 4 {
+                // A few services lean back on the one above: small cycles.
+                pick_in(s - 1, rnd(1 << 20))
             } else {
-                pick_in(rnd(n_services as u64) as usize, rnd(1 << 20))
+                pick_in(s, rnd(1 << 20))
             };
             if to != i {
                 *deps.entry((i, to, rnd(4) as usize)).or_default() += 1 + rnd(4) as u32;
@@ -563,4 +573,27 @@ pub fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(entry.path(), &target).unwrap();
         }
     }
+}
+
+/// The report as it was before clustering: no services, no shared kernel,
+/// no plan, no partition metrics.
+pub fn without_services(mut report: decompose::report::Report) -> decompose::report::Report {
+    report.services.clear();
+    report.service_dependencies.clear();
+    report.shared_kernel.clear();
+    report.plan.clear();
+    report.metrics = Default::default();
+    report.summary.services = 0;
+    for u in &mut report.units {
+        u.service = None;
+        u.confidence = None;
+    }
+    for c in &mut report.cochange {
+        c.service_a = None;
+        c.service_b = None;
+    }
+    for h in &mut report.hotspots {
+        h.service = None;
+    }
+    report
 }
