@@ -152,6 +152,7 @@ pub fn find_seams(
             .map(|&u| ids[u as usize].rsplit_once('/').map_or("", |(d, _)| d)),
     );
     let vectors = signals::tfidf(&words);
+    let generic = generic_words(service_of.keys().copied(), &words);
     let mut used_names: BTreeSet<String> = BTreeSet::new();
     for (s, members) in groups.into_iter().enumerate() {
         for &u in &members {
@@ -164,9 +165,12 @@ pub fn find_seams(
             .map(|u| confidence_of.get(u).copied().unwrap_or(1.0))
             .sum::<f64>()
             / members.len() as f64;
-        let top = top_words(&members, &vectors, &words, 5);
+        let top = top_words(&members, &vectors, &words, &generic, 5);
         let package = dominant_package(&members, &ids);
-        let name = unique_name(&service_name(&package, &shared_prefix, &top), &mut used_names);
+        let name = unique_name(
+            &service_name(&package, &shared_prefix, &top, &generic),
+            &mut used_names,
+        );
         let member_set: BTreeSet<u32> = members.iter().copied().collect();
         seams.services.push(Service {
             signals: signal_shares(&edges, &member_set, &opts.weights),
@@ -391,7 +395,31 @@ pub fn unit_words(file: &ParsedFile) -> Vec<String> {
     out
 }
 
-fn top_words(members: &[u32], vectors: &[Vec<(u32, f64)>], words: &[Vec<String>], k: usize) -> Vec<String> {
+/// Words found in more than a quarter of the units (module folders such as
+/// `core` or `common`, the company name): too common to name a service.
+fn generic_words(units: impl Iterator<Item = u32>, words: &[Vec<String>]) -> BTreeSet<String> {
+    let mut df: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut n = 0;
+    for u in units {
+        n += 1;
+        let set: BTreeSet<&str> = words[u as usize].iter().map(String::as_str).collect();
+        for w in set {
+            *df.entry(w).or_default() += 1;
+        }
+    }
+    df.into_iter()
+        .filter(|&(_, c)| c * 4 > n && n >= 8)
+        .map(|(w, _)| w.to_string())
+        .collect()
+}
+
+fn top_words(
+    members: &[u32],
+    vectors: &[Vec<(u32, f64)>],
+    words: &[Vec<String>],
+    generic: &BTreeSet<String>,
+    k: usize,
+) -> Vec<String> {
     // Sum the members' TF-IDF vectors; map term ids back to words.
     let mut sum: BTreeMap<u32, f64> = BTreeMap::new();
     let mut names: BTreeMap<u32, String> = BTreeMap::new();
@@ -416,7 +444,12 @@ fn top_words(members: &[u32], vectors: &[Vec<(u32, f64)>], words: &[Vec<String>]
     }
     let mut ranked: Vec<(u32, f64)> = sum.into_iter().collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(names[&a.0].cmp(&names[&b.0])));
-    ranked.into_iter().take(k).map(|(t, _)| names[&t].clone()).collect()
+    ranked
+        .into_iter()
+        .map(|(t, _)| names[&t].clone())
+        .filter(|w| !generic.contains(w))
+        .take(k)
+        .collect()
 }
 
 /// The folder most members live in.
@@ -433,20 +466,51 @@ fn dominant_package(members: &[u32], ids: &[&str]) -> String {
         .unwrap_or_default()
 }
 
-/// A service's name: the folder segment that sets its members apart from
-/// the rest of the repository (the first segment past the prefix every unit
-/// shares, taken from the longest prefix its members share), else its top
-/// word.
-fn service_name(package: &str, shared_prefix: &str, top: &[String]) -> String {
+/// Folder names that say where code sits in a layer, not what it is about.
+const LAYER_FOLDERS: &[&str] = &[
+    "src", "main", "java", "python", "lib", "domain", "model", "models", "service", "services",
+    "web", "api", "dao", "dto", "impl", "internal", "server", "client", "util", "utils", "core",
+    "common", "shared", "controller", "controllers", "repository", "repositories", "entity",
+];
+
+/// A service's name: the highest-ranked of its top words that is also a
+/// folder of its dominant package (`catalog` for `core/catalog/domain`);
+/// else its top word; else the deepest folder that is neither a layer name
+/// nor generic.
+fn service_name(package: &str, shared_prefix: &str, top: &[String], generic: &BTreeSet<String>) -> String {
     let rest = package
         .strip_prefix(shared_prefix)
         .unwrap_or(package)
         .trim_start_matches('/');
-    let segment = rest.split('/').find(|s| !s.is_empty()).unwrap_or("");
-    if !segment.is_empty() {
-        return segment.to_string();
+    let folders: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
+    let folder_words: Vec<(String, &str)> = folders
+        .iter()
+        .flat_map(|f| {
+            let mut w = Vec::new();
+            signals::split_words(f, &mut w);
+            w.into_iter().map(move |w| (w, *f))
+        })
+        .collect();
+    for t in top {
+        if let Some((_, folder)) = folder_words.iter().find(|(w, _)| w == t) {
+            return folder.to_lowercase();
+        }
     }
-    top.first().cloned().unwrap_or_else(|| "service".to_string())
+    if let Some(t) = top.first() {
+        return t.clone();
+    }
+    let useful = |f: &&&str| {
+        let mut w = Vec::new();
+        signals::split_words(f, &mut w);
+        !w.is_empty()
+            && !LAYER_FOLDERS.contains(&f.to_lowercase().as_str())
+            && w.iter().all(|w| !generic.contains(w))
+    };
+    folders
+        .iter()
+        .rev()
+        .find(useful)
+        .map_or_else(|| "service".to_string(), |f| f.to_lowercase())
 }
 
 fn common_prefix<'a>(dirs: impl Iterator<Item = &'a str>) -> String {

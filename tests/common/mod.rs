@@ -112,14 +112,12 @@ pub fn replay_history(name: &str) -> tempfile::TempDir {
                       author: &str,
                       when: i64,
                       message: &str,
-                      changed: &[(String, Vec<u8>)],
-                      first: bool| {
+                      changed: &[(String, Vec<u8>)]| {
         writeln!(stream, "commit refs/heads/main").unwrap();
         writeln!(stream, "author {author} {when} +0000").unwrap();
         writeln!(stream, "committer {author} {when} +0000").unwrap();
         writeln!(stream, "data {}\n{message}", message.len()).unwrap();
-        // Later commits continue the branch: fast-import keeps its tip.
-        let _ = first;
+        // No `from`: later commits continue the branch from its tip.
         for (path, content) in changed {
             writeln!(stream, "M 100644 inline {path}\ndata {}", content.len()).unwrap();
             stream.extend_from_slice(content);
@@ -134,7 +132,6 @@ pub fn replay_history(name: &str) -> tempfile::TempDir {
         1_704_067_200,
         "initial import",
         &all,
-        true,
     );
 
     let script = std::fs::read_to_string(root().join(format!("fixtures/{name}.history"))).unwrap();
@@ -162,7 +159,7 @@ pub fn replay_history(name: &str) -> tempfile::TempDir {
             content.extend_from_slice(line.as_bytes());
             changed.push((path, content.clone()));
         }
-        commit(stream, &author, when, &message, &changed, false);
+        commit(stream, &author, when, &message, &changed);
     };
     for line in script.lines() {
         let line = line.trim_end();
