@@ -112,3 +112,84 @@ fn services_flag_searches_the_resolution() {
     let report = analyze_json(&fixture("java-shop"), &["--no-history", "--services", "3"]);
     assert_eq!(report["services"].as_array().unwrap().len(), 3);
 }
+
+#[test]
+fn history_and_clustering_are_deterministic_across_threads() {
+    let repo = replay_history("java-shop");
+    let run = |threads: &str| {
+        decompose()
+            .arg("analyze")
+            .arg(repo.path())
+            .args(["--format", "json", "-o", "-", "--deterministic", "-q", "--threads", threads])
+            .output()
+            .unwrap()
+            .stdout
+    };
+    let one = run("1");
+    assert!(one.len() > 1000);
+    assert_eq!(one, run("2"));
+}
+
+#[test]
+fn a_folder_outside_git_analyses_with_one_history_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src/a");
+    std::fs::create_dir_all(&src).unwrap();
+    std::fs::write(src.join("A.java"), "package a;\npublic class A { B b; void m() { b.n(); } }\n").unwrap();
+    std::fs::write(src.join("B.java"), "package a;\npublic class B { void n() {} }\n").unwrap();
+    let out = decompose()
+        .arg("analyze")
+        .arg(dir.path())
+        .args(["--format", "json", "-o", "-", "--deterministic"])
+        .env("GIT_CEILING_DIRECTORIES", dir.path().parent().unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.matches("no history:").count(), 1, "{stderr}");
+    assert!(stderr.contains("not inside a git repository"), "{stderr}");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(report["history"].is_null());
+    assert!(report["repo"]["head"].is_null());
+    assert_eq!(report["summary"]["commits_analyzed"], 0);
+    assert_eq!(report["summary"]["units"], 2);
+}
+
+#[test]
+fn history_figures_match_the_replayed_script() {
+    let repo = replay_history("java-shop");
+    let report = analyze_json(repo.path(), &[]);
+    let unit = |id: &str| {
+        report["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    // Count the script's own lines for one file: every `M` line is a commit
+    // touching it, plus the initial import.
+    let script = std::fs::read_to_string(root().join("fixtures/java-shop.history")).unwrap();
+    let id = "src/main/java/com/shop/promotions/PromotionService.java";
+    let expected = 1 + script.lines().filter(|l| *l == format!("M {id}")).count() as u64;
+    let u = unit(id);
+    assert_eq!(u["commits"].as_u64().unwrap(), expected);
+    // Each replayed change appends exactly one line.
+    assert_eq!(u["churn"].as_u64().unwrap(), {
+        let original = std::fs::read_to_string(fixture("java-shop").join(id)).unwrap();
+        original.lines().count() as u64 + expected - 1
+    });
+    assert_eq!(report["history"]["commits_analyzed"], 151);
+    assert_eq!(report["history"]["from"], "2024-01-01T00:00:00Z");
+    // The hottest unit is in promotions, the domain planted with most churn.
+    let top = report["hotspots"][0]["unit"].as_str().unwrap();
+    assert!(top.contains("/promotions/"), "{top}");
+    let promotions = report["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "promotions")
+        .unwrap();
+    assert_eq!(promotions["rank"], 1);
+}
