@@ -11,15 +11,15 @@ use rayon::prelude::*;
 
 use crate::discover::{self, DiscoverOptions, SourceFile};
 use crate::graph::CodeGraph;
+use crate::history::{self, History, HistoryOptions};
 use crate::lang::{self, Diagnostic, FileFacts, Language};
+use crate::metrics;
 use crate::progress::Progress;
 use crate::report::{
     CoChangeRow, DependencyRow, DiagnosticRow, HistoryInfo, HotspotRow, Metrics, Repo, Report,
     Resolution, ServiceDependencyRow, ServiceRow, Settings, SkippedRow, Summary, Tool, UnitRow,
     SCHEMA_VERSION,
 };
-use crate::history::{self, History, HistoryOptions};
-use crate::metrics;
 use crate::resolve::{self, ParsedFile, ResolveStats};
 use crate::seams::{self, SeamOptions, Seams, UnitHistory};
 use crate::signals::SignalWeights;
@@ -219,12 +219,17 @@ fn finish(
             Some(h)
         }
         Some(Err(e)) => {
-            warnings.push(format!("no history: {e}; change frequency, co-change and ownership are off"));
+            warnings.push(format!(
+                "no history: {e}; change frequency, co-change and ownership are off"
+            ));
             None
         }
     };
-    let unit_index: BTreeMap<&str, u32> =
-        files.iter().enumerate().map(|(i, f)| (f.id.as_str(), i as u32)).collect();
+    let unit_index: BTreeMap<&str, u32> = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.id.as_str(), i as u32))
+        .collect();
     let unit_history = unit_history(history.as_ref(), &files, &unit_index);
     let seams = seams::find_seams(
         &files,
@@ -263,7 +268,13 @@ fn finish(
     if let Some(h) = &history {
         add_history(&mut report, h, &files, &unit_index, cfg);
     }
-    add_seams(&mut report, &graph, &seams, &commits, &unit_history.cochange);
+    add_seams(
+        &mut report,
+        &graph,
+        &seams,
+        &commits,
+        &unit_history.cochange,
+    );
     add_hotspots(&mut report);
     timings.record("report");
     Ok(Analysis {
@@ -275,14 +286,23 @@ fn finish(
 }
 
 /// Per-unit authors and all co-change pairs between units, for clustering.
-fn unit_history(history: Option<&History>, files: &[ParsedFile], index: &BTreeMap<&str, u32>) -> UnitHistory {
+fn unit_history(
+    history: Option<&History>,
+    files: &[ParsedFile],
+    index: &BTreeMap<&str, u32>,
+) -> UnitHistory {
     let Some(h) = history else {
         return UnitHistory::default();
     };
     UnitHistory {
         authors: files
             .iter()
-            .map(|f| h.files.get(&f.id).map(|fh| fh.authors.clone()).unwrap_or_default())
+            .map(|f| {
+                h.files
+                    .get(&f.id)
+                    .map(|fh| fh.authors.clone())
+                    .unwrap_or_default()
+            })
             .collect(),
         cochange: h
             .pairs
@@ -297,7 +317,13 @@ fn unit_history(history: Option<&History>, files: &[ParsedFile], index: &BTreeMa
 
 /// Fills per-unit history figures, the history window and the co-change
 /// pairs that pass the report thresholds.
-fn add_history(report: &mut Report, h: &History, files: &[ParsedFile], index: &BTreeMap<&str, u32>, cfg: &AnalyzeConfig) {
+fn add_history(
+    report: &mut Report,
+    h: &History,
+    files: &[ParsedFile],
+    index: &BTreeMap<&str, u32>,
+    cfg: &AnalyzeConfig,
+) {
     let mut authors = std::collections::BTreeSet::new();
     for (row, f) in report.units.iter_mut().zip(files) {
         if let Some(fh) = h.files.get(&f.id) {
@@ -352,8 +378,14 @@ fn add_hotspots(report: &mut Report) {
     let idx: Vec<usize> = (0..report.units.len())
         .filter(|&i| !report.units[i].test && report.units[i].commits > 0)
         .collect();
-    let commits: Vec<f64> = idx.iter().map(|&i| report.units[i].commits as f64).collect();
-    let complexity: Vec<f64> = idx.iter().map(|&i| report.units[i].complexity as f64).collect();
+    let commits: Vec<f64> = idx
+        .iter()
+        .map(|&i| report.units[i].commits as f64)
+        .collect();
+    let complexity: Vec<f64> = idx
+        .iter()
+        .map(|&i| report.units[i].complexity as f64)
+        .collect();
     let (rc, rx) = (rank_normalise(&commits), rank_normalise(&complexity));
     let mut rows = Vec::new();
     for (k, &i) in idx.iter().enumerate() {
@@ -371,8 +403,11 @@ fn add_hotspots(report: &mut Report) {
     rows.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.unit.cmp(&b.unit)));
     rows.truncate(HOTSPOTS_LISTED);
     report.hotspots = rows;
-    let service_of: BTreeMap<String, Option<String>> =
-        report.units.iter().map(|u| (u.id.clone(), u.service.clone())).collect();
+    let service_of: BTreeMap<String, Option<String>> = report
+        .units
+        .iter()
+        .map(|u| (u.id.clone(), u.service.clone()))
+        .collect();
     for c in &mut report.cochange {
         c.service_a = service_of.get(&c.a).cloned().flatten();
         c.service_b = service_of.get(&c.b).cloned().flatten();
@@ -409,7 +444,13 @@ pub fn rank_normalise(values: &[f64]) -> Vec<f64> {
 
 /// Fills the services, the shared kernel, the service dependencies and the
 /// metrics into the report.
-fn add_seams(report: &mut Report, graph: &CodeGraph, seams: &Seams, commits: &[u32], cochange: &[(u32, u32, f64)]) {
+fn add_seams(
+    report: &mut Report,
+    graph: &CodeGraph,
+    seams: &Seams,
+    commits: &[u32],
+    cochange: &[(u32, u32, f64)],
+) {
     let service_metrics = metrics::service_metrics(graph, seams, commits, cochange);
     let ids: Vec<String> = seams.services.iter().map(|s| s.name.clone()).collect();
     for (u, row) in report.units.iter_mut().enumerate() {
@@ -430,10 +471,18 @@ fn add_seams(report: &mut Report, graph: &CodeGraph, seams: &Seams, commits: &[u
         .map(|(s, m)| ServiceRow {
             id: s.name.clone(),
             name: s.name.clone(),
-            members: s.members.iter().map(|&u| report.units[u as usize].id.clone()).collect(),
+            members: s
+                .members
+                .iter()
+                .map(|&u| report.units[u as usize].id.clone())
+                .collect(),
             rank: 0,
             score: m.churn_share,
-            lines: s.members.iter().map(|&u| report.units[u as usize].lines as u64).sum(),
+            lines: s
+                .members
+                .iter()
+                .map(|&u| report.units[u as usize].lines as u64)
+                .sum(),
             words: s.words.clone(),
             package: s.package.clone(),
             cohesion: m.cohesion,
@@ -464,15 +513,19 @@ fn add_seams(report: &mut Report, graph: &CodeGraph, seams: &Seams, commits: &[u
         .enumerate()
         .flat_map(|(s, m)| {
             let ids = &ids;
-            m.outgoing.iter().map(move |(to, &(count, calls))| ServiceDependencyRow {
-                from: ids[s].clone(),
-                to: to.map_or_else(|| "kernel".to_string(), |t| ids[t as usize].clone()),
-                count,
-                calls,
-            })
+            m.outgoing
+                .iter()
+                .map(move |(to, &(count, calls))| ServiceDependencyRow {
+                    from: ids[s].clone(),
+                    to: to.map_or_else(|| "kernel".to_string(), |t| ids[t as usize].clone()),
+                    count,
+                    calls,
+                })
         })
         .collect();
-    report.service_dependencies.sort_by(|a, b| (&a.from, &a.to).cmp(&(&b.from, &b.to)));
+    report
+        .service_dependencies
+        .sort_by(|a, b| (&a.from, &a.to).cmp(&(&b.from, &b.to)));
     report.summary.services = report.services.len() as u32;
     if !seams.services.is_empty() {
         let p = metrics::partition_metrics(graph, seams);
@@ -689,7 +742,10 @@ mod tests {
     fn rank_normalisation_averages_ties() {
         assert_eq!(super::rank_normalise(&[5.0]), vec![1.0]);
         assert_eq!(super::rank_normalise(&[3.0, 1.0, 2.0]), vec![1.0, 0.0, 0.5]);
-        assert_eq!(super::rank_normalise(&[1.0, 1.0, 4.0]), vec![0.25, 0.25, 1.0]);
+        assert_eq!(
+            super::rank_normalise(&[1.0, 1.0, 4.0]),
+            vec![0.25, 0.25, 1.0]
+        );
     }
 
     #[test]

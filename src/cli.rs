@@ -32,12 +32,14 @@ pub enum Command {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Json,
+    Html,
 }
 
 impl Format {
     pub fn file_name(self) -> &'static str {
         match self {
             Format::Json => "report.json",
+            Format::Html => "index.html",
         }
     }
 }
@@ -56,9 +58,9 @@ pub struct AnalyzeArgs {
     /// Output folder; `-` prints the (single) requested format to stdout.
     #[arg(short = 'o', long = "output", default_value = "decompose-report")]
     pub output: String,
-    /// Outputs to write (comma-separated).
-    #[arg(long, value_enum, value_delimiter = ',', default_value = "json")]
-    pub format: Vec<Format>,
+    /// Outputs to write (comma-separated; default: json,html, or json with `-o -`).
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub format: Option<Vec<Format>>,
     /// Languages to analyse (comma-separated): java, python, rust.
     #[arg(
         long = "lang",
@@ -110,7 +112,11 @@ pub struct AnalyzeArgs {
     #[arg(long, value_enum, value_name = "HOW")]
     pub group_by: Option<GroupBy>,
     /// Regex for ticket ids in commit messages (with --group-by ticket).
-    #[arg(long, value_name = "REGEX", default_value = r"\b([A-Z][A-Z0-9]+-[0-9]+)\b")]
+    #[arg(
+        long,
+        value_name = "REGEX",
+        default_value = r"\b([A-Z][A-Z0-9]+-[0-9]+)\b"
+    )]
     pub ticket_pattern: String,
     /// Seed for the clustering; equal seeds give equal reports.
     #[arg(long, default_value_t = 1)]
@@ -156,7 +162,9 @@ pub fn parse_weights(text: &str) -> Result<SignalWeights, UsageError> {
             .parse()
             .ok()
             .filter(|v: &f64| v.is_finite() && *v >= 0.0)
-            .ok_or_else(|| UsageError::BadWeights(format!("{part:?}: the value must be a number >= 0")))?;
+            .ok_or_else(|| {
+                UsageError::BadWeights(format!("{part:?}: the value must be a number >= 0"))
+            })?;
         match k.trim() {
             "structural" => w.structural = v,
             "cochange" => w.cochange = v,
@@ -173,6 +181,16 @@ pub fn parse_weights(text: &str) -> Result<SignalWeights, UsageError> {
 }
 
 impl AnalyzeArgs {
+    /// The outputs to write: as given, else JSON on stdout (`-o -`) or
+    /// JSON and HTML in a folder.
+    pub fn formats(&self) -> Vec<Format> {
+        match &self.format {
+            Some(f) => f.clone(),
+            None if self.output == "-" => vec![Format::Json],
+            None => vec![Format::Json, Format::Html],
+        }
+    }
+
     pub fn config(&self) -> Result<AnalyzeConfig, UsageError> {
         let mut languages = Vec::new();
         for name in &self.languages {
@@ -183,7 +201,7 @@ impl AnalyzeArgs {
             }
         }
         languages.sort();
-        if self.output == "-" && self.format.len() != 1 {
+        if self.output == "-" && self.formats().len() != 1 {
             return Err(UsageError::StdoutNeedsOneFormat);
         }
         if !(self.resolution.is_finite() && self.resolution > 0.0) {

@@ -12,7 +12,7 @@ use clap::Parser;
 use decompose::analyze;
 use decompose::cli::{AnalyzeArgs, Cli, Command, Format};
 use decompose::progress::Progress;
-use decompose::report::{json, write};
+use decompose::report::{html, json, write};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -95,7 +95,7 @@ fn run_analyze(args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
     }
 
     if args.output == "-" {
-        let bytes = render(args.format[0], report);
+        let bytes = render(args.formats()[0], report);
         let mut out = std::io::stdout().lock();
         out.write_all(&bytes)?;
         out.flush()?;
@@ -103,7 +103,7 @@ fn run_analyze(args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
     }
     let dir = Path::new(&args.output);
     write::create_dir(dir)?;
-    for &format in &args.format {
+    for format in args.formats() {
         let path = dir.join(format.file_name());
         write::write_atomic(&path, &render(format, report))?;
         if !args.quiet {
@@ -116,5 +116,6 @@ fn run_analyze(args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
 fn render(format: Format, report: &decompose::report::Report) -> Vec<u8> {
     match format {
         Format::Json => json::render(report),
+        Format::Html => html::render(report),
     }
 }

@@ -97,7 +97,11 @@ pub fn service_metrics(
     }
     for s in 0..k {
         let all = internal[s] + external[s];
-        out[s].cohesion = if all == 0 { 0.0 } else { round6(internal[s] as f64 / all as f64) };
+        out[s].cohesion = if all == 0 {
+            0.0
+        } else {
+            round6(internal[s] as f64 / all as f64)
+        };
     }
 
     // Interface: distinct member symbols called from outside the service.
@@ -117,10 +121,17 @@ pub fn service_metrics(
     let clustered: Vec<u32> = (0..seams.service_of.len() as u32)
         .filter(|&u| side(u).is_some())
         .collect();
-    let total: u64 = clustered.iter().map(|&u| commits.get(u as usize).copied().unwrap_or(0) as u64).sum();
+    let total: u64 = clustered
+        .iter()
+        .map(|&u| commits.get(u as usize).copied().unwrap_or(0) as u64)
+        .sum();
     if total > 0 {
         for (s, svc) in seams.services.iter().enumerate() {
-            let c: u64 = svc.members.iter().map(|&u| commits.get(u as usize).copied().unwrap_or(0) as u64).sum();
+            let c: u64 = svc
+                .members
+                .iter()
+                .map(|&u| commits.get(u as usize).copied().unwrap_or(0) as u64)
+                .sum();
             out[s].churn_share = round6(c as f64 / total as f64);
         }
     }
@@ -144,7 +155,11 @@ pub fn service_metrics(
     }
     for s in 0..k {
         let all = inside[s] + leak[s];
-        out[s].cochange_leakage = if all > 0.0 { round6(leak[s] / all) } else { 0.0 };
+        out[s].cochange_leakage = if all > 0.0 {
+            round6(leak[s] / all)
+        } else {
+            0.0
+        };
     }
     out
 }
@@ -204,7 +219,9 @@ pub fn partition_metrics(graph: &CodeGraph, seams: &Seams) -> PartitionMetrics {
     let coupling = if k > 1 {
         sigma
             .iter()
-            .map(|(&(i, j), &s)| s as f64 / (2.0 * sizes[i as usize] as f64 * sizes[j as usize] as f64))
+            .map(|(&(i, j), &s)| {
+                s as f64 / (2.0 * sizes[i as usize] as f64 * sizes[j as usize] as f64)
+            })
             .sum::<f64>()
             / (k * (k - 1) / 2) as f64
     } else {
@@ -242,8 +259,16 @@ pub fn partition_metrics(graph: &CodeGraph, seams: &Seams) -> PartitionMetrics {
     PartitionMetrics {
         modularity: round6(modularity),
         sm: round6(cohesion - coupling),
-        icp: if calls_all > 0 { round6(calls_across as f64 / calls_all as f64) } else { 0.0 },
+        icp: if calls_all > 0 {
+            round6(calls_across as f64 / calls_all as f64)
+        } else {
+            0.0
+        },
         ifn: round6(call_pairs.len() as f64 / k as f64),
-        ned: if n > 0 { round6(1.0 - ned_in as f64 / n as f64) } else { 0.0 },
+        ned: if n > 0 {
+            round6(1.0 - ned_in as f64 / n as f64)
+        } else {
+            0.0
+        },
     }
 }

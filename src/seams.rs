@@ -157,8 +157,9 @@ pub fn find_seams(
     for (s, members) in groups.into_iter().enumerate() {
         for &u in &members {
             seams.service_of[u as usize] = Some(s as u32);
-            seams.confidence[u as usize] =
-                Some(crate::analyze::round6(confidence_of.get(&u).copied().unwrap_or(1.0)));
+            seams.confidence[u as usize] = Some(crate::analyze::round6(
+                confidence_of.get(&u).copied().unwrap_or(1.0),
+            ));
         }
         let confidence = members
             .iter()
@@ -204,7 +205,14 @@ fn seam_edges(
         .dependencies
         .iter()
         .filter(|d| inside(d.from) && inside(d.to))
-        .map(|d| (local[d.from as usize], local[d.to as usize], d.kind, d.count))
+        .map(|d| {
+            (
+                local[d.from as usize],
+                local[d.to as usize],
+                d.kind,
+                d.count,
+            )
+        })
         .collect();
     let cochange: Vec<(u32, u32, f64)> = history
         .cochange
@@ -212,9 +220,14 @@ fn seam_edges(
         .filter(|c| inside(c.0) && inside(c.1))
         .map(|c| (local[c.0 as usize], local[c.1 as usize], c.2))
         .collect();
-    let local_words: Vec<Vec<String>> = clustered.iter().map(|&u| words[u as usize].clone()).collect();
-    let local_authors: Vec<BTreeSet<String>> =
-        clustered.iter().map(|&u| authors[u as usize].clone()).collect();
+    let local_words: Vec<Vec<String>> = clustered
+        .iter()
+        .map(|&u| words[u as usize].clone())
+        .collect();
+    let local_authors: Vec<BTreeSet<String>> = clustered
+        .iter()
+        .map(|&u| authors[u as usize].clone())
+        .collect();
     let input = SignalInput {
         n: clustered.len(),
         dependencies: &deps,
@@ -234,7 +247,11 @@ fn seam_edges(
 
 /// Runs the consensus over `units` (global indices) using the seam edges
 /// among them; returns γ and the consensus in the order of `units`.
-fn cluster_units(units: &[u32], edges: &[SeamEdge], opts: &SeamOptions) -> (f64, cluster::Consensus) {
+fn cluster_units(
+    units: &[u32],
+    edges: &[SeamEdge],
+    opts: &SeamOptions,
+) -> (f64, cluster::Consensus) {
     let mut local = BTreeMap::new();
     for (i, &u) in units.iter().enumerate() {
         local.insert(u, i as u32);
@@ -256,7 +273,10 @@ fn cluster_units(units: &[u32], edges: &[SeamEdge], opts: &SeamOptions) -> (f64,
         .collect();
     match opts.services {
         Some(target) => cluster::search_resolution(&g, target, 2, &leiden, &seeds, None),
-        None => (opts.resolution, cluster::consensus(&g, &leiden, &seeds, None)),
+        None => (
+            opts.resolution,
+            cluster::consensus(&g, &leiden, &seeds, None),
+        ),
     }
 }
 
@@ -273,7 +293,11 @@ fn shared_kernel(
     graph: &CodeGraph,
     edges: &[SeamEdge],
 ) -> Vec<u32> {
-    let service: BTreeMap<u32, u32> = clustered.iter().copied().zip(membership.iter().copied()).collect();
+    let service: BTreeMap<u32, u32> = clustered
+        .iter()
+        .copied()
+        .zip(membership.iter().copied())
+        .collect();
     let n_services = membership.iter().collect::<BTreeSet<_>>().len();
     let threshold = ((n_services.saturating_sub(1)) as f64 * KERNEL_SHARE)
         .ceil()
@@ -354,7 +378,11 @@ fn follow_main_user(files: &[ParsedFile], graph: &CodeGraph, service_of: &mut BT
         .collect();
     for u in carriers {
         let mut by_service: BTreeMap<u32, u64> = BTreeMap::new();
-        for d in graph.dependencies.iter().filter(|d| d.to == u && d.from != u) {
+        for d in graph
+            .dependencies
+            .iter()
+            .filter(|d| d.to == u && d.from != u)
+        {
             if let Some(&s) = service_of.get(&d.from) {
                 *by_service.entry(s).or_default() += d.count as u64;
             }
@@ -376,7 +404,10 @@ fn follow_main_user(files: &[ParsedFile], graph: &CodeGraph, service_of: &mut BT
 /// path (folders and file stem).
 pub fn unit_words(file: &ParsedFile) -> Vec<String> {
     let mut out = Vec::new();
-    let path = file.id.rsplit_once('.').map_or(file.id.as_str(), |(p, _)| p);
+    let path = file
+        .id
+        .rsplit_once('.')
+        .map_or(file.id.as_str(), |(p, _)| p);
     for seg in path.split('/') {
         signals::split_words(seg, &mut out);
     }
@@ -468,16 +499,46 @@ fn dominant_package(members: &[u32], ids: &[&str]) -> String {
 
 /// Folder names that say where code sits in a layer, not what it is about.
 const LAYER_FOLDERS: &[&str] = &[
-    "src", "main", "java", "python", "lib", "domain", "model", "models", "service", "services",
-    "web", "api", "dao", "dto", "impl", "internal", "server", "client", "util", "utils", "core",
-    "common", "shared", "controller", "controllers", "repository", "repositories", "entity",
+    "src",
+    "main",
+    "java",
+    "python",
+    "lib",
+    "domain",
+    "model",
+    "models",
+    "service",
+    "services",
+    "web",
+    "api",
+    "dao",
+    "dto",
+    "impl",
+    "internal",
+    "server",
+    "client",
+    "util",
+    "utils",
+    "core",
+    "common",
+    "shared",
+    "controller",
+    "controllers",
+    "repository",
+    "repositories",
+    "entity",
 ];
 
 /// A service's name: the highest-ranked of its top words that is also a
 /// folder of its dominant package (`catalog` for `core/catalog/domain`);
 /// else its top word; else the deepest folder that is neither a layer name
 /// nor generic.
-fn service_name(package: &str, shared_prefix: &str, top: &[String], generic: &BTreeSet<String>) -> String {
+fn service_name(
+    package: &str,
+    shared_prefix: &str,
+    top: &[String],
+    generic: &BTreeSet<String>,
+) -> String {
     let rest = package
         .strip_prefix(shared_prefix)
         .unwrap_or(package)
@@ -519,7 +580,12 @@ fn common_prefix<'a>(dirs: impl Iterator<Item = &'a str>) -> String {
         let parts: Vec<&str> = d.split('/').collect();
         prefix = Some(match prefix {
             None => parts,
-            Some(p) => p.iter().zip(&parts).take_while(|(a, b)| a == b).map(|(a, _)| *a).collect(),
+            Some(p) => p
+                .iter()
+                .zip(&parts)
+                .take_while(|(a, b)| a == b)
+                .map(|(a, _)| *a)
+                .collect(),
         });
     }
     prefix.unwrap_or_default().join("/")
@@ -539,7 +605,10 @@ fn unique_name(base: &str, used: &mut BTreeSet<String>) -> String {
 /// Share of a service's internal seam weight that each signal contributes.
 fn signal_shares(edges: &[SeamEdge], members: &BTreeSet<u32>, w: &SignalWeights) -> SignalShares {
     let mut s = SignalShares::default();
-    for e in edges.iter().filter(|e| members.contains(&e.a) && members.contains(&e.b)) {
+    for e in edges
+        .iter()
+        .filter(|e| members.contains(&e.a) && members.contains(&e.b))
+    {
         s.structural += w.structural * e.structural;
         s.cochange += w.cochange * e.cochange;
         s.semantic += w.semantic * e.semantic;

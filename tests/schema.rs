@@ -29,10 +29,7 @@ fn java_shop_report_matches_the_schema() {
 fn the_schema_rejects_a_broken_report() {
     let mut report = analyze_json(&fixture("java-shop"), &[]);
     report["dependencies"][0]["kind"] = serde_json::json!("telepathy");
-    report["units"][0]
-        .as_object_mut()
-        .unwrap()
-        .remove("fan_in");
+    report["units"][0].as_object_mut().unwrap().remove("fan_in");
     let n = validator().iter_errors(&report).count();
     assert_eq!(n, 2);
 }

@@ -7,7 +7,14 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use common::*;
 
-const DOMAINS: [&str; 6] = ["cart", "catalog", "customers", "orders", "payments", "promotions"];
+const DOMAINS: [&str; 6] = [
+    "cart",
+    "catalog",
+    "customers",
+    "orders",
+    "payments",
+    "promotions",
+];
 
 /// The planted domain of a production unit: its folder under com/shop.
 fn planted(id: &str) -> Option<&str> {
@@ -34,7 +41,11 @@ fn check_planted_domains(report: &serde_json::Value, exact: bool) {
         assert_eq!(domains.len(), 1, "service {} mixes {domains:?}", s["name"]);
         let domain = *domains.iter().next().unwrap();
         assert!(DOMAINS.contains(&domain));
-        assert!(s["name"].as_str().unwrap().contains(domain), "{} for {domain}", s["name"]);
+        assert!(
+            s["name"].as_str().unwrap().contains(domain),
+            "{} for {domain}",
+            s["name"]
+        );
         seen.insert(domain);
     }
     assert_eq!(seen.len(), DOMAINS.len());
@@ -54,7 +65,10 @@ fn check_planted_domains(report: &serde_json::Value, exact: bool) {
             if !exact && kernel_ids.contains(id) {
                 continue;
             }
-            by_domain.entry(d).or_default().insert(u["service"].as_str().unwrap_or("<none>"));
+            by_domain
+                .entry(d)
+                .or_default()
+                .insert(u["service"].as_str().unwrap_or("<none>"));
         }
     }
     for (d, services) in by_domain {
@@ -103,7 +117,11 @@ fn java_shop_domains_with_history() {
     assert_eq!(report["summary"]["commits_analyzed"], 151);
     check_planted_domains(&report, true);
     for s in report["services"].as_array().unwrap() {
-        assert!(s["signals"]["cochange"].as_f64().unwrap() > 0.0, "{}", s["name"]);
+        assert!(
+            s["signals"]["cochange"].as_f64().unwrap() > 0.0,
+            "{}",
+            s["name"]
+        );
     }
 }
 
@@ -120,7 +138,16 @@ fn history_and_clustering_are_deterministic_across_threads() {
         decompose()
             .arg("analyze")
             .arg(repo.path())
-            .args(["--format", "json", "-o", "-", "--deterministic", "-q", "--threads", threads])
+            .args([
+                "--format",
+                "json",
+                "-o",
+                "-",
+                "--deterministic",
+                "-q",
+                "--threads",
+                threads,
+            ])
             .output()
             .unwrap()
             .stdout
@@ -135,8 +162,16 @@ fn a_folder_outside_git_analyses_with_one_history_warning() {
     let dir = tempfile::tempdir().unwrap();
     let src = dir.path().join("src/a");
     std::fs::create_dir_all(&src).unwrap();
-    std::fs::write(src.join("A.java"), "package a;\npublic class A { B b; void m() { b.n(); } }\n").unwrap();
-    std::fs::write(src.join("B.java"), "package a;\npublic class B { void n() {} }\n").unwrap();
+    std::fs::write(
+        src.join("A.java"),
+        "package a;\npublic class A { B b; void m() { b.n(); } }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        src.join("B.java"),
+        "package a;\npublic class B { void n() {} }\n",
+    )
+    .unwrap();
     let out = decompose()
         .arg("analyze")
         .arg(dir.path())

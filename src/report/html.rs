@@ -318,7 +318,12 @@ fn metrics(r: &Report) -> Vec<Stat> {
 fn service_line<'a>(r: &Report, s: &'a ServiceRow) -> ServiceLine<'a> {
     let max_score = r.services.iter().map(|s| s.score.abs()).fold(0.0, f64::max);
     let max_coupling = r.services.iter().map(|s| s.coupling).max().unwrap_or(0);
-    let max_interface = r.services.iter().map(|s| s.interface_size).max().unwrap_or(0);
+    let max_interface = r
+        .services
+        .iter()
+        .map(|s| s.interface_size)
+        .max()
+        .unwrap_or(0);
     let share = |label: &str, v: f64| Bar {
         label: label.into(),
         value: format!("{v:.2}"),
@@ -346,7 +351,7 @@ fn service_line<'a>(r: &Report, s: &'a ServiceRow) -> ServiceLine<'a> {
                 width: scale(s.interface_size as f64, max_interface as f64),
             },
             share("churn share", s.churn_share),
-            share("co-change leakage", s.cochange_leakage),
+            share("leakage", s.cochange_leakage),
             share("confidence", s.confidence),
         ],
     }
@@ -354,7 +359,7 @@ fn service_line<'a>(r: &Report, s: &'a ServiceRow) -> ServiceLine<'a> {
 
 /// Bar fill 0..=100 for `v` on a scale whose full length is `max`.
 fn scale(v: f64, max: f64) -> u32 {
-    if !(max > 0.0) || !v.is_finite() {
+    if max.is_nan() || max <= 0.0 || !v.is_finite() {
         return 0;
     }
     ((v / max).clamp(0.0, 1.0) * 100.0).round() as u32
@@ -412,29 +417,40 @@ struct Embedded<'a> {
     history: bool,
 }
 
-/// `[id, name, language, lines, complexity, test, commits, churn, authors,
-/// fan_in, fan_out, service, confidence, role, hotspot, last_change,
-/// unresolved_refs]`; language, role and service are indices (service -1 for
-/// none).
-type UnitTuple<'a> = (
-    &'a str,
-    &'a str,
-    u32,
-    u32,
-    u32,
-    u8,
-    u32,
-    u64,
-    u32,
-    u32,
-    u32,
-    i64,
-    Option<f64>,
-    u32,
-    Option<f64>,
-    Option<&'a str>,
-    u32,
-);
+/// One unit as an array in the order of [`UNIT_FIELDS`]; language, role
+/// and service are indices into their tables (service -1 for none).
+struct UnitTuple<'a> {
+    u: &'a super::UnitRow,
+    language: u32,
+    service: i64,
+    role: u32,
+}
+
+impl Serialize for UnitTuple<'_> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeTuple;
+        let u = self.u;
+        let mut t = ser.serialize_tuple(UNIT_FIELDS.len())?;
+        t.serialize_element(&u.id)?;
+        t.serialize_element(&u.name)?;
+        t.serialize_element(&self.language)?;
+        t.serialize_element(&u.lines)?;
+        t.serialize_element(&u.complexity)?;
+        t.serialize_element(&u8::from(u.test))?;
+        t.serialize_element(&u.commits)?;
+        t.serialize_element(&u.churn)?;
+        t.serialize_element(&u.authors)?;
+        t.serialize_element(&u.fan_in)?;
+        t.serialize_element(&u.fan_out)?;
+        t.serialize_element(&self.service)?;
+        t.serialize_element(&u.confidence)?;
+        t.serialize_element(&self.role)?;
+        t.serialize_element(&u.hotspot)?;
+        t.serialize_element(&u.last_change)?;
+        t.serialize_element(&u.unresolved_refs)?;
+        t.end()
+    }
+}
 
 const UNIT_FIELDS: &[&str] = &[
     "id",
@@ -544,28 +560,14 @@ impl<'a> Embedded<'a> {
         let units = r
             .units
             .iter()
-            .map(|u| {
-                (
-                    u.id.as_str(),
-                    u.name.as_str(),
-                    languages.get(&u.language),
-                    u.lines,
-                    u.complexity,
-                    u8::from(u.test),
-                    u.commits,
-                    u.churn,
-                    u.authors,
-                    u.fan_in,
-                    u.fan_out,
-                    u.service
-                        .as_deref()
-                        .map_or(-1, |s| i64::from(service_ids.get(s))),
-                    u.confidence,
-                    roles.get(&u.role),
-                    u.hotspot,
-                    u.last_change.as_deref(),
-                    u.unresolved_refs,
-                )
+            .map(|u| UnitTuple {
+                u,
+                language: languages.get(&u.language),
+                service: u
+                    .service
+                    .as_deref()
+                    .map_or(-1, |s| i64::from(service_ids.get(s))),
+                role: roles.get(&u.role),
             })
             .collect();
         let mut kinds = Interner::new();
@@ -573,9 +575,10 @@ impl<'a> Embedded<'a> {
         for d in &r.dependencies {
             // A dependency on a unit the report does not list cannot be
             // drawn; the report's own invariant is that there are none.
-            if let (Some(&from), Some(&to)) =
-                (unit_index.get(d.from.as_str()), unit_index.get(d.to.as_str()))
-            {
+            if let (Some(&from), Some(&to)) = (
+                unit_index.get(d.from.as_str()),
+                unit_index.get(d.to.as_str()),
+            ) {
                 deps.extend([from, to, kinds.get(&d.kind), d.count]);
             }
         }
@@ -646,7 +649,11 @@ impl<'a> Embedded<'a> {
                     )
                 })
                 .collect(),
-            plan: r.plan.iter().map(|p| (p.service.as_str(), p.step)).collect(),
+            plan: r
+                .plan
+                .iter()
+                .map(|p| (p.service.as_str(), p.step))
+                .collect(),
             history: r.history.is_some(),
         }
     }
@@ -761,12 +768,12 @@ mod tests {
             csp_hash("abc"),
             "sha256-ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0="
         );
-        // Two blocks: the 56-byte message of FIPS 180-4.
+        // Two blocks: the 56-byte message of FIPS 180-4 (checked with openssl).
         assert_eq!(
             base64(&sha256(
                 b"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"
             )),
-            "JI1qYdIGOLjlwCaTDD5gOaM85Flk/yA95Rcm7ohtmeE="
+            "JI1qYdIGOLjlwCaTDD5gOaM85Flk/yFn9uzt1BnbBsE="
         );
     }
 

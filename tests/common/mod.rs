@@ -108,11 +108,11 @@ pub fn replay_history(name: &str) -> tempfile::TempDir {
     git(&["init", "-q"]);
 
     let mut stream: Vec<u8> = Vec::new();
-    let mut commit = |stream: &mut Vec<u8>,
-                      author: &str,
-                      when: i64,
-                      message: &str,
-                      changed: &[(String, Vec<u8>)]| {
+    let commit = |stream: &mut Vec<u8>,
+                  author: &str,
+                  when: i64,
+                  message: &str,
+                  changed: &[(String, Vec<u8>)]| {
         writeln!(stream, "commit refs/heads/main").unwrap();
         writeln!(stream, "author {author} {when} +0000").unwrap();
         writeln!(stream, "committer {author} {when} +0000").unwrap();

@@ -1,0 +1,485 @@
+//! index.html in a real browser: headless Chromium opens the report of each
+//! fixture and of synthetic reports, and the page's own script says, in
+//! attributes of `<html>`, whether it got ready, whether any error happened
+//! (script errors, failed loads, security-policy violations) and whether
+//! `alert` was ever called. Chromium's console goes to stderr and must stay
+//! silent. Screenshots of the views land in
+//! `target/tmp/browser/<report>/<view>.png`.
+//!
+//! Without Chromium these tests pass with a "skipped: no chromium" line,
+//! unless `DECOMPOSE_REQUIRE_BROWSER` is set (as .ci/run does): then they
+//! fail. `DECOMPOSE_CHROMIUM` names the browser binary to use instead of
+//! /usr/bin/chromium.
+
+mod common;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use common::*;
+use decompose::report::html;
+
+/// One browser at a time: the machine is small, and the timing test must
+/// not share it.
+static BROWSER: Mutex<()> = Mutex::new(());
+
+/// The page must be interactive within this many milliseconds.
+const READY_BUDGET_MS: u64 = 2000;
+
+struct Chromium {
+    binary: PathBuf,
+}
+
+/// The browser, or `None` (and a "skipped" line) when there is none and the
+/// environment does not require one.
+fn chromium(test: &str) -> Option<Chromium> {
+    // DECOMPOSE_CHROMIUM, when set, is the only candidate (set it to a
+    // missing path to see these tests skip).
+    let candidates: Vec<PathBuf> = match std::env::var_os("DECOMPOSE_CHROMIUM") {
+        Some(p) => vec![PathBuf::from(p)],
+        None => [
+            "/usr/bin/chromium",
+            "/usr/bin/chromium-browser",
+            "/usr/bin/google-chrome",
+        ]
+        .into_iter()
+        .map(PathBuf::from)
+        .collect(),
+    };
+    for binary in candidates {
+        if binary.is_file() {
+            return Some(Chromium { binary });
+        }
+    }
+    if std::env::var_os("DECOMPOSE_REQUIRE_BROWSER").is_some() {
+        panic!(
+            "{test}: DECOMPOSE_REQUIRE_BROWSER is set but no chromium was found \
+             (apt-get install chromium, or set DECOMPOSE_CHROMIUM)"
+        );
+    }
+    println!("skipped: no chromium ({test}); set DECOMPOSE_REQUIRE_BROWSER=1 to fail instead");
+    None
+}
+
+/// What the browser saw of a page.
+struct Page {
+    /// The `<html ...>` start tag after the script ran.
+    html_tag: String,
+    dom: String,
+    /// Console messages (Chromium logs them to stderr as `:CONSOLE`).
+    console: Vec<String>,
+}
+
+impl Page {
+    fn attr(&self, name: &str) -> Option<String> {
+        attr(&self.html_tag, name)
+    }
+
+    /// Ready, no error, no alert, a silent console.
+    fn assert_healthy(&self, what: &str) {
+        let errors = self
+            .dom
+            .find(r#"id="js-errors""#)
+            .map(|i| &self.dom[i..(i + 600).min(self.dom.len())])
+            .unwrap_or("");
+        assert_eq!(
+            self.attr("data-errors"),
+            None,
+            "{what}: page errors: {errors}"
+        );
+        assert_eq!(self.attr("data-alerted"), None, "{what}: injected code ran");
+        assert!(
+            self.console.is_empty(),
+            "{what}: console: {:#?}",
+            self.console
+        );
+        assert_eq!(
+            self.attr("data-ready").as_deref(),
+            Some("1"),
+            "{what}: not ready: {errors}"
+        );
+    }
+
+    /// The number in attribute `name` of the first element that has it.
+    fn count(&self, name: &str) -> usize {
+        let key = format!(" {name}=\"");
+        let i = self
+            .dom
+            .find(&key)
+            .unwrap_or_else(|| panic!("no {name} in the page"))
+            + key.len();
+        self.dom[i..i + self.dom[i..].find('"').unwrap()]
+            .parse()
+            .unwrap()
+    }
+}
+
+fn attr(tag: &str, name: &str) -> Option<String> {
+    let key = format!(" {name}=\"");
+    let i = tag.find(&key)? + key.len();
+    Some(tag[i..i + tag[i..].find('"')?].to_string())
+}
+
+impl Chromium {
+    /// Runs the browser on `file#fragment` with `args` and a fresh profile;
+    /// returns stdout, stderr and the wall time.
+    fn run(&self, file: &Path, fragment: &str, args: &[String]) -> (String, String, Duration) {
+        let profile = tempfile::tempdir().unwrap();
+        let url = format!(
+            "file://{}#{fragment}",
+            file.canonicalize().unwrap().display()
+        );
+        let start = Instant::now();
+        let mut child = Command::new(&self.binary)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--enable-logging=stderr",
+                "--v=0",
+            ])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .args(args)
+            .arg(&url)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("chromium starts");
+        let mut out = child.stdout.take().unwrap();
+        let mut err = child.stderr.take().unwrap();
+        let out_reader = std::thread::spawn(move || {
+            let mut s = String::new();
+            out.read_to_string(&mut s).ok();
+            s
+        });
+        let err_reader = std::thread::spawn(move || {
+            let mut s = String::new();
+            err.read_to_string(&mut s).ok();
+            s
+        });
+        let deadline = start + Duration::from_secs(120);
+        loop {
+            if child.try_wait().unwrap().is_some() {
+                break;
+            }
+            if Instant::now() > deadline {
+                child.kill().ok();
+                child.wait().ok();
+                panic!("chromium did not finish within 120 s on {url}");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let wall = start.elapsed();
+        (out_reader.join().unwrap(), err_reader.join().unwrap(), wall)
+    }
+
+    /// Loads the page, lets its script run, and reads the resulting DOM.
+    fn open(&self, file: &Path, fragment: &str) -> Page {
+        let (dom, stderr, _) = self.run(
+            file,
+            fragment,
+            &["--virtual-time-budget=5000".into(), "--dump-dom".into()],
+        );
+        page_from(dom, &stderr)
+    }
+
+    /// Saves a 1400 x 1000 screenshot of `file#fragment` to `png`.
+    fn screenshot(&self, file: &Path, fragment: &str, png: &Path) {
+        let _ = std::fs::remove_file(png);
+        let (_, stderr, _) = self.run(
+            file,
+            fragment,
+            &[
+                "--window-size=1400,1000".into(),
+                "--hide-scrollbars".into(),
+                format!("--screenshot={}", png.display()),
+            ],
+        );
+        let console = console_lines(&stderr);
+        assert!(console.is_empty(), "#{fragment}: console: {console:#?}");
+        let size = std::fs::metadata(png).map(|m| m.len()).unwrap_or(0);
+        assert!(size > 10_000, "no real screenshot at {}", png.display());
+    }
+}
+
+fn page_from(dom: String, stderr: &str) -> Page {
+    let start = dom.find("<html").expect("a DOM was dumped");
+    let end = start + dom[start..].find('>').unwrap();
+    Page {
+        html_tag: dom[start..=end].to_string(),
+        console: console_lines(stderr),
+        dom,
+    }
+}
+
+fn console_lines(stderr: &str) -> Vec<String> {
+    stderr
+        .lines()
+        .filter(|l| l.contains(":CONSOLE"))
+        .map(str::to_string)
+        .collect()
+}
+
+/// `target/tmp/browser/<name>/`, emptied.
+fn shots_dir(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("browser")
+        .join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Screenshots of `views` (URL fragments) into `dir`, named after them.
+fn screenshots(browser: &Chromium, page: &Path, dir: &Path, views: &[&str]) {
+    for view in views {
+        let name: String = view
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        browser.screenshot(page, view, &dir.join(format!("{name}.png")));
+    }
+    println!("screenshots: {}", dir.display());
+}
+
+/// Writes the report of `repo` (default formats) into `out` and returns the
+/// page's path.
+fn analyze_into(repo: &Path, out: &Path) -> PathBuf {
+    decompose()
+        .arg("analyze")
+        .arg(repo)
+        .arg("-o")
+        .arg(out)
+        .args(["-q", "--deterministic"])
+        .assert()
+        .success();
+    out.join("index.html")
+}
+
+fn write_page(report: &decompose::report::Report, dir: &Path) -> PathBuf {
+    let path = dir.join("index.html");
+    std::fs::write(&path, html::render(report)).unwrap();
+    path
+}
+
+/// Every view draws something, or says why not.
+fn assert_views_render(page: &Page, what: &str) {
+    assert!(page.count("data-nodes") > 0, "{what}: the map draws nodes");
+    assert!(page.count("data-rows") > 0, "{what}: the DSM has rows");
+    for id in ["service-detail", "hotspots", "cochange", "plan", "trend"] {
+        let i = page.dom.find(&format!(r#"id="{id}""#)).unwrap();
+        let tail = &page.dom[i..];
+        let open_end = tail.find('>').unwrap();
+        assert!(
+            !tail[open_end + 1..].starts_with("</div>"),
+            "{what}: #{id} is empty"
+        );
+    }
+}
+
+#[test]
+fn java_shop_report_renders_every_view_without_errors() {
+    let Some(browser) = chromium("java_shop_report_renders_every_view_without_errors") else {
+        return;
+    };
+    let _one = BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+    // The fixture with its scripted history as real commits, so hotspots,
+    // co-change and colours have data.
+    let repo = replay_history("java-shop");
+    let out = tempfile::tempdir().unwrap();
+    let file = analyze_into(repo.path(), out.path());
+    let page = browser.open(&file, "overview");
+    page.assert_healthy("java-shop");
+    assert!(
+        !page.dom.contains("No git history was analysed"),
+        "the replayed history is read"
+    );
+    assert_views_render(&page, "java-shop");
+    let clicked = browser.open(&file, "selftest");
+    clicked.assert_healthy("java-shop #selftest");
+    assert_eq!(clicked.attr("data-selftest").as_deref(), Some("ok"));
+    let dir = shots_dir("java-shop");
+    screenshots(
+        &browser,
+        &file,
+        &dir,
+        &["overview", "map", "dsm", "services", "changes", "plan"],
+    );
+}
+
+#[test]
+fn without_services_every_view_groups_by_folder() {
+    let Some(browser) = chromium("without_services_every_view_groups_by_folder") else {
+        return;
+    };
+    let _one = BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = shots_dir("no-services");
+    let file = write_page(&without_services(synthetic_report(600, 8, false)), &dir);
+    let page = browser.open(&file, "overview");
+    page.assert_healthy("no services");
+    assert_views_render(&page, "no services");
+    // The map and the DSM show folders: the eight service folders plus the
+    // kernel's, at most 40.
+    assert!(
+        page.dom.contains("All packages")
+            && page.dom.contains("<span class=\"here\">Packages</span>")
+    );
+    let n = page.count("data-nodes");
+    assert!((2..=40).contains(&n), "{n} folder nodes");
+    assert!(page.dom.contains("No candidate services yet"));
+    let clicked = browser.open(&file, "selftest");
+    clicked.assert_healthy("no services #selftest");
+    assert_eq!(clicked.attr("data-selftest").as_deref(), Some("ok"));
+    screenshots(&browser, &file, &dir, &["map", "dsm", "services", "plan"]);
+}
+
+#[test]
+fn hostile_names_execute_nothing() {
+    let Some(browser) = chromium("hostile_names_execute_nothing") else {
+        return;
+    };
+    let _one = BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+    let parent = tempfile::tempdir().unwrap();
+    let repo = parent.path().join("<img src=x onerror=alert(1)>");
+    copy_dir(&fixture("hostile"), &repo);
+    let out = tempfile::tempdir().unwrap();
+    let file = analyze_into(&repo, out.path());
+    let dir = shots_dir("hostile");
+    for view in ["overview", "map", "dsm", "services", "selftest"] {
+        let page = browser.open(&file, view);
+        page.assert_healthy(&format!("hostile #{view}"));
+        // The names are in the page, as text.
+        assert!(page.dom.contains("&lt;img src=x onerror=alert(1)&gt;"));
+        assert!(
+            !page.dom.contains("<img"),
+            "#{view}: an image element was created"
+        );
+    }
+    screenshots(&browser, &file, &dir, &["overview", "services", "dsm"]);
+}
+
+#[test]
+fn hostile_model_strings_execute_nothing() {
+    let Some(browser) = chromium("hostile_model_strings_execute_nothing") else {
+        return;
+    };
+    let _one = BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = shots_dir("hostile-model");
+    let file = write_page(&synthetic_report(300, 6, true), &dir);
+    for view in [
+        "overview",
+        "map=s0",
+        "dsm=s0",
+        "service=s0",
+        "changes",
+        "plan",
+    ] {
+        let page = browser.open(&file, view);
+        page.assert_healthy(&format!("hostile model #{view}"));
+        assert!(
+            !page.dom.contains("<img"),
+            "#{view}: an image element was created"
+        );
+    }
+    screenshots(&browser, &file, &dir, &["overview", "service=s0"]);
+}
+
+#[test]
+fn services_report_renders_every_view_and_drill_down() {
+    let Some(browser) = chromium("services_report_renders_every_view_and_drill_down") else {
+        return;
+    };
+    let _one = BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = shots_dir("services");
+    let file = write_page(&synthetic_report(600, 8, false), &dir);
+    let page = browser.open(&file, "overview");
+    page.assert_healthy("services");
+    assert_views_render(&page, "services");
+    // Eight services and the shared kernel on the map and in the DSM.
+    assert_eq!(page.count("data-nodes"), 9);
+    assert_eq!(page.count("data-rows"), 9);
+    // Inside a service: its folders and its neighbours, at most 40 + 24.
+    let inside = browser.open(&file, "map=s0");
+    inside.assert_healthy("services #map=s0");
+    let n = inside.count("data-nodes");
+    assert!(n > 1 && n <= 64, "{n} nodes inside s0");
+    // Clicks, sorting, paging and filtering, driven by the page itself.
+    let clicked = browser.open(&file, "selftest");
+    clicked.assert_healthy("services #selftest");
+    assert_eq!(
+        clicked.attr("data-selftest").as_deref(),
+        Some("ok"),
+        "{:?}",
+        clicked.attr("data-selftest-steps")
+    );
+    let steps = clicked.attr("data-selftest-steps").unwrap();
+    for step in [
+        "map opens a node",
+        "DSM opens a row",
+        "next page",
+        "filtering to nothing",
+    ] {
+        assert!(steps.contains(step), "{step} not exercised: {steps}");
+    }
+    let dsm = browser.open(&file, "dsm=s0");
+    dsm.assert_healthy("services #dsm=s0");
+    assert!(dsm.count("data-rows") <= 150);
+    screenshots(
+        &browser,
+        &file,
+        &dir,
+        &[
+            "overview",
+            "map",
+            "map=s0",
+            "dsm",
+            "dsm=s0",
+            "service=s0",
+            "changes",
+            "plan",
+            "trend",
+        ],
+    );
+}
+
+#[test]
+fn ten_thousand_units_are_interactive_within_2_s() {
+    let Some(browser) = chromium("ten_thousand_units_are_interactive_within_2_s") else {
+        return;
+    };
+    let _one = BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = shots_dir("10k");
+    let report = synthetic_report(10_000, 40, false);
+    let file = write_page(&report, &dir);
+    let bytes = std::fs::metadata(&file).unwrap().len();
+    // No virtual time: the page's own clock, from navigation start to the
+    // end of its start-up script (every view drawn, handlers attached).
+    let (dom, stderr, wall) = browser.run(&file, "map", &["--dump-dom".into()]);
+    let page = page_from(dom, &stderr);
+    page.assert_healthy("10k");
+    assert_views_render(&page, "10k");
+    let ready_ms: u64 = page.attr("data-ready-ms").unwrap().parse().unwrap();
+    println!(
+        "10,000 units, {} dependencies, {bytes} bytes: interactive after {ready_ms} ms \
+         (browser process {} ms in all)",
+        report.dependencies.len(),
+        wall.as_millis()
+    );
+    assert!(
+        page.count("data-nodes") <= 41 + 1,
+        "the map stays aggregated"
+    );
+    assert!(
+        ready_ms <= READY_BUDGET_MS,
+        "interactive after {ready_ms} ms, budget {READY_BUDGET_MS} ms"
+    );
+    screenshots(&browser, &file, &dir, &["map", "service=s3"]);
+}
