@@ -508,19 +508,14 @@ fn add_seams(
     }
     services.sort_by_key(|s| s.rank);
     report.services = services;
-    report.service_dependencies = service_metrics
-        .iter()
-        .enumerate()
-        .flat_map(|(s, m)| {
-            let ids = &ids;
-            m.outgoing
-                .iter()
-                .map(move |(to, &(count, calls))| ServiceDependencyRow {
-                    from: ids[s].clone(),
-                    to: to.map_or_else(|| "kernel".to_string(), |t| ids[t as usize].clone()),
-                    count,
-                    calls,
-                })
+    let name = |s: Option<u32>| s.map_or_else(|| "kernel".to_string(), |s| ids[s as usize].clone());
+    report.service_dependencies = metrics::service_dependencies(graph, seams)
+        .into_iter()
+        .map(|((from, to), (count, calls))| ServiceDependencyRow {
+            from: name(from),
+            to: name(to),
+            count,
+            calls,
         })
         .collect();
     report

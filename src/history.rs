@@ -14,13 +14,16 @@
 //! ```text
 //! git rev-list [--no-merges] [--max-count=N] [--since=S] --full-history HEAD -- [:(top,literal)<root>]
 //! git log --no-walk=unsorted --stdin -z --raw --numstat -M --no-abbrev
-//!         --diff-merges=first-parent --format=<header> [-- <root>]    (× jobs, commits dealt round-robin)
+//!         --diff-merges=first-parent --format=<header> [-- <root>]    (× jobs)
 //! ```
 //!
-//! Splitting the commit list over `jobs` processes (default: the rayon pool
-//! size, at most 8) is measured to be ~1.5× faster than one `git log` on two
-//! cores, because the line counts of `--numstat` dominate and parallelise
-//! across commits.
+//! The commit list is cut into blocks of 256 consecutive commits, dealt
+//! round-robin to `jobs` processes (default: the rayon pool size, at most 8;
+//! one process below 256 commits) and read back in history order. The line
+//! counts of `--numstat` dominate the cost and parallelise across commits:
+//! on 2 idle cores, two processes took 10.1 s where one took 15.1 s
+//! (14,640 commits). When other work already uses both cores, the split
+//! gains nothing and costs about 5% more CPU.
 //!
 //! # Contracts
 //!

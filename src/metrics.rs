@@ -39,9 +39,37 @@ pub struct ServiceMetrics {
     pub interface_size: u32,
     pub churn_share: f64,
     pub cochange_leakage: f64,
-    /// References from units of this service to units of another
-    /// (`None` = the shared kernel).
-    pub outgoing: BTreeMap<Option<u32>, (u32, u32)>,
+}
+
+/// Where a unit sits for service-level aggregation: a service, the shared
+/// kernel (`Some(None)`), or nowhere (tests, unassigned: `None`).
+fn side(seams: &Seams, u: u32) -> Option<Option<u32>> {
+    if seams.kernel[u as usize] {
+        Some(None)
+    } else {
+        seams.service_of[u as usize].map(Some)
+    }
+}
+
+/// Dependency references between services and the shared kernel (`None`):
+/// (from, to) → (all references, call references), from ≠ to.
+pub fn service_dependencies(
+    graph: &CodeGraph,
+    seams: &Seams,
+) -> BTreeMap<(Option<u32>, Option<u32>), (u32, u32)> {
+    let mut out: BTreeMap<(Option<u32>, Option<u32>), (u32, u32)> = BTreeMap::new();
+    for d in &graph.dependencies {
+        if let (Some(a), Some(b)) = (side(seams, d.from), side(seams, d.to)) {
+            if a != b {
+                let e = out.entry((a, b)).or_default();
+                e.0 += d.count;
+                if d.kind == EdgeKind::Call {
+                    e.1 += d.count;
+                }
+            }
+        }
+    }
+    out
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -63,13 +91,7 @@ pub fn service_metrics(
 ) -> Vec<ServiceMetrics> {
     let k = seams.services.len();
     let mut out = vec![ServiceMetrics::default(); k];
-    let side = |u: u32| -> Option<Option<u32>> {
-        if seams.kernel[u as usize] {
-            Some(None)
-        } else {
-            seams.service_of[u as usize].map(Some)
-        }
-    };
+    let side = |u: u32| side(seams, u);
     let mut internal = vec![0u64; k];
     let mut external = vec![0u64; k];
     for d in &graph.dependencies {
@@ -82,13 +104,9 @@ pub fn service_metrics(
             }
             continue;
         }
-        let calls = if d.kind == EdgeKind::Call { d.count } else { 0 };
         if let Some(s) = a {
             external[s as usize] += d.count as u64;
             out[s as usize].coupling += d.count;
-            let e = out[s as usize].outgoing.entry(b).or_default();
-            e.0 += d.count;
-            e.1 += calls;
         }
         if let Some(s) = b {
             external[s as usize] += d.count as u64;
