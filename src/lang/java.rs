@@ -107,6 +107,80 @@ fn child<'t>(node: Node<'t>, field: fn(&Fields) -> u16) -> Option<Node<'t>> {
     node.child_by_field_id(field(fields()))
 }
 
+/// What a capture name in `grammars/java/*.scm` means to the extractor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cap {
+    Package,
+    Import,
+    Type(TypeKind),
+    Function(FunctionKind),
+    Field,
+    TypeParam,
+    Annotation,
+    Local,
+    LocalFor,
+    LocalCatch,
+    LocalLambda,
+    LocalPattern,
+    LocalTypePattern,
+    CallMethod,
+    CallNew,
+    CallRef,
+    CallCtor,
+    TypeRef,
+    TypeRefStatic,
+    Str,
+    Branch,
+    Other,
+}
+
+impl Cap {
+    fn from_name(name: &str) -> Cap {
+        match name {
+            "package" => Cap::Package,
+            "import" => Cap::Import,
+            "type.class" => Cap::Type(TypeKind::Class),
+            "type.interface" => Cap::Type(TypeKind::Interface),
+            "type.enum" => Cap::Type(TypeKind::Enum),
+            "type.record" => Cap::Type(TypeKind::Record),
+            "type.annotation" => Cap::Type(TypeKind::Annotation),
+            "function.method" => Cap::Function(FunctionKind::Method),
+            "function.constructor" => Cap::Function(FunctionKind::Constructor),
+            "field" => Cap::Field,
+            "type_param" => Cap::TypeParam,
+            "annotation" => Cap::Annotation,
+            "local" | "local.resource" => Cap::Local,
+            "local.for" => Cap::LocalFor,
+            "local.catch" => Cap::LocalCatch,
+            "local.lambda" => Cap::LocalLambda,
+            "local.pattern" => Cap::LocalPattern,
+            "local.type_pattern" => Cap::LocalTypePattern,
+            "call.method" => Cap::CallMethod,
+            "call.new" => Cap::CallNew,
+            "call.ref" => Cap::CallRef,
+            "call.ctor" => Cap::CallCtor,
+            "type_ref" => Cap::TypeRef,
+            "type_ref.static" => Cap::TypeRefStatic,
+            "string" => Cap::Str,
+            "branch" => Cap::Branch,
+            _ => Cap::Other,
+        }
+    }
+}
+
+/// Capture index → meaning, computed once: matching names per capture was
+/// a measurable share of extraction.
+fn capture_kinds() -> &'static [Cap] {
+    static KINDS: OnceLock<Vec<Cap>> = OnceLock::new();
+    KINDS.get_or_init(|| {
+        query()
+            .capture_names()
+            .iter()
+            .map(|n| Cap::from_name(n))
+            .collect()
+    })
+}
+
 thread_local! {
     static PARSER: RefCell<Parser> = RefCell::new({
         let mut p = Parser::new();
@@ -204,8 +278,9 @@ impl<'s> Extractor<'s> {
 
     fn run(mut self, root: Node) -> FileFacts {
         let query = query();
-        let names = query.capture_names();
-        let mut captures: Vec<(Node, &str)> = Vec::new();
+        let kinds = capture_kinds();
+        // (start, end, node, kind): positions read once, not in the sort.
+        let mut captures: Vec<(usize, usize, Node, Cap)> = Vec::new();
         let mut cursor = QueryCursor::new();
         // `matches` rather than `captures`: the latter buffers to return
         // captures in document order, which costs more than the parse with
@@ -213,62 +288,55 @@ impl<'s> Extractor<'s> {
         let mut it = cursor.matches(query, root, self.src);
         while let Some(m) = it.next() {
             for c in m.captures() {
-                captures.push((c.node, names[c.index as usize]));
+                let kind = kinds[c.index as usize];
+                captures.push((c.node.start_byte(), c.node.end_byte(), c.node, kind));
             }
         }
         // Containers must come before what they contain: by start, then
         // longest first.
-        captures.sort_by_key(|(n, _)| (n.start_byte(), std::cmp::Reverse(n.end_byte())));
-        captures.dedup_by_key(|(n, name)| (n.id(), *name));
+        captures.sort_by_key(|&(start, end, _, _)| (start, std::cmp::Reverse(end)));
+        captures.dedup_by_key(|(_, _, n, kind)| (n.id(), *kind));
 
-        for (node, name) in captures {
-            while self
-                .stack
-                .last()
-                .is_some_and(|(end, _, _)| *end <= node.start_byte())
-            {
+        for (start, _, node, kind) in captures {
+            while self.stack.last().is_some_and(|(end, _, _)| *end <= start) {
                 self.stack.pop();
             }
-            self.capture(node, name);
+            self.capture(node, kind);
         }
         self.facts
     }
 
-    fn capture(&mut self, node: Node, name: &str) {
-        match name {
-            "package" => self.facts.namespace = Some(strip_ws(self.text(node))),
-            "import" => self.import(node),
-            "type.class" => self.type_decl(node, TypeKind::Class),
-            "type.interface" => self.type_decl(node, TypeKind::Interface),
-            "type.enum" => self.type_decl(node, TypeKind::Enum),
-            "type.record" => self.type_decl(node, TypeKind::Record),
-            "type.annotation" => self.type_decl(node, TypeKind::Annotation),
-            "function.method" => self.function(node, FunctionKind::Method),
-            "function.constructor" => self.function(node, FunctionKind::Constructor),
-            "field" => self.field(node),
-            "type_param" => self.type_param(node),
-            "annotation" => self.annotation(node),
-            "local" | "local.resource" => self.local_declaration(node),
-            "local.for" => self.typed_local(node, |f| f.ty, true),
-            "local.catch" => self.catch_param(node),
-            "local.lambda" => self.lambda_params(node),
-            "local.pattern" => self.typed_local(node, |f| f.right, false),
-            "local.type_pattern" => self.type_pattern(node),
-            "call.method" => self.method_call(node),
-            "call.new" => self.new_call(node),
-            "call.ref" => self.method_ref(node),
-            "call.ctor" => self.ctor_call(node),
-            "type_ref" => self.type_ref(node),
-            "type_ref.static"
+    fn capture(&mut self, node: Node, kind: Cap) {
+        match kind {
+            Cap::Package => self.facts.namespace = Some(strip_ws(self.text(node))),
+            Cap::Import => self.import(node),
+            Cap::Type(k) => self.type_decl(node, k),
+            Cap::Function(k) => self.function(node, k),
+            Cap::Field => self.field(node),
+            Cap::TypeParam => self.type_param(node),
+            Cap::Annotation => self.annotation(node),
+            Cap::Local => self.local_declaration(node),
+            Cap::LocalFor => self.typed_local(node, |f| f.ty, true),
+            Cap::LocalCatch => self.catch_param(node),
+            Cap::LocalLambda => self.lambda_params(node),
+            Cap::LocalPattern => self.typed_local(node, |f| f.right, false),
+            Cap::LocalTypePattern => self.type_pattern(node),
+            Cap::CallMethod => self.method_call(node),
+            Cap::CallNew => self.new_call(node),
+            Cap::CallRef => self.method_ref(node),
+            Cap::CallCtor => self.ctor_call(node),
+            Cap::TypeRef => self.type_ref(node),
+            Cap::TypeRefStatic => {
                 if self
                     .text(node)
-                    .starts_with(|c: char| c.is_ascii_uppercase()) =>
-            {
-                self.type_ref(node)
+                    .starts_with(|c: char| c.is_ascii_uppercase())
+                {
+                    self.type_ref(node)
+                }
             }
-            "string" => self.string(node),
-            "branch" => self.facts.complexity += 1,
-            _ => {}
+            Cap::Str => self.string(node),
+            Cap::Branch => self.facts.complexity += 1,
+            Cap::Other => {}
         }
     }
 
@@ -1093,10 +1161,16 @@ mod tests {
     }
 
     #[test]
-    fn queries_compile() {
+    fn queries_compile_and_every_capture_is_understood() {
         let q = query();
+        for name in q.capture_names() {
+            assert_ne!(
+                Cap::from_name(name),
+                Cap::Other,
+                "unhandled capture @{name}"
+            );
+        }
         assert!(q.capture_names().contains(&"call.method"));
-        assert!(q.capture_names().contains(&"type.class"));
     }
 
     #[test]
