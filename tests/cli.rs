@@ -62,32 +62,22 @@ fn unknown_language_is_a_usage_error() {
 
 #[test]
 fn syntax_errors_give_partial_facts_and_a_warning_naming_the_file() {
-    let dir = tempfile::tempdir().unwrap();
-    let src = dir.path().join("src/a");
-    std::fs::create_dir_all(&src).unwrap();
-    std::fs::write(
-        src.join("B.java"),
-        "package a;\npublic class B { public void m() {} }\n",
-    )
-    .unwrap();
-    std::fs::write(
-        src.join("Broken.java"),
-        "package a;\nimport a.B;\npublic class Broken extends B {\n  void m( { new B(); \n}\n",
-    )
-    .unwrap();
-    let out = decompose()
-        .arg("analyze")
-        .arg(dir.path())
-        .args(["--format", "json", "-o", "-", "--deterministic"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let dir = project(&[
+        (
+            "src/a/B.java",
+            "package a;\npublic class B { public void m() {} }\n",
+        ),
+        (
+            "src/a/Broken.java",
+            "package a;\nimport a.B;\npublic class Broken extends B {\n  void m( { new B(); \n}\n",
+        ),
+    ]);
+    let (code, stderr, report) = analyze_capture(dir.path(), false);
+    assert_eq!(code, Some(0));
     assert!(
         stderr.contains("src/a/Broken.java:4: syntax error"),
         "stderr: {stderr}"
     );
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["summary"]["files_with_errors"], 1);
     assert_eq!(report["diagnostics"][0]["unit"], "src/a/Broken.java");
     let edges = report_edges(&report);
@@ -155,24 +145,7 @@ fn symlinks_are_never_followed() {
 
 #[test]
 fn reruns_are_byte_identical_whatever_the_thread_count() {
-    let run = |threads: &str| {
-        decompose()
-            .arg("analyze")
-            .arg(fixture("java-shop"))
-            .args([
-                "--format",
-                "json",
-                "-o",
-                "-",
-                "--deterministic",
-                "-q",
-                "--threads",
-                threads,
-            ])
-            .output()
-            .unwrap()
-            .stdout
-    };
+    let run = |threads: &str| analyze_bytes(&fixture("java-shop"), threads);
     let one = run("1");
     assert!(!one.is_empty());
     assert_eq!(one, run("2"));

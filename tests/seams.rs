@@ -134,24 +134,7 @@ fn services_flag_searches_the_resolution() {
 #[test]
 fn history_and_clustering_are_deterministic_across_threads() {
     let repo = replay_history("java-shop");
-    let run = |threads: &str| {
-        decompose()
-            .arg("analyze")
-            .arg(repo.path())
-            .args([
-                "--format",
-                "json",
-                "-o",
-                "-",
-                "--deterministic",
-                "-q",
-                "--threads",
-                threads,
-            ])
-            .output()
-            .unwrap()
-            .stdout
-    };
+    let run = |threads: &str| analyze_bytes(repo.path(), threads);
     let one = run("1");
     assert!(one.len() > 1000);
     assert_eq!(one, run("2"));
@@ -159,31 +142,20 @@ fn history_and_clustering_are_deterministic_across_threads() {
 
 #[test]
 fn a_folder_outside_git_analyses_with_one_history_warning() {
-    let dir = tempfile::tempdir().unwrap();
-    let src = dir.path().join("src/a");
-    std::fs::create_dir_all(&src).unwrap();
-    std::fs::write(
-        src.join("A.java"),
-        "package a;\npublic class A { B b; void m() { b.n(); } }\n",
-    )
-    .unwrap();
-    std::fs::write(
-        src.join("B.java"),
-        "package a;\npublic class B { void n() {} }\n",
-    )
-    .unwrap();
-    let out = decompose()
-        .arg("analyze")
-        .arg(dir.path())
-        .args(["--format", "json", "-o", "-", "--deterministic"])
-        .env("GIT_CEILING_DIRECTORIES", dir.path().parent().unwrap())
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let dir = project(&[
+        (
+            "src/a/A.java",
+            "package a;\npublic class A { B b; void m() { b.n(); } }\n",
+        ),
+        (
+            "src/a/B.java",
+            "package a;\npublic class B { void n() {} }\n",
+        ),
+    ]);
+    let (code, stderr, report) = analyze_capture(dir.path(), true);
+    assert_eq!(code, Some(0));
     assert_eq!(stderr.matches("no history:").count(), 1, "{stderr}");
     assert!(stderr.contains("not inside a git repository"), "{stderr}");
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(report["history"].is_null());
     assert!(report["repo"]["head"].is_null());
     assert_eq!(report["summary"]["commits_analyzed"], 0);

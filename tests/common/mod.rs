@@ -38,6 +38,63 @@ pub fn analyze_json(path: &Path, extra: &[&str]) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).expect("stdout is exactly one JSON document")
 }
 
+/// The raw report.json bytes of `decompose analyze PATH` with `--threads N`
+/// (deterministic, JSON on stdout).
+pub fn analyze_bytes(path: &Path, threads: &str) -> Vec<u8> {
+    let out = decompose()
+        .arg("analyze")
+        .arg(path)
+        .args([
+            "--format",
+            "json",
+            "-o",
+            "-",
+            "--deterministic",
+            "-q",
+            "--threads",
+            threads,
+        ])
+        .output()
+        .expect("decompose runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+/// A fresh folder holding `files` (relative path, content).
+pub fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, content) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, content).unwrap();
+    }
+    dir
+}
+
+/// Runs `decompose analyze PATH --format json -o - --deterministic` and
+/// returns (exit code, stderr, report): for tests about warnings and exit
+/// codes. `git_ceiling` stops git from finding an enclosing repository.
+pub fn analyze_capture(path: &Path, git_ceiling: bool) -> (Option<i32>, String, serde_json::Value) {
+    let mut cmd = decompose();
+    cmd.arg("analyze")
+        .arg(path)
+        .args(["--format", "json", "-o", "-", "--deterministic"]);
+    if git_ceiling {
+        cmd.env("GIT_CEILING_DIRECTORIES", path.parent().unwrap());
+    }
+    let out = cmd.output().expect("decompose runs");
+    let report = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        report,
+    )
+}
+
 /// An edge as (kind, from, to).
 pub type Edge = (String, String, String);
 
