@@ -109,6 +109,11 @@ pub fn find_seams(
         .copied()
         .filter(|u| !seams.kernel[*u as usize])
         .collect();
+    if rest.len() < 2 {
+        // Everything is shared kernel (or one unit is left): no services.
+        seams.resolution = crate::analyze::round6(gamma);
+        return seams;
+    }
     let (gamma, result) = if kernel.is_empty() {
         (gamma, first)
     } else {
