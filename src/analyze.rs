@@ -330,6 +330,7 @@ fn add_history(
             row.commits = fh.commits;
             row.churn = fh.churn;
             row.authors = fh.authors.len() as u32;
+            row.first_change = Some(format_unix(fh.first_change));
             row.last_change = Some(format_unix(fh.last_change));
             authors.extend(fh.authors.iter().cloned());
         }
@@ -607,7 +608,9 @@ fn build_report(
             confidence: None,
             role: if f.test { "test" } else { "code" }.to_string(),
             hotspot: None,
+            first_change: None,
             last_change: None,
+            instability: metrics::unit_coupling(graph, i as u32).instability,
             unresolved_refs: stats[i].type_refs_unresolved + stats[i].calls_unresolved,
         })
         .collect();

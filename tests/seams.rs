@@ -183,6 +183,23 @@ fn history_figures_match_the_replayed_script() {
     });
     assert_eq!(report["history"]["commits_analyzed"], 151);
     assert_eq!(report["history"]["from"], "2024-01-01T00:00:00Z");
+    assert_eq!(u["first_change"], "2024-01-01T00:00:00Z");
+    let last = script
+        .lines()
+        .fold((None, ""), |(last, date), l| match l.strip_prefix("@ ") {
+            Some(rest) => (last, rest.split(' ').next().unwrap()),
+            None if l == format!("M {id}") => (Some(date), date),
+            None => (last, date),
+        })
+        .0
+        .unwrap();
+    assert_eq!(u["last_change"], last);
+    // PromotionService depends on others and is used by its controller.
+    let i = u["instability"].as_f64().unwrap();
+    assert!(i > 0.0 && i < 1.0, "{i}");
+    let ca = u["fan_in"].as_f64().unwrap();
+    let ce = u["fan_out"].as_f64().unwrap();
+    assert!((i - ce / (ca + ce)).abs() < 1e-6);
     // The hottest unit is in promotions, the domain planted with most churn.
     let top = report["hotspots"][0]["unit"].as_str().unwrap();
     assert!(top.contains("/promotions/"), "{top}");

@@ -147,8 +147,13 @@ pub struct UnitRow {
     pub role: String,
     /// Rank-normalised hotspot score (0..1); `null` without history.
     pub hotspot: Option<f64>,
-    /// Last change, RFC 3339; `null` without history.
+    /// First and last change in the history window, RFC 3339; `null`
+    /// without history.
+    pub first_change: Option<String>,
     pub last_change: Option<String>,
+    /// Martin's instability Ce / (Ca + Ce) with Ca = fan_in, Ce = fan_out;
+    /// `null` for a unit with no dependency either way.
+    pub instability: Option<f64>,
     pub unresolved_refs: u32,
 }
 

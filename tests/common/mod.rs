@@ -381,7 +381,9 @@ pub fn synthetic_report(
             confidence: svc.map(|_| 0.5 + rnd(50) as f64 / 100.0),
             role: role.into(),
             hotspot: Some(rnd(1000) as f64 / 1000.0),
+            first_change: Some("2023-01-01T12:00:00Z".into()),
             last_change: Some("2024-06-01T12:00:00Z".into()),
+            instability: None,
             unresolved_refs: rnd(3) as u32,
         });
         service_of.push(svc);
