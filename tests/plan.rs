@@ -133,3 +133,53 @@ fn routing_table_is_complete_and_exact() {
     assert_eq!(got, expected);
     assert_eq!(r["endpoints"].as_array().unwrap().len(), expected.len());
 }
+
+#[test]
+fn markdown_nginx_and_yaml_render_the_plan_and_routes() {
+    let repo = replay_history("java-shop");
+    let out = tempfile::tempdir().unwrap();
+    let status = decompose()
+        .arg("analyze")
+        .arg(repo.path())
+        .args([
+            "--format",
+            "markdown,nginx,routes-yaml",
+            "--deterministic",
+            "-q",
+            "-o",
+        ])
+        .arg(out.path())
+        .output()
+        .unwrap()
+        .status;
+    assert!(status.success());
+    let md = std::fs::read_to_string(out.path().join("plan.md")).unwrap();
+    assert!(md.contains("### Step 1: extract promotions"), "{md}");
+    assert!(md.contains("loyalty\\_accounts"));
+    let nginx = std::fs::read_to_string(out.path().join("routes.nginx.conf")).unwrap();
+    assert!(
+        nginx.contains("location ~ \"^/api/orders/[^/]+$\" {"),
+        "{nginx}"
+    );
+    assert!(nginx.contains("proxy_pass http://orders;"));
+    let yaml = std::fs::read_to_string(out.path().join("routes.yaml")).unwrap();
+    assert_eq!(yaml.matches("  - method: ").count(), 23);
+    assert!(yaml.contains("    path: \"/api/promotions/{code}/quote\"\n"));
+}
+
+#[test]
+fn markdown_escapes_strings_from_the_code() {
+    let mut report = synthetic_report(20, 3, true);
+    report.endpoints.push(decompose::report::EndpointRow {
+        method: "GET".into(),
+        path: format!("/x{HOSTILE}"),
+        handler: format!("H.m{HOSTILE}"),
+        unit: "u".into(),
+        line: 1,
+        service: Some(format!("s{HOSTILE}")),
+    });
+    let md = String::from_utf8(decompose::report::markdown::render(&report)).unwrap();
+    assert!(!md.contains("<img"), "{md}");
+    assert!(!md.contains("</script>"));
+    assert!(md.contains("&lt;img src\\=x onerror\\=alert\\(1\\)&gt;"));
+}
