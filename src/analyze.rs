@@ -14,6 +14,7 @@ use crate::graph::CodeGraph;
 use crate::history::{self, History, HistoryOptions};
 use crate::lang::{self, Diagnostic, FileFacts, Language};
 use crate::metrics;
+use crate::plan;
 use crate::progress::Progress;
 use crate::report::{
     CoChangeRow, DependencyRow, DiagnosticRow, HistoryInfo, HotspotRow, Metrics, Repo, Report,
@@ -276,6 +277,7 @@ fn finish(
         &unit_history.cochange,
     );
     add_hotspots(&mut report);
+    add_plan(&mut report, &files, &graph, &seams, &unit_history);
     timings.record("report");
     Ok(Analysis {
         report,
@@ -493,6 +495,7 @@ fn add_seams(
             cochange_leakage: m.cochange_leakage,
             confidence: s.confidence,
             signals: s.signals.clone(),
+            extraction: Default::default(),
         })
         .collect();
     // Rank: highest score first, then the smaller coupling, then the name.
@@ -534,6 +537,78 @@ fn add_seams(
             resolution: Some(seams.resolution),
         };
     }
+}
+
+/// Runs the plan stage and fills entities, endpoints, transactions, the
+/// extraction score and rank of every service, and the plan.
+fn add_plan(
+    report: &mut Report,
+    files: &[ParsedFile],
+    graph: &CodeGraph,
+    seams: &Seams,
+    history: &UnitHistory,
+) {
+    let hotspot: Vec<f64> = report
+        .units
+        .iter()
+        .map(|u| u.hotspot.unwrap_or(0.0))
+        .collect();
+    let authors = if history.authors.len() == files.len() {
+        history.authors.clone()
+    } else {
+        vec![Default::default(); files.len()]
+    };
+    let row_of = |name: &str| report.services.iter().find(|r| r.id == name);
+    let churn_share: Vec<f64> = seams
+        .services
+        .iter()
+        .map(|s| row_of(&s.name).map_or(0.0, |r| r.churn_share))
+        .collect();
+    let cochange_leakage: Vec<f64> = seams
+        .services
+        .iter()
+        .map(|s| row_of(&s.name).map_or(0.0, |r| r.cochange_leakage))
+        .collect();
+    let input = plan::PlanInput {
+        files,
+        graph,
+        seams,
+        hotspot: &hotspot,
+        authors: &authors,
+        churn_share: &churn_share,
+        cochange_leakage: &cochange_leakage,
+    };
+    let out = plan::plan(&input);
+    let index: BTreeMap<&str, usize> = seams
+        .services
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.name.as_str(), i))
+        .collect();
+    for row in &mut report.services {
+        let i = index[row.id.as_str()];
+        row.score = out.score[i];
+        row.extraction = out.extraction[i].clone();
+    }
+    // Rank: highest score first, then the smaller coupling, then the name.
+    report.services.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then(a.coupling.cmp(&b.coupling))
+            .then(a.name.cmp(&b.name))
+    });
+    for (k, row) in report.services.iter_mut().enumerate() {
+        row.rank = k as u32 + 1;
+    }
+    let order: Vec<usize> = report
+        .services
+        .iter()
+        .map(|r| index[r.id.as_str()])
+        .collect();
+    report.plan = plan::steps(&input, &out, &order);
+    report.entities = out.entities;
+    report.endpoints = out.endpoints;
+    report.transactions = out.transactions;
 }
 
 /// Reads and parses one file. `Err` means the file is skipped (unreadable,
@@ -697,6 +772,9 @@ fn build_report(
         shared_kernel: Vec::new(),
         service_dependencies: Vec::new(),
         metrics: Metrics::default(),
+        entities: Vec::new(),
+        endpoints: Vec::new(),
+        transactions: Vec::new(),
         plan: Vec::new(),
         diagnostics,
         skipped,

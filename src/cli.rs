@@ -33,6 +33,12 @@ pub enum Command {
 pub enum Format {
     Json,
     Html,
+    /// The extraction plan as markdown (plan.md), for a PR comment.
+    Markdown,
+    /// The gateway routing table as nginx `location` blocks (routes.nginx.conf).
+    Nginx,
+    /// The gateway routing table as plain YAML (routes.yaml).
+    RoutesYaml,
 }
 
 impl Format {
@@ -40,6 +46,9 @@ impl Format {
         match self {
             Format::Json => "report.json",
             Format::Html => "index.html",
+            Format::Markdown => "plan.md",
+            Format::Nginx => "routes.nginx.conf",
+            Format::RoutesYaml => "routes.yaml",
         }
     }
 }

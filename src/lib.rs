@@ -12,6 +12,7 @@ pub mod graph;
 pub mod history;
 pub mod lang;
 pub mod metrics;
+pub mod plan;
 pub mod progress;
 pub mod report;
 pub mod resolve;

@@ -12,7 +12,7 @@ use clap::Parser;
 use decompose::analyze;
 use decompose::cli::{AnalyzeArgs, Cli, Command, Format};
 use decompose::progress::Progress;
-use decompose::report::{html, json, write};
+use decompose::report::{html, json, markdown, routes, write};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -117,5 +117,8 @@ fn render(format: Format, report: &decompose::report::Report) -> Vec<u8> {
     match format {
         Format::Json => json::render(report),
         Format::Html => html::render(report),
+        Format::Markdown => markdown::render(report),
+        Format::Nginx => routes::render_nginx(report),
+        Format::RoutesYaml => routes::render_yaml(report),
     }
 }

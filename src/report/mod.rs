@@ -9,6 +9,8 @@
 
 pub mod html;
 pub mod json;
+pub mod markdown;
+pub mod routes;
 pub mod write;
 
 use std::collections::BTreeMap;
@@ -43,6 +45,15 @@ pub struct Report {
     /// whose id is `kernel`).
     pub service_dependencies: Vec<ServiceDependencyRow>,
     pub metrics: Metrics,
+    /// Persistent data (tables) with their read and write sites by service,
+    /// owner, conflicts and consistency hint; sorted by table.
+    pub entities: Vec<EntityRow>,
+    /// Inbound routes: the gateway routing table; sorted by path, method.
+    pub endpoints: Vec<EndpointRow>,
+    /// Transactional scopes; `saga` when their call reach spans two or more
+    /// services. Sorted by unit, symbol.
+    pub transactions: Vec<TransactionRow>,
+    /// The extraction plan, one step per service in rank order.
     pub plan: Vec<PlanStep>,
     /// Per-file problems: syntax errors, undecodable bytes.
     pub diagnostics: Vec<DiagnosticRow>,
@@ -223,6 +234,39 @@ pub struct ServiceRow {
     pub confidence: f64,
     /// Share of the service's internal edge weight from each signal (0..1).
     pub signals: SignalShares,
+    /// Every component of `score` (docs/metrics.md, "Plan").
+    pub extraction: Extraction,
+}
+
+/// Benefit and cost components of the extraction score.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Extraction {
+    /// (churn_share + hotspot_share) / 2.
+    pub benefit: f64,
+    /// Mean of the six normalised cost components below (0..1).
+    pub cost: f64,
+    /// The service's share of all hotspot score mass (0..1).
+    pub hotspot_share: f64,
+    /// Symbol call sites crossing the cut, both ways.
+    pub cut_calls: u32,
+    /// Call-dependency references crossing the cut, both ways.
+    pub cut_call_weight: u32,
+    /// Distinct member operations called from outside.
+    pub interface_operations: u32,
+    /// Tables written on both sides of the cut or read across it.
+    pub shared_entities: u32,
+    /// Transactional scopes whose call reach crosses this cut.
+    pub split_transactions: u32,
+    /// Co-change leakage (0..1), as in `cochange_leakage`.
+    pub cochange_leakage: f64,
+    /// Share of the service's authors who also changed another service.
+    pub shared_authors: f64,
+    /// Each count component divided by its maximum over services (0..1).
+    pub cut_calls_norm: f64,
+    pub cut_call_weight_norm: f64,
+    pub interface_operations_norm: f64,
+    pub shared_entities_norm: f64,
+    pub split_transactions_norm: f64,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -254,10 +298,138 @@ pub struct Metrics {
     pub resolution: Option<f64>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// A place in the code that reads or writes a table.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct DataSite {
+    pub unit: String,
+    /// `null` for tests, the shared kernel or unclustered units.
+    pub service: Option<String>,
+    /// `Type.method`, or the type for a declaration.
+    pub symbol: String,
+    pub line: u32,
+    /// `read` or `write`.
+    pub access: String,
+    /// `entity` (mapping), `repository` (declaration), `repository_call`, `sql`.
+    pub via: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct DataConflict {
+    pub service: String,
+    /// `shared_write` (a second writer) or `read_across` (reads only).
+    pub kind: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct EntityRow {
+    /// Table name, lower case.
+    pub table: String,
+    /// Entity class name, when mapped.
+    pub entity: Option<String>,
+    /// Unit declaring the entity.
+    pub unit: Option<String>,
+    /// Service of the declaring unit.
+    pub service: Option<String>,
+    /// Main writer: most write sites, ties to the declaring service.
+    pub owner: Option<String>,
+    pub readers: Vec<String>,
+    pub writers: Vec<String>,
+    pub conflicts: Vec<DataConflict>,
+    pub sites: Vec<DataSite>,
+    /// Some write site is reached from a transactional scope.
+    pub written_in_transaction: bool,
+    /// Consistency hints, sorted: `replicated_read_model` (other services
+    /// only read it: serve them a replicated read model or cache),
+    /// `strong_consistency` (written inside a transactional scope: keep it
+    /// owned by one service with strong consistency).
+    pub hints: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct EndpointRow {
+    /// HTTP method, upper case; `ANY` when not restricted.
+    pub method: String,
+    /// Full path pattern, class prefix included.
+    pub path: String,
+    /// `Type.method`.
+    pub handler: String,
+    pub unit: String,
+    pub line: u32,
+    /// Target service; `null` stays in the monolith.
+    pub service: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct CallStep {
+    pub unit: String,
+    pub symbol: String,
+    pub service: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct TransactionRow {
+    pub unit: String,
+    pub symbol: String,
+    pub line: u32,
+    pub service: Option<String>,
+    /// Services reached through calls, its own included, sorted.
+    pub services: Vec<String>,
+    pub saga: bool,
+    /// Shortest call path into each other service.
+    pub paths: Vec<Vec<CallStep>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct CallSite {
+    pub unit: String,
+    pub symbol: String,
+    pub line: u32,
+    pub service: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Operation {
+    /// `Type.method` in the service.
+    pub symbol: String,
+    pub unit: String,
+    /// Call sites in the monolith to replace with a remote call.
+    pub call_sites: Vec<CallSite>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct DataAction {
+    pub table: String,
+    /// `move` (owned, no other user), `share` (written elsewhere too),
+    /// `replicate` (read elsewhere), `call_owner` (owned elsewhere, written here).
+    pub action: String,
+    pub owner: Option<String>,
+    pub others: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Dependent {
+    pub unit: String,
+    pub service: Option<String>,
+    /// Call sites from this unit into the service.
+    pub calls: u32,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct PlanStep {
     pub service: String,
+    /// 1 = first; equals the service's rank.
     pub step: u32,
+    pub score: f64,
+    /// (a) routes to redirect at the gateway.
+    pub routes: Vec<EndpointRow>,
+    /// (b) operations to expose, with the monolith call sites to replace.
+    pub api: Vec<Operation>,
+    /// (c) data to move or share.
+    pub data: Vec<DataAction>,
+    /// (d) sagas to design: `unit#symbol` of each split transaction.
+    pub sagas: Vec<String>,
+    /// (e) what still depends on it inside the monolith.
+    pub dependents: Vec<Dependent>,
 }
 
 #[derive(Debug, Clone, Serialize)]

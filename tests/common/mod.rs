@@ -484,6 +484,7 @@ pub fn synthetic_report(
                     semantic: 0.2,
                     ownership: 0.1,
                 },
+                extraction: Extraction::default(),
             }
         })
         .collect();
@@ -597,10 +598,14 @@ pub fn synthetic_report(
             ned: Some(0.8),
             resolution: Some(1.0),
         },
+        entities: Vec::new(),
+        endpoints: Vec::new(),
+        transactions: Vec::new(),
         plan: (0..n_services.min(5))
             .map(|s| PlanStep {
                 service: format!("s{s}"),
                 step: s as u32 + 1,
+                ..Default::default()
             })
             .collect(),
         diagnostics: vec![DiagnosticRow {

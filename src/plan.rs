@@ -1,0 +1,984 @@
+//! The plan stage: data ownership, endpoints, transactions, the extraction
+//! score and the ordered strangler-fig plan (docs/metrics.md, "Plan").
+//!
+//! Plain data in (parsed facts, the code graph, the seams, per-unit hotspot
+//! scores and authors, per-service metrics), plain data out (report rows).
+//! Everything is read from [`FileFacts`] annotations, SQL literals and the
+//! resolved symbol calls; nothing is parsed again.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use crate::analyze::round6;
+use crate::graph::CodeGraph;
+use crate::lang::{Annotation, Expr, FileFacts, FunctionKind};
+use crate::report::{
+    CallSite, CallStep, DataAction, DataConflict, DataSite, Dependent, EndpointRow, EntityRow,
+    Extraction, Operation, PlanStep, TransactionRow,
+};
+use crate::resolve::{EdgeKind, ParsedFile};
+use crate::seams::Seams;
+
+/// Inputs of the plan stage.
+pub struct PlanInput<'a> {
+    pub files: &'a [ParsedFile],
+    pub graph: &'a CodeGraph,
+    pub seams: &'a Seams,
+    /// Hotspot score per unit (0 without history).
+    pub hotspot: &'a [f64],
+    /// Authors per unit (empty without history).
+    pub authors: &'a [BTreeSet<String>],
+    /// Per seams service: churn share and co-change leakage.
+    pub churn_share: &'a [f64],
+    pub cochange_leakage: &'a [f64],
+}
+
+pub struct PlanOutput {
+    pub entities: Vec<EntityRow>,
+    pub endpoints: Vec<EndpointRow>,
+    pub transactions: Vec<TransactionRow>,
+    /// Indexed like the seams services.
+    pub extraction: Vec<Extraction>,
+    pub score: Vec<f64>,
+}
+
+type Sym = (u32, String);
+
+struct Ctx<'a> {
+    input: &'a PlanInput<'a>,
+    names: Vec<String>,
+}
+
+impl Ctx<'_> {
+    /// Service index of a production unit outside the kernel.
+    fn svc(&self, u: u32) -> Option<u32> {
+        if self.input.seams.kernel[u as usize] || self.input.files[u as usize].test {
+            None
+        } else {
+            self.input.seams.service_of[u as usize]
+        }
+    }
+    fn svc_name(&self, u: u32) -> Option<String> {
+        self.svc(u).map(|s| self.names[s as usize].clone())
+    }
+    fn unit(&self, u: u32) -> &str {
+        &self.input.files[u as usize].id
+    }
+    fn facts(&self, u: u32) -> &FileFacts {
+        &self.input.files[u as usize].facts
+    }
+}
+
+/// `Type.method` of a function, the way the resolver names symbols.
+fn fn_symbol(facts: &FileFacts, f: usize) -> String {
+    let func = &facts.functions[f];
+    match func.owner {
+        Some(o) => format!("{}.{}", facts.types[o as usize].path, func.name),
+        None => func.name.clone(),
+    }
+}
+
+fn has(anns: &[Annotation], name: &str) -> bool {
+    anns.iter().any(|a| a.simple_name() == name)
+}
+
+fn arg<'a>(a: &'a Annotation, keys: &[&str]) -> Option<&'a str> {
+    a.args
+        .iter()
+        .find(|(k, _)| keys.contains(&k.as_str()))
+        .map(|(_, v)| v.as_str())
+}
+
+/// Path values of a mapping annotation: one string, or `{"/a", "/b"}`.
+fn paths(a: &Annotation) -> Vec<String> {
+    let Some(v) = arg(a, &["value", "path"]) else {
+        return vec![String::new()];
+    };
+    let v = v.trim();
+    if let Some(inner) = v.strip_prefix("{\"").and_then(|_| v.strip_prefix('{')) {
+        let inner = inner.strip_suffix('}').unwrap_or(inner);
+        let out: Vec<String> = inner
+            .split(',')
+            .map(|p| p.trim().trim_matches('"').to_string())
+            .filter(|p| !p.is_empty())
+            .collect();
+        if out.is_empty() {
+            vec![String::new()]
+        } else {
+            out
+        }
+    } else {
+        vec![v.to_string()]
+    }
+}
+
+fn join_path(prefix: &str, sub: &str) -> String {
+    let mut p = String::from("/");
+    for part in prefix.split('/').chain(sub.split('/')) {
+        if part.is_empty() {
+            continue;
+        }
+        if !p.ends_with('/') {
+            p.push('/');
+        }
+        p.push_str(part);
+    }
+    p
+}
+
+/// Inbound routes: Spring mapping annotations under a class-level
+/// `@RequestMapping` prefix, and JAX-RS `@Path` with `@GET`….
+fn endpoints(cx: &Ctx) -> Vec<EndpointRow> {
+    let mut out = Vec::new();
+    for (u, file) in cx.input.files.iter().enumerate() {
+        if file.test {
+            continue;
+        }
+        let facts = &file.facts;
+        for (fi, func) in facts.functions.iter().enumerate() {
+            let Some(owner) = func.owner else { continue };
+            if func.kind != FunctionKind::Method {
+                continue;
+            }
+            let ty = &facts.types[owner as usize];
+            let prefixes: Vec<String> = ty
+                .annotations
+                .iter()
+                .find(|a| matches!(a.simple_name(), "RequestMapping" | "Path"))
+                .map_or_else(|| vec![String::new()], paths);
+            let jaxrs_method = func.annotations.iter().find_map(|a| {
+                let n = a.simple_name();
+                matches!(
+                    n,
+                    "GET" | "POST" | "PUT" | "DELETE" | "PATCH" | "HEAD" | "OPTIONS"
+                )
+                .then(|| n.to_string())
+            });
+            let mut routes: Vec<(String, String)> = Vec::new();
+            for a in &func.annotations {
+                let method = match a.simple_name() {
+                    "GetMapping" => "GET".to_string(),
+                    "PostMapping" => "POST".into(),
+                    "PutMapping" => "PUT".into(),
+                    "DeleteMapping" => "DELETE".into(),
+                    "PatchMapping" => "PATCH".into(),
+                    "RequestMapping" => arg(a, &["method"])
+                        .map(|m| {
+                            m.trim_matches(|c| c == '{' || c == '}')
+                                .split(',')
+                                .map(|x| x.trim().rsplit('.').next().unwrap_or("").to_string())
+                                .collect::<Vec<_>>()
+                                .join(",")
+                        })
+                        .filter(|m| !m.is_empty())
+                        .unwrap_or_else(|| "ANY".into()),
+                    "Path" if jaxrs_method.is_some() => jaxrs_method.clone().unwrap(),
+                    _ => continue,
+                };
+                for sub in paths(a) {
+                    routes.push((method.clone(), sub));
+                }
+            }
+            if routes.is_empty() && has(&ty.annotations, "Path") {
+                if let Some(m) = &jaxrs_method {
+                    routes.push((m.clone(), String::new()));
+                }
+            }
+            for (methods, sub) in routes {
+                for method in methods.split(',') {
+                    for prefix in &prefixes {
+                        out.push(EndpointRow {
+                            method: method.to_string(),
+                            path: join_path(prefix, &sub),
+                            handler: fn_symbol(facts, fi),
+                            unit: file.id.clone(),
+                            line: func.lines.0,
+                            service: cx.svc_name(u as u32),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    out.sort_by(|a, b| {
+        (&a.path, &a.method, &a.handler, &a.unit).cmp(&(&b.path, &b.method, &b.handler, &b.unit))
+    });
+    out.dedup();
+    out
+}
+
+/// `OrderLine` → `order_line`.
+fn snake(name: &str) -> String {
+    let mut s = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_uppercase() {
+            if i > 0 {
+                s.push('_');
+            }
+            s.extend(c.to_lowercase());
+        } else {
+            s.push(c);
+        }
+    }
+    s
+}
+
+/// Tables a SQL (or JPQL) literal touches: (name, is_write).
+pub fn sql_tables(sql: &str) -> Vec<(String, bool)> {
+    let words: Vec<&str> = sql
+        .split(|c: char| c.is_whitespace() || c == '(' || c == ')' || c == ',' || c == ';')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut out = Vec::new();
+    let first = words
+        .first()
+        .map(|w| w.to_ascii_uppercase())
+        .unwrap_or_default();
+    let writes = matches!(first.as_str(), "INSERT" | "UPDATE" | "DELETE" | "MERGE");
+    let mut target_done = false;
+    for (i, w) in words.iter().enumerate() {
+        let kw = w.to_ascii_uppercase();
+        if !matches!(kw.as_str(), "FROM" | "INTO" | "UPDATE" | "JOIN") {
+            continue;
+        }
+        let Some(name) = words.get(i + 1) else {
+            continue;
+        };
+        let name = name.trim_matches(|c| c == '"' || c == '`');
+        if name.is_empty()
+            || name.starts_with('?')
+            || !name
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+            || name.eq_ignore_ascii_case("select")
+        {
+            continue;
+        }
+        let name = name.rsplit('.').next().unwrap_or(name).to_ascii_lowercase();
+        // The statement's target (first FROM/INTO/UPDATE of a write) is written.
+        let write = writes && !target_done;
+        target_done = true;
+        out.push((name, write));
+    }
+    out
+}
+
+const REPOSITORIES: [&str; 5] = [
+    "JpaRepository",
+    "CrudRepository",
+    "PagingAndSortingRepository",
+    "ListCrudRepository",
+    "Repository",
+];
+
+fn writes_by_name(method: &str) -> bool {
+    [
+        "save", "delete", "remove", "insert", "update", "persist", "merge",
+    ]
+    .iter()
+    .any(|p| method.starts_with(p))
+}
+
+/// Entity methods that only read state.
+fn reads_by_name(method: &str) -> bool {
+    [
+        "get",
+        "is",
+        "has",
+        "to",
+        "find",
+        "equals",
+        "hashCode",
+        "compareTo",
+        "total",
+        "tier",
+    ]
+    .iter()
+    .any(|p| method.starts_with(p))
+}
+
+struct Data {
+    rows: Vec<EntityRow>,
+    /// Units that write each table through code (calls, SQL), for the
+    /// transaction check.
+    writer_units: BTreeMap<String, BTreeSet<u32>>,
+}
+
+fn data(cx: &Ctx) -> Data {
+    // table -> (entity class, unit)
+    let mut tables: BTreeMap<String, (Option<String>, Option<u32>)> = BTreeMap::new();
+    // entity class name (lower) -> table
+    let mut by_class: BTreeMap<String, String> = BTreeMap::new();
+    for (u, f) in cx.input.files.iter().enumerate() {
+        if f.test {
+            continue;
+        }
+        for t in &f.facts.types {
+            if !has(&t.annotations, "Entity") {
+                continue;
+            }
+            let table = t
+                .annotations
+                .iter()
+                .find(|a| a.simple_name() == "Table")
+                .and_then(|a| arg(a, &["name", "value"]))
+                .map(|n| n.to_ascii_lowercase())
+                .unwrap_or_else(|| snake(&t.name));
+            by_class.insert(t.name.to_ascii_lowercase(), table.clone());
+            tables.insert(table, (Some(t.name.clone()), Some(u as u32)));
+        }
+    }
+    let resolve_table = |name: &str| -> String {
+        by_class
+            .get(&name.to_ascii_lowercase())
+            .cloned()
+            .unwrap_or_else(|| name.to_ascii_lowercase())
+    };
+    let mut sites: BTreeMap<String, BTreeSet<(DataSite, u32)>> = BTreeMap::new();
+    let mut add =
+        |cx: &Ctx, table: String, u: u32, symbol: String, line, write: bool, via: &str| {
+            sites.entry(table).or_default().insert((
+                DataSite {
+                    unit: cx.unit(u).to_string(),
+                    service: cx.svc_name(u),
+                    symbol,
+                    line,
+                    access: if write { "write" } else { "read" }.into(),
+                    via: via.into(),
+                },
+                u,
+            ));
+        };
+    // Entity mappings count as a write by the declaring unit.
+    for (table, (entity, unit)) in &tables {
+        if let (Some(e), Some(u)) = (entity, unit) {
+            let line = cx
+                .facts(*u)
+                .types
+                .iter()
+                .find(|t| &t.name == e)
+                .map_or(0, |t| t.lines.0);
+            add(cx, table.clone(), *u, e.clone(), line, true, "entity");
+        }
+    }
+    // Repositories: interface X extends JpaRepository<T, ID>.
+    let mut repo_table: BTreeMap<(u32, String), String> = BTreeMap::new();
+    let mut repo_by_name: BTreeMap<String, String> = BTreeMap::new();
+    for (u, f) in cx.input.files.iter().enumerate() {
+        if f.test {
+            continue;
+        }
+        for t in &f.facts.types {
+            for (_, st) in &t.supertypes {
+                let simple = st.name.rsplit('.').next().unwrap_or(&st.name);
+                if !REPOSITORIES.contains(&simple) {
+                    continue;
+                }
+                let Some(arg0) = st.args.first() else {
+                    continue;
+                };
+                let entity = arg0.name.rsplit('.').next().unwrap_or(&arg0.name);
+                let table = resolve_table(entity);
+                repo_table.insert((u as u32, t.path.clone()), table.clone());
+                repo_by_name.insert(t.name.clone(), table.clone());
+                add(
+                    cx,
+                    table,
+                    u as u32,
+                    t.path.clone(),
+                    t.lines.0,
+                    true,
+                    "repository",
+                );
+            }
+        }
+    }
+    // Calls into repositories: resolved symbol calls, plus calls on fields
+    // typed by a repository (inherited methods such as `save` are external).
+    let mut seen_calls: BTreeSet<(u32, u32, String)> = BTreeSet::new();
+    for c in &cx.input.graph.symbol_calls {
+        let (ty, method) = c.to_symbol.rsplit_once('.').unwrap_or(("", &c.to_symbol));
+        if let Some(table) = repo_table.get(&(c.to_file, ty.to_string())) {
+            if cx.input.files[c.from_file as usize].test {
+                continue;
+            }
+            seen_calls.insert((c.from_file, c.line, method.to_string()));
+            add(
+                cx,
+                table.clone(),
+                c.from_file,
+                c.from_symbol.clone(),
+                c.line,
+                writes_by_name(method),
+                "repository_call",
+            );
+        }
+    }
+    // Calls on entity objects from other units: getters read, mutators write.
+    let entity_table: BTreeMap<(u32, String), String> = tables
+        .iter()
+        .filter_map(|(t, (e, u))| Some(((((*u)?), e.clone()?), t.clone())))
+        .collect();
+    for c in &cx.input.graph.symbol_calls {
+        let (ty, method) = c.to_symbol.rsplit_once('.').unwrap_or(("", &c.to_symbol));
+        let Some(table) = entity_table.get(&(c.to_file, ty.to_string())) else {
+            continue;
+        };
+        if cx.input.files[c.from_file as usize].test || method == "<init>" {
+            continue;
+        }
+        add(
+            cx,
+            table.clone(),
+            c.from_file,
+            c.from_symbol.clone(),
+            c.line,
+            !reads_by_name(method),
+            "entity_call",
+        );
+    }
+    for (u, f) in cx.input.files.iter().enumerate() {
+        if f.test {
+            continue;
+        }
+        let facts = &f.facts;
+        for (fi, func) in facts.functions.iter().enumerate() {
+            let Some(owner) = func.owner else { continue };
+            let fields = &facts.types[owner as usize].fields;
+            for call in &func.calls {
+                let name = match &call.receiver {
+                    Some(Expr::Name(n)) => n,
+                    Some(Expr::Field(b, n)) if **b == Expr::This => n,
+                    _ => continue,
+                };
+                let Some(field) = fields.iter().find(|fd| &fd.name == name) else {
+                    continue;
+                };
+                let simple = field.ty.name.rsplit('.').next().unwrap_or(&field.ty.name);
+                let Some(table) = repo_by_name.get(simple) else {
+                    continue;
+                };
+                if seen_calls.contains(&(u as u32, call.line, call.name.clone())) {
+                    continue;
+                }
+                add(
+                    cx,
+                    table.clone(),
+                    u as u32,
+                    fn_symbol(facts, fi),
+                    call.line,
+                    writes_by_name(&call.name),
+                    "repository_call",
+                );
+            }
+        }
+        for lit in &facts.sql {
+            let symbol = match lit.function {
+                Some(fi) => fn_symbol(facts, fi as usize),
+                None => String::new(),
+            };
+            for (name, write) in sql_tables(&lit.text) {
+                let table = resolve_table(&name);
+                add(cx, table, u as u32, symbol.clone(), lit.line, write, "sql");
+            }
+        }
+    }
+
+    let mut rows = Vec::new();
+    let mut writer_units: BTreeMap<String, BTreeSet<u32>> = BTreeMap::new();
+    for (table, s) in sites {
+        let (entity, decl) = tables.get(&table).cloned().unwrap_or((None, None));
+        let decl_service = decl.and_then(|u| cx.svc_name(u));
+        let mut writes: BTreeMap<String, u32> = BTreeMap::new();
+        let mut readers: BTreeSet<String> = BTreeSet::new();
+        for (site, u) in &s {
+            if site.access == "write" && !matches!(site.via.as_str(), "entity" | "repository") {
+                writer_units.entry(table.clone()).or_default().insert(*u);
+            }
+            let Some(svc) = &site.service else { continue };
+            if site.access == "write" {
+                *writes.entry(svc.clone()).or_default() += 1;
+            } else {
+                readers.insert(svc.clone());
+            }
+        }
+        let owner = writes
+            .iter()
+            .max_by(|a, b| {
+                a.1.cmp(b.1)
+                    .then(
+                        (Some(a.0) == decl_service.as_ref())
+                            .cmp(&(Some(b.0) == decl_service.as_ref())),
+                    )
+                    .then(b.0.cmp(a.0))
+            })
+            .map(|(k, _)| k.clone())
+            .or_else(|| decl_service.clone());
+        let writers: Vec<String> = writes.keys().cloned().collect();
+        let mut conflicts = Vec::new();
+        for w in &writers {
+            if Some(w) != owner.as_ref() {
+                conflicts.push(DataConflict {
+                    service: w.clone(),
+                    kind: "shared_write".into(),
+                });
+            }
+        }
+        for r in &readers {
+            if Some(r) != owner.as_ref() && !writes.contains_key(r) {
+                conflicts.push(DataConflict {
+                    service: r.clone(),
+                    kind: "read_across".into(),
+                });
+            }
+        }
+        rows.push(EntityRow {
+            table,
+            entity,
+            unit: decl.map(|u| cx.unit(u).to_string()),
+            service: decl_service,
+            owner,
+            readers: readers.into_iter().collect(),
+            writers,
+            conflicts,
+            sites: s.into_iter().map(|(site, _)| site).collect(),
+            written_in_transaction: false,
+            hints: Vec::new(),
+        });
+    }
+    Data { rows, writer_units }
+}
+
+/// Symbol call graph: resolved cross-file calls plus same-type calls
+/// (`helper()`, `this.helper()`), which the resolver keeps in the file.
+fn call_graph(cx: &Ctx) -> BTreeMap<Sym, BTreeSet<(Sym, u32)>> {
+    let mut adj: BTreeMap<Sym, BTreeSet<(Sym, u32)>> = BTreeMap::new();
+    for c in &cx.input.graph.symbol_calls {
+        adj.entry((c.from_file, c.from_symbol.clone()))
+            .or_default()
+            .insert(((c.to_file, c.to_symbol.clone()), c.line));
+    }
+    for (u, f) in cx.input.files.iter().enumerate() {
+        let facts = &f.facts;
+        for (fi, func) in facts.functions.iter().enumerate() {
+            let Some(owner) = func.owner else { continue };
+            for call in &func.calls {
+                if !matches!(call.receiver, None | Some(Expr::This)) {
+                    continue;
+                }
+                let target = facts
+                    .functions
+                    .iter()
+                    .position(|g| g.owner == Some(owner) && g.name == call.name);
+                if let Some(g) = target {
+                    if g != fi {
+                        adj.entry((u as u32, fn_symbol(facts, fi)))
+                            .or_default()
+                            .insert(((u as u32, fn_symbol(facts, g)), call.line));
+                    }
+                }
+            }
+        }
+    }
+    adj
+}
+
+fn transactions(
+    cx: &Ctx,
+    adj: &BTreeMap<Sym, BTreeSet<(Sym, u32)>>,
+) -> (Vec<TransactionRow>, Vec<BTreeSet<u32>>) {
+    let mut rows = Vec::new();
+    let mut reached_units = Vec::new();
+    let entity_units: BTreeSet<u32> = (0..cx.input.files.len() as u32)
+        .filter(|&u| {
+            cx.facts(u)
+                .types
+                .iter()
+                .any(|t| has(&t.annotations, "Entity"))
+        })
+        .collect();
+    for (u, f) in cx.input.files.iter().enumerate() {
+        if f.test {
+            continue;
+        }
+        let facts = &f.facts;
+        for (fi, func) in facts.functions.iter().enumerate() {
+            if func.kind != FunctionKind::Method {
+                continue;
+            }
+            let class_tx = func.owner.is_some_and(|o| {
+                let mut t = Some(o);
+                while let Some(i) = t {
+                    if has(&facts.types[i as usize].annotations, "Transactional") {
+                        return true;
+                    }
+                    t = facts.types[i as usize].parent;
+                }
+                false
+            });
+            if !has(&func.annotations, "Transactional") && !class_tx {
+                continue;
+            }
+            let start: Sym = (u as u32, fn_symbol(facts, fi));
+            let mut parent: BTreeMap<Sym, Option<Sym>> = BTreeMap::new();
+            parent.insert(start.clone(), None);
+            let mut queue = VecDeque::from([start.clone()]);
+            let mut first_in: BTreeMap<u32, Sym> = BTreeMap::new();
+            let mut units = BTreeSet::new();
+            while let Some(node) = queue.pop_front() {
+                units.insert(node.0);
+                if let Some(s) = cx.svc(node.0) {
+                    first_in.entry(s).or_insert_with(|| node.clone());
+                }
+                for (next, _) in adj.get(&node).into_iter().flatten() {
+                    // Entities and constructed values are in-memory data,
+                    // not operations of another service.
+                    if next.1.ends_with(".<init>") || entity_units.contains(&next.0) {
+                        continue;
+                    }
+                    if !parent.contains_key(next) {
+                        parent.insert(next.clone(), Some(node.clone()));
+                        queue.push_back(next.clone());
+                    }
+                }
+            }
+            let own = cx.svc(u as u32);
+            let mut services: Vec<String> = first_in
+                .keys()
+                .map(|&s| cx.names[s as usize].clone())
+                .collect();
+            services.sort();
+            let mut paths = Vec::new();
+            for (s, end) in &first_in {
+                if Some(*s) == own {
+                    continue;
+                }
+                let mut path = Vec::new();
+                let mut at = Some(end.clone());
+                while let Some(n) = at {
+                    path.push(CallStep {
+                        unit: cx.unit(n.0).to_string(),
+                        symbol: n.1.clone(),
+                        service: cx.svc_name(n.0),
+                    });
+                    at = parent[&n].clone();
+                }
+                path.reverse();
+                paths.push(path);
+            }
+            paths.sort_by(|a, b| {
+                let key = |p: &Vec<CallStep>| p.last().and_then(|s| s.service.clone());
+                key(a).cmp(&key(b))
+            });
+            rows.push(TransactionRow {
+                unit: f.id.clone(),
+                symbol: start.1.clone(),
+                line: func.lines.0,
+                service: cx.svc_name(u as u32),
+                saga: services.len() >= 2,
+                services,
+                paths,
+            });
+            reached_units.push(units);
+        }
+    }
+    (rows, reached_units)
+}
+
+pub fn plan(input: &PlanInput) -> PlanOutput {
+    let cx = Ctx {
+        input,
+        names: input
+            .seams
+            .services
+            .iter()
+            .map(|s| s.name.clone())
+            .collect(),
+    };
+    let n = cx.names.len();
+    let endpoints = endpoints(&cx);
+    let Data {
+        rows: mut entities,
+        writer_units,
+    } = data(&cx);
+    let adj = call_graph(&cx);
+    let (transactions, reached) = transactions(&cx, &adj);
+    for e in &mut entities {
+        let writers = writer_units.get(&e.table);
+        e.written_in_transaction = reached
+            .iter()
+            .any(|r| writers.is_some_and(|w| w.iter().any(|u| r.contains(u))));
+        let read_across = e.conflicts.iter().any(|c| c.kind == "read_across");
+        e.hints.clear();
+        if read_across {
+            e.hints.push("replicated_read_model".into());
+        }
+        if e.written_in_transaction {
+            e.hints.push("strong_consistency".into());
+        }
+    }
+
+    // Cost components.
+    let mut ext = vec![Extraction::default(); n];
+    for c in &input.graph.symbol_calls {
+        let (a, b) = (cx.svc(c.from_file), cx.svc(c.to_file));
+        if input.files[c.from_file as usize].test || a == b {
+            continue;
+        }
+        for s in [a, b].into_iter().flatten() {
+            ext[s as usize].cut_calls += 1;
+        }
+    }
+    for d in &input.graph.dependencies {
+        let (a, b) = (cx.svc(d.from), cx.svc(d.to));
+        if d.kind != EdgeKind::Call || input.files[d.from as usize].test || a == b {
+            continue;
+        }
+        for s in [a, b].into_iter().flatten() {
+            ext[s as usize].cut_call_weight += d.count;
+        }
+    }
+    let ops = operations(&cx);
+    for (s, o) in ops.iter().enumerate() {
+        ext[s].interface_operations = o.len() as u32;
+    }
+    let index: BTreeMap<&str, usize> = cx
+        .names
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.as_str(), i))
+        .collect();
+    for e in &entities {
+        let mut involved: BTreeSet<&str> = e.conflicts.iter().map(|c| c.service.as_str()).collect();
+        if !involved.is_empty() {
+            if let Some(o) = &e.owner {
+                involved.insert(o);
+            }
+        }
+        for s in involved {
+            if let Some(&i) = index.get(s) {
+                ext[i].shared_entities += 1;
+            }
+        }
+    }
+    for t in transactions.iter().filter(|t| t.saga) {
+        for s in &t.services {
+            if let Some(&i) = index.get(s.as_str()) {
+                ext[i].split_transactions += 1;
+            }
+        }
+    }
+    let total_hot: f64 = (0..input.files.len() as u32)
+        .filter(|&u| cx.svc(u).is_some())
+        .map(|u| input.hotspot[u as usize])
+        .sum();
+    let mut authors: Vec<BTreeSet<&str>> = vec![BTreeSet::new(); n];
+    for (u, a) in input.authors.iter().enumerate() {
+        if let Some(s) = cx.svc(u as u32) {
+            authors[s as usize].extend(a.iter().map(String::as_str));
+        }
+    }
+    for s in 0..n {
+        let hot: f64 = input.seams.services[s]
+            .members
+            .iter()
+            .map(|&u| input.hotspot[u as usize])
+            .sum();
+        let e = &mut ext[s];
+        e.hotspot_share = if total_hot > 0.0 {
+            round6(hot / total_hot)
+        } else {
+            0.0
+        };
+        e.cochange_leakage = input.cochange_leakage[s];
+        let shared = authors[s]
+            .iter()
+            .filter(|a| (0..n).any(|o| o != s && authors[o].contains(*a)))
+            .count();
+        e.shared_authors = if authors[s].is_empty() {
+            0.0
+        } else {
+            round6(shared as f64 / authors[s].len() as f64)
+        };
+        e.benefit = round6((input.churn_share[s] + e.hotspot_share) / 2.0);
+    }
+    let norm = |v: Vec<f64>| -> Vec<f64> {
+        let max = v.iter().cloned().fold(0.0, f64::max);
+        v.into_iter()
+            .map(|x| if max > 0.0 { round6(x / max) } else { 0.0 })
+            .collect()
+    };
+    let col = |f: fn(&Extraction) -> f64| norm(ext.iter().map(f).collect());
+    let c1 = col(|e| e.cut_calls as f64);
+    let c2 = col(|e| e.cut_call_weight as f64);
+    let c3 = col(|e| e.interface_operations as f64);
+    let c4 = col(|e| e.shared_entities as f64);
+    let c5 = col(|e| e.split_transactions as f64);
+    let mut score = Vec::with_capacity(n);
+    for s in 0..n {
+        let e = &mut ext[s];
+        e.cut_calls_norm = c1[s];
+        e.cut_call_weight_norm = c2[s];
+        e.interface_operations_norm = c3[s];
+        e.shared_entities_norm = c4[s];
+        e.split_transactions_norm = c5[s];
+        let calls = (c1[s] + c2[s]) / 2.0;
+        e.cost =
+            round6((calls + c3[s] + c4[s] + c5[s] + e.cochange_leakage + e.shared_authors) / 6.0);
+        score.push(round6(e.benefit * (1.0 - e.cost)));
+    }
+    PlanOutput {
+        entities,
+        endpoints,
+        transactions,
+        extraction: ext,
+        score,
+    }
+}
+
+/// Per service: member operations called from outside, with call sites.
+fn operations(cx: &Ctx) -> Vec<Vec<Operation>> {
+    let n = cx.names.len();
+    let mut ops: Vec<BTreeMap<(String, String), BTreeSet<CallSite>>> = vec![BTreeMap::new(); n];
+    for c in &cx.input.graph.symbol_calls {
+        let Some(s) = cx.svc(c.to_file) else { continue };
+        if cx.input.files[c.from_file as usize].test || cx.svc(c.from_file) == Some(s) {
+            continue;
+        }
+        ops[s as usize]
+            .entry((c.to_symbol.clone(), cx.unit(c.to_file).to_string()))
+            .or_default()
+            .insert(CallSite {
+                unit: cx.unit(c.from_file).to_string(),
+                symbol: c.from_symbol.clone(),
+                line: c.line,
+                service: cx.svc_name(c.from_file),
+            });
+    }
+    ops.into_iter()
+        .map(|m| {
+            m.into_iter()
+                .map(|((symbol, unit), sites)| Operation {
+                    symbol,
+                    unit,
+                    call_sites: sites.into_iter().collect(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The ordered plan: one step per service, `order` = seams service indices
+/// in rank order.
+pub fn steps(input: &PlanInput, out: &PlanOutput, order: &[usize]) -> Vec<PlanStep> {
+    let cx = Ctx {
+        input,
+        names: input
+            .seams
+            .services
+            .iter()
+            .map(|s| s.name.clone())
+            .collect(),
+    };
+    let ops = operations(&cx);
+    let mut steps = Vec::new();
+    for (k, &s) in order.iter().enumerate() {
+        let name = &cx.names[s];
+        let routes: Vec<EndpointRow> = out
+            .endpoints
+            .iter()
+            .filter(|e| e.service.as_ref() == Some(name))
+            .cloned()
+            .collect();
+        let mut data = Vec::new();
+        for e in &out.entities {
+            let touches = e.writers.contains(name) || e.readers.contains(name);
+            if !touches {
+                continue;
+            }
+            let mut others: BTreeSet<String> =
+                e.writers.iter().chain(&e.readers).cloned().collect();
+            others.remove(name);
+            let owned = e.owner.as_ref() == Some(name);
+            let action = if owned && others.is_empty() {
+                "move"
+            } else if owned && e.conflicts.iter().any(|c| c.kind == "shared_write") {
+                "share"
+            } else if owned {
+                "replicate"
+            } else {
+                "call_owner"
+            };
+            data.push(DataAction {
+                table: e.table.clone(),
+                action: action.into(),
+                owner: e.owner.clone(),
+                others: others.into_iter().collect(),
+            });
+        }
+        let sagas = out
+            .transactions
+            .iter()
+            .filter(|t| t.saga && t.services.contains(name))
+            .map(|t| format!("{}#{}", t.unit, t.symbol))
+            .collect();
+        let mut dependents: BTreeMap<u32, u32> = BTreeMap::new();
+        for c in &input.graph.symbol_calls {
+            if cx.svc(c.to_file) == Some(s as u32)
+                && cx.svc(c.from_file) != Some(s as u32)
+                && !input.files[c.from_file as usize].test
+            {
+                *dependents.entry(c.from_file).or_default() += 1;
+            }
+        }
+        steps.push(PlanStep {
+            service: name.clone(),
+            step: k as u32 + 1,
+            score: out.score[s],
+            routes,
+            api: ops[s].clone(),
+            data,
+            sagas,
+            dependents: dependents
+                .into_iter()
+                .map(|(u, calls)| Dependent {
+                    unit: cx.unit(u).to_string(),
+                    service: cx.svc_name(u),
+                    calls,
+                })
+                .collect(),
+        });
+    }
+    steps
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_tables_from_sql() {
+        assert_eq!(
+            sql_tables("UPDATE loyalty_accounts SET points = points + ? WHERE customer_id = ?"),
+            vec![("loyalty_accounts".to_string(), true)]
+        );
+        assert_eq!(
+            sql_tables("INSERT INTO order_lines (a) SELECT x FROM products p JOIN stock s ON 1"),
+            vec![
+                ("order_lines".to_string(), true),
+                ("products".to_string(), false),
+                ("stock".to_string(), false)
+            ]
+        );
+        assert_eq!(
+            sql_tables("select p from Product p where x"),
+            vec![("product".to_string(), false)]
+        );
+    }
+
+    #[test]
+    fn joins_paths() {
+        assert_eq!(join_path("/api/orders", "/{id}"), "/api/orders/{id}");
+        assert_eq!(join_path("/api/orders/", ""), "/api/orders");
+        assert_eq!(join_path("", ""), "/");
+    }
+}

@@ -1,0 +1,185 @@
+//! The extraction plan on the shop fixture with its replayed history:
+//! rank, data ownership, sagas and the routing table.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::*;
+
+fn shop() -> serde_json::Value {
+    let repo = replay_history("java-shop");
+    analyze_json(repo.path(), &[])
+}
+
+#[test]
+fn plan_ranks_promotions_first_with_its_components() {
+    let r = shop();
+    let s = &r["services"][0];
+    assert_eq!(s["name"], "promotions");
+    assert_eq!(s["rank"], 1);
+    assert_eq!(r["plan"][0]["service"], "promotions");
+    assert_eq!(r["plan"][0]["step"], 1);
+    let plan = r["plan"].as_array().unwrap();
+    assert_eq!(plan.len(), r["services"].as_array().unwrap().len());
+    for s in r["services"].as_array().unwrap() {
+        let e = &s["extraction"];
+        let want = e["benefit"].as_f64().unwrap() * (1.0 - e["cost"].as_f64().unwrap());
+        assert!((s["score"].as_f64().unwrap() - want).abs() < 1e-5, "{s:#?}");
+    }
+}
+
+#[test]
+fn loyalty_accounts_is_owned_by_customers_with_orders_writing_it() {
+    let r = shop();
+    let e = r["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["table"] == "loyalty_accounts")
+        .expect("loyalty_accounts listed");
+    assert_eq!(e["owner"], "customers");
+    assert_eq!(e["service"], "customers");
+    assert_eq!(e["writers"], serde_json::json!(["customers", "orders"]));
+    assert_eq!(
+        e["conflicts"],
+        serde_json::json!([{"service": "orders", "kind": "shared_write"}])
+    );
+    assert!(e["sites"].as_array().unwrap().iter().any(|s| s["unit"]
+        == "src/main/java/com/shop/orders/LoyaltyPointsWriter.java"
+        && s["access"] == "write"
+        && s["via"] == "sql"));
+}
+
+#[test]
+fn place_order_is_a_saga_into_payments_and_catalog() {
+    let r = shop();
+    let t = r["transactions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["symbol"] == "OrderService.placeOrder")
+        .expect("placeOrder is transactional");
+    assert_eq!(t["saga"], true);
+    let services: BTreeSet<&str> = t["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    assert!(services.is_superset(&BTreeSet::from(["orders", "payments", "catalog"])));
+    let paths: Vec<Vec<(String, String)>> = t["paths"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            p.as_array()
+                .unwrap()
+                .iter()
+                .map(|s| {
+                    (
+                        s["symbol"].as_str().unwrap().to_string(),
+                        s["service"].as_str().unwrap_or("").to_string(),
+                    )
+                })
+                .collect()
+        })
+        .collect();
+    let start = ("OrderService.placeOrder".to_string(), "orders".to_string());
+    for end in [
+        ("PaymentService.charge", "payments"),
+        ("InventoryService.reserve", "catalog"),
+    ] {
+        let want = vec![start.clone(), (end.0.to_string(), end.1.to_string())];
+        assert!(paths.contains(&want), "{end:?} not in {paths:?}");
+    }
+    let step = r["plan"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["service"] == "payments")
+        .unwrap();
+    assert!(step["sagas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s == "src/main/java/com/shop/orders/OrderService.java#OrderService.placeOrder"));
+}
+
+#[test]
+fn routing_table_is_complete_and_exact() {
+    let r = shop();
+    let expected: BTreeSet<String> =
+        std::fs::read_to_string(root().join("fixtures/java-shop.routes"))
+            .unwrap()
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+            .map(str::to_string)
+            .collect();
+    let got: BTreeSet<String> = r["endpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            format!(
+                "{} {} {} {}",
+                e["method"].as_str().unwrap(),
+                e["path"].as_str().unwrap(),
+                e["handler"].as_str().unwrap(),
+                e["service"].as_str().unwrap_or("monolith")
+            )
+        })
+        .collect();
+    assert_eq!(got, expected);
+    assert_eq!(r["endpoints"].as_array().unwrap().len(), expected.len());
+}
+
+#[test]
+fn markdown_nginx_and_yaml_render_the_plan_and_routes() {
+    let repo = replay_history("java-shop");
+    let out = tempfile::tempdir().unwrap();
+    let status = decompose()
+        .arg("analyze")
+        .arg(repo.path())
+        .args([
+            "--format",
+            "markdown,nginx,routes-yaml",
+            "--deterministic",
+            "-q",
+            "-o",
+        ])
+        .arg(out.path())
+        .output()
+        .unwrap()
+        .status;
+    assert!(status.success());
+    let md = std::fs::read_to_string(out.path().join("plan.md")).unwrap();
+    assert!(md.contains("### Step 1: extract promotions"), "{md}");
+    assert!(md.contains("loyalty\\_accounts"));
+    let nginx = std::fs::read_to_string(out.path().join("routes.nginx.conf")).unwrap();
+    assert!(
+        nginx.contains("location ~ \"^/api/orders/[^/]+$\" {"),
+        "{nginx}"
+    );
+    assert!(nginx.contains("proxy_pass http://orders;"));
+    let yaml = std::fs::read_to_string(out.path().join("routes.yaml")).unwrap();
+    assert_eq!(yaml.matches("  - method: ").count(), 23);
+    assert!(yaml.contains("    path: \"/api/promotions/{code}/quote\"\n"));
+}
+
+#[test]
+fn markdown_escapes_strings_from_the_code() {
+    let mut report = synthetic_report(20, 3, true);
+    report.endpoints.push(decompose::report::EndpointRow {
+        method: "GET".into(),
+        path: format!("/x{HOSTILE}"),
+        handler: format!("H.m{HOSTILE}"),
+        unit: "u".into(),
+        line: 1,
+        service: Some(format!("s{HOSTILE}")),
+    });
+    let md = String::from_utf8(decompose::report::markdown::render(&report)).unwrap();
+    assert!(!md.contains("<img"), "{md}");
+    assert!(!md.contains("</script>"));
+    assert!(md.contains("&lt;img src\\=x onerror\\=alert\\(1\\)&gt;"));
+}
