@@ -11,8 +11,10 @@
 
 pub mod java;
 mod lines;
+pub mod plan_facts;
 
 pub use lines::count_code_lines;
+pub use plan_facts::{RouteDecl, TableDecl, TxScope};
 
 use serde::Serialize;
 
@@ -91,6 +93,11 @@ pub struct FileFacts {
     pub type_refs: Vec<(Option<u32>, TypeRef)>,
     /// String literals that look like SQL, kept for the data analysis.
     pub sql: Vec<StringLit>,
+    /// Model tables, routes and transaction scopes stated in language-neutral
+    /// form (every frontend but Java's; see [`plan_facts`]).
+    pub tables: Vec<TableDecl>,
+    pub routes: Vec<RouteDecl>,
+    pub tx_scopes: Vec<TxScope>,
     /// Non-blank, non-comment lines.
     pub code_lines: u32,
     /// McCabe-style decision points plus one per function.
