@@ -414,12 +414,17 @@ struct Embedded<'a> {
     hotspots: Vec<(UnitRef<'a>, u32, u32, f64, Option<&'a str>)>,
     /// Tables with their readers, writers, owner, conflicts and sites.
     entities: Vec<EmbeddedEntity<'a>>,
-    /// `[method, path, handler, unit, line, service]`.
-    endpoints: Vec<(&'a str, &'a str, &'a str, UnitRef<'a>, u32, Option<&'a str>)>,
+    endpoints: Vec<EndpointTuple<'a>>,
     transactions: Vec<EmbeddedTransaction<'a>>,
     plan: Vec<EmbeddedStep<'a>>,
     history: bool,
 }
+
+/// `[method, path, handler, unit, line, service]`.
+type EndpointTuple<'a> = (&'a str, &'a str, &'a str, UnitRef<'a>, u32, Option<&'a str>);
+
+/// `[unit, symbol, line, access, via, service]`.
+type SiteTuple<'a> = (UnitRef<'a>, &'a str, u32, &'a str, &'a str, Option<&'a str>);
 
 #[derive(Serialize)]
 struct EmbeddedEntity<'a> {
@@ -432,8 +437,7 @@ struct EmbeddedEntity<'a> {
     writers: &'a [String],
     /// `[service, kind]`.
     conflicts: Vec<(&'a str, &'a str)>,
-    /// `[unit, symbol, line, access, via, service]`.
-    sites: Vec<(UnitRef<'a>, &'a str, u32, &'a str, &'a str, Option<&'a str>)>,
+    sites: Vec<SiteTuple<'a>>,
     tx: bool,
     hints: &'a [String],
 }
