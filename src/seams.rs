@@ -135,6 +135,17 @@ pub fn find_seams(
         .map(|(&u, &c)| (u, c))
         .collect();
     follow_main_user(files, graph, &mut service_of);
+    // The kernel rule once more, against the final services: a utility the
+    // first pass left inside one domain's cluster can end up a service of
+    // its own that every domain uses (a `Clock` and its implementation).
+    if !kernel.is_empty() {
+        let (units, membership): (Vec<u32>, Vec<u32>) =
+            service_of.iter().map(|(&u, &c)| (u, c)).unzip();
+        for u in shared_kernel(&units, &membership, graph, &edges) {
+            service_of.remove(&u);
+            seams.kernel[u as usize] = true;
+        }
+    }
 
     // Number services by their smallest member, so ids are stable.
     let mut groups: BTreeMap<u32, Vec<u32>> = BTreeMap::new();

@@ -321,8 +321,8 @@ fn java_shop_report_renders_every_view_without_errors() {
     assert!(plan.dom[first..].starts_with("Step 1: extract </strong>promotions"));
     assert!(plan.dom.contains("Gateway routing table"));
     assert!(
-        plan.dom.contains("23 rows"),
-        "all 23 routes are in the table"
+        plan.dom.contains("25 rows"),
+        "all 25 routes are in the table"
     );
     assert!(plan.dom.contains("<code>loyalty_accounts</code>"));
     assert!(plan.dom.contains("shared write"));

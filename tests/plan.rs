@@ -163,7 +163,7 @@ fn markdown_nginx_and_yaml_render_the_plan_and_routes() {
     );
     assert!(nginx.contains("proxy_pass http://orders;"));
     let yaml = std::fs::read_to_string(out.path().join("routes.yaml")).unwrap();
-    assert_eq!(yaml.matches("  - method: ").count(), 23);
+    assert_eq!(yaml.matches("  - method: ").count(), 25);
     assert!(yaml.contains("    path: \"/api/promotions/{code}/quote\"\n"));
 }
 
