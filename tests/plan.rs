@@ -218,7 +218,14 @@ public class InvoiceResource extends Resource {
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| format!("{} {} {}", e["method"].as_str().unwrap(), e["path"].as_str().unwrap(), e["handler"].as_str().unwrap()))
+        .map(|e| {
+            format!(
+                "{} {} {}",
+                e["method"].as_str().unwrap(),
+                e["path"].as_str().unwrap(),
+                e["handler"].as_str().unwrap()
+            )
+        })
         .collect();
     assert_eq!(
         routes,
