@@ -22,12 +22,8 @@ use std::time::{Duration, Instant};
 use common::*;
 use decompose::report::html;
 
-/// One browser at a time: the machine is small, and the timing test must
-/// not share it.
+/// One browser at a time: the machine is small.
 static BROWSER: Mutex<()> = Mutex::new(());
-
-/// The page must be interactive within this many milliseconds.
-const READY_BUDGET_MS: u64 = 2000;
 
 struct Chromium {
     binary: PathBuf,
@@ -502,8 +498,8 @@ fn services_report_renders_every_view_and_drill_down() {
 }
 
 #[test]
-fn ten_thousand_units_are_interactive_within_2_s() {
-    let Some(browser) = chromium("ten_thousand_units_are_interactive_within_2_s") else {
+fn ten_thousand_units_render_aggregated() {
+    let Some(browser) = chromium("ten_thousand_units_render_aggregated") else {
         return;
     };
     let _one = BROWSER.lock().unwrap_or_else(|e| e.into_inner());
@@ -528,9 +524,8 @@ fn ten_thousand_units_are_interactive_within_2_s() {
         page.count("data-nodes") <= 41 + 1,
         "the map stays aggregated"
     );
-    assert!(
-        ready_ms <= READY_BUDGET_MS,
-        "interactive after {ready_ms} ms, budget {READY_BUDGET_MS} ms"
-    );
+    // The 2 s budget is checked by benches/html_ready.sh, which runs this
+    // test several times and reads the figure printed above: timings are
+    // measured in benchmarks, never asserted in tests.
     screenshots(&browser, &file, &dir, &["map", "service=s3"]);
 }
