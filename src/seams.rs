@@ -135,6 +135,7 @@ pub fn find_seams(
         .map(|(&u, &c)| (u, c))
         .collect();
     follow_main_user(files, graph, &mut service_of);
+    follow_folder(files, &rest, &mut service_of);
     // The kernel rule once more, against the final services: a utility the
     // first pass left inside one domain's cluster can end up a service of
     // its own that every domain uses (a `Clock` and its implementation).
@@ -199,6 +200,40 @@ pub fn find_seams(
         });
     }
     seams
+}
+
+/// Java's `package-info.java` and `module-info.java` describe their folder
+/// and carry no code: on their own they cluster by name into a "package"
+/// service. They go to the service holding most of their folder's units,
+/// or stay unassigned.
+fn follow_folder(files: &[ParsedFile], units: &[u32], service_of: &mut BTreeMap<u32, u32>) {
+    let folder = |u: u32| {
+        let id = files[u as usize].id.as_str();
+        id.rsplit_once('/').map_or("", |(d, _)| d)
+    };
+    let is_descriptor = |u: u32| {
+        let id = files[u as usize].id.as_str();
+        let name = id.rsplit('/').next().unwrap_or(id);
+        name == "package-info.java" || name == "module-info.java"
+    };
+    let mut votes: BTreeMap<&str, BTreeMap<u32, u32>> = BTreeMap::new();
+    for (&u, &c) in service_of.iter() {
+        if !is_descriptor(u) {
+            *votes.entry(folder(u)).or_default().entry(c).or_default() += 1;
+        }
+    }
+    for &u in units.iter().filter(|&&u| is_descriptor(u)) {
+        // Most members, ties to the lowest service index.
+        let best = votes.get(folder(u)).and_then(|v| {
+            v.iter()
+                .max_by_key(|&(&c, &n)| (n, std::cmp::Reverse(c)))
+                .map(|(&c, _)| c)
+        });
+        match best {
+            Some(c) => service_of.insert(u, c),
+            None => service_of.remove(&u),
+        };
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
