@@ -220,8 +220,8 @@ fn plan_units(args: &Args, rng: &mut Rng) -> Vec<Unit> {
     }
     // Dependencies: four in the domain, the kernel, a neighbour domain.
     let first_of = |d: usize| kernel + d * per_domain;
-    for u in kernel..units.len() {
-        let d = units[u].domain;
+    for (u, unit) in units.iter_mut().enumerate().skip(kernel) {
+        let d = unit.domain;
         let mut deps = Vec::new();
         for _ in 0..4 {
             let v = first_of(d) + rng.below(per_domain);
@@ -238,11 +238,11 @@ fn plan_units(args: &Args, rng: &mut Rng) -> Vec<Unit> {
         }
         deps.sort_unstable();
         deps.dedup();
-        units[u].deps = deps;
+        unit.deps = deps;
     }
     // Kernel units use each other a little (lower index only: no cycle).
-    for k in 1..kernel {
-        units[k].deps = vec![rng.below(k)];
+    for (k, unit) in units.iter_mut().enumerate().take(kernel).skip(1) {
+        unit.deps = vec![rng.below(k)];
     }
     units
 }

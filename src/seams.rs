@@ -169,7 +169,7 @@ pub fn find_seams(
             .map(|&u| ids[u as usize].rsplit_once('/').map_or("", |(d, _)| d)),
     );
     let vectors = signals::tfidf(&words);
-    let generic = generic_words(service_of.keys().copied(), &words);
+    let generic = generic_words(&service_of, &words);
     let mut used_names: BTreeSet<String> = BTreeSet::new();
     for (s, members) in groups.into_iter().enumerate() {
         for &u in &members {
@@ -478,19 +478,26 @@ pub fn unit_words(file: &ParsedFile) -> Vec<String> {
 }
 
 /// Words found in more than a quarter of the units (module folders such as
-/// `core` or `common`, the company name): too common to name a service.
-fn generic_words(units: impl Iterator<Item = u32>, words: &[Vec<String>]) -> BTreeSet<String> {
-    let mut df: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut n = 0;
-    for u in units {
-        n += 1;
+/// `core` or `common`, the company name) and not concentrated in one
+/// service (no service holds half of the units using it): too common to
+/// name a service. The concentration test keeps domain words when there
+/// are only a few domains, each a quarter of the code or more.
+fn generic_words(service_of: &BTreeMap<u32, u32>, words: &[Vec<String>]) -> BTreeSet<String> {
+    let mut df: BTreeMap<&str, (usize, BTreeMap<u32, usize>)> = BTreeMap::new();
+    let n = service_of.len();
+    for (&u, &c) in service_of {
         let set: BTreeSet<&str> = words[u as usize].iter().map(String::as_str).collect();
         for w in set {
-            *df.entry(w).or_default() += 1;
+            let e = df.entry(w).or_default();
+            e.0 += 1;
+            *e.1.entry(c).or_default() += 1;
         }
     }
     df.into_iter()
-        .filter(|&(_, c)| c * 4 > n && n >= 8)
+        .filter(|(_, (c, per))| {
+            let top = per.values().copied().max().unwrap_or(0);
+            c * 4 > n && n >= 8 && top * 2 < *c
+        })
         .map(|(w, _)| w.to_string())
         .collect()
 }
