@@ -390,23 +390,26 @@ fn shared_kernel(
     if kernel.is_empty() {
         return Vec::new();
     }
-    // Closure: repeat until stable.
+    // Closure: repeat until stable. Dependency ties among clustered units,
+    // gathered once (a scan of every dependency per unit is quadratic).
+    let mut ties: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+    for d in &graph.dependencies {
+        if d.from != d.to && service.contains_key(&d.from) && service.contains_key(&d.to) {
+            ties.entry(d.from).or_default().push(d.to);
+            ties.entry(d.to).or_default().push(d.from);
+        }
+    }
     loop {
         let mut added = false;
         for &u in clustered {
             if kernel.contains(&u) {
                 continue;
             }
-            let mut ties = graph
-                .dependencies
-                .iter()
-                .filter(|d| (d.from == u || d.to == u) && d.from != d.to)
-                .filter(|d| service.contains_key(&d.from) && service.contains_key(&d.to))
-                .map(|d| if d.from == u { d.to } else { d.from })
-                .peekable();
-            if ties.peek().is_some() && ties.all(|v| kernel.contains(&v)) {
-                kernel.insert(u);
-                added = true;
+            if let Some(t) = ties.get(&u) {
+                if t.iter().all(|v| kernel.contains(v)) {
+                    kernel.insert(u);
+                    added = true;
+                }
             }
         }
         if !added {
