@@ -375,7 +375,12 @@ fn line_of(text: &str, offset: usize) -> usize {
 /// The weights of `<root>/decompose.toml`, when the file exists and sets
 /// them (`analyze` uses them unless `--weights` is given).
 pub fn weights_in(root: &Path) -> Result<Option<SignalWeights>, ConfigError> {
-    match Config::load(&root.join(CONFIG_FILE)) {
+    let path = root.join(CONFIG_FILE);
+    if !path.is_file() {
+        // No file, or a root that is not a folder (analyze reports that).
+        return Ok(None);
+    }
+    match Config::load(&path) {
         Ok(c) => Ok(c.weights),
         Err(ConfigError::Missing { .. }) => Ok(None),
         Err(e) => Err(e),

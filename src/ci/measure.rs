@@ -50,7 +50,7 @@ pub struct Measured {
     pub seam_units: Vec<u32>,
     /// Considered units matching no seam, sorted.
     pub unassigned: Vec<String>,
-    /// Sorted by (from, to, kind).
+    /// Sorted by (from, to, kind name), as the baseline is.
     pub cross: Vec<CrossDependency>,
     pub metrics: SeamMetrics,
 }
@@ -145,7 +145,8 @@ pub fn measure(cfg: &Config, s: &Structure) -> Measured {
             into_kernel,
         });
     }
-    cross.sort_by(|x, y| (&x.from, &x.to, x.kind).cmp(&(&y.from, &y.to, y.kind)));
+    // The baseline's order: kinds by name.
+    cross.sort_by(|x, y| (&x.from, &x.to, x.kind.name()).cmp(&(&y.from, &y.to, y.kind.name())));
     m.icp = if calls_all > 0 {
         round6(calls_across as f64 / calls_all as f64)
     } else {
