@@ -68,8 +68,6 @@ pub struct Analysis {
     pub graph: CodeGraph,
     /// The line of every resolved reference (`check` names them).
     pub sites: Vec<EdgeSite>,
-    /// The mined history, when it was on and readable (`init` reads owners).
-    pub history: Option<History>,
     /// Wall time per stage, for `-v` and the benchmarks; never in the
     /// report, which must not vary between equal runs.
     pub timings: Timings,
@@ -301,7 +299,6 @@ fn finish(
         files,
         graph,
         sites,
-        history,
         timings,
     })
 }

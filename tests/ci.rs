@@ -104,15 +104,41 @@ fn sarif_errors(doc: &Value) -> Vec<String> {
         .collect()
 }
 
+/// The author of the most commits of fixtures/java-shop.history touching a
+/// file under `folder` (the initial import counts one), ties to the first
+/// name: the owner `init` must write.
+fn expected_owner(folder: &str) -> String {
+    let script = std::fs::read_to_string(root().join("fixtures/java-shop.history")).unwrap();
+    let mut counts: std::collections::BTreeMap<String, u32> = Default::default();
+    counts.insert("Initial Import".into(), 1);
+    let mut author = String::new();
+    let mut counted = false;
+    for line in script.lines() {
+        if let Some(rest) = line.strip_prefix("@ ") {
+            let rest = rest.split_once(' ').unwrap().1;
+            author = rest[..rest.find(" <").unwrap()].to_string();
+            counted = false;
+        } else if let Some(path) = line.strip_prefix("M ") {
+            if path.trim().starts_with(folder) && !counted {
+                *counts.entry(author.clone()).or_default() += 1;
+                counted = true;
+            }
+        }
+    }
+    let max = *counts.values().max().unwrap();
+    counts.into_iter().find(|(_, n)| *n == max).unwrap().0
+}
+
 #[test]
 fn init_then_check_passes() {
     let dir = initialised();
     let toml = std::fs::read_to_string(dir.path().join("decompose.toml")).unwrap();
     // The planted services, each one folder glob; the kernel as its own seam.
     for seam in ["customers", "payments", "orders", "promotions", "cart"] {
+        let owner = expected_owner(&format!("src/main/java/com/shop/{seam}/"));
         assert!(
-            toml.contains(&format!("name = \"{seam}\"\nowner = ")),
-            "seam {seam} with an owner from history:\n{toml}"
+            toml.contains(&format!("name = \"{seam}\"\nowner = \"{owner}\"\n")),
+            "seam {seam} owned by {owner}:\n{toml}"
         );
         assert!(toml.contains(&format!("  \"src/main/java/com/shop/{seam}/**\",\n")));
     }
@@ -361,7 +387,7 @@ fn existing_config_is_not_overwritten_without_force() {
 }
 
 #[test]
-fn init_from_a_report_gives_the_same_seams_without_owners() {
+fn init_from_a_report_gives_the_same_config() {
     let dir = replay_history("java-shop");
     let out = tempfile::tempdir().unwrap();
     decompose()
@@ -383,14 +409,8 @@ fn init_from_a_report_gives_the_same_seams_without_owners() {
         .assert()
         .code(0);
     let analysed = std::fs::read_to_string(dir.path().join("decompose.toml")).unwrap();
-    let strip = |t: &str| -> String {
-        t.lines()
-            .filter(|l| !l.starts_with("owner = ") && !l.starts_with("# owner = "))
-            .collect::<Vec<_>>()
-            .join("\n")
-    };
-    assert_eq!(strip(&from_report), strip(&analysed));
-    assert!(!from_report.contains("\nowner = "));
+    // Owners come from git either way.
+    assert_eq!(from_report, analysed);
     let (code, _, _) = check(dir.path(), &["--no-history"]);
     assert_eq!(code, 0);
 }
@@ -563,4 +583,87 @@ fn trend_every_n_picks_first_parent_commits_oldest_first() {
         commits,
         [&history[150], &history[100], &history[50], &history[0]]
     );
+}
+
+#[test]
+fn cochange_across_seams_rising_past_the_threshold_fails() {
+    let dir = initialised();
+    let repo = dir.path();
+    let (_, before) = check_json(repo, &[]);
+    let base = before["cochange"]["share"].as_f64().unwrap();
+    assert_eq!(before["cochange"]["baseline"].as_f64().unwrap(), base);
+    let limit = before["cochange"]["limit"].as_f64().unwrap();
+    assert!((limit - (base + 0.05)).abs() < 1e-9, "{limit} vs {base}");
+    // Thirty commits that each change a payments and a customers file.
+    let customer = "src/main/java/com/shop/customers/CustomerService.java";
+    for i in 0..30 {
+        for f in [PAYMENT_SERVICE, customer] {
+            let path = repo.join(f);
+            let mut text = std::fs::read_to_string(&path).unwrap();
+            text.push_str(&format!("// together {i}\n"));
+            std::fs::write(&path, text).unwrap();
+        }
+        git(repo, &["commit", "-q", "-am", &format!("together {i}")]);
+    }
+    let (code, r) = check_json(repo, &[]);
+    assert_eq!(code, 1, "{r:#}");
+    let v = r["violations"].as_array().unwrap();
+    assert_eq!(v.len(), 1, "{r:#}");
+    assert_eq!(v[0]["rule"], "cochange-rise");
+    assert_eq!(v[0]["dependency"], Value::Null);
+    let share = r["cochange"]["share"].as_f64().unwrap();
+    assert!(share > limit, "{share} {limit}");
+    assert_eq!(r["cochange"]["commits"], 181);
+    let pair = r["cochange"]["pairs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p[0] == "customers" && p[1] == "payments")
+        .expect("the customers-payments pair");
+    assert!(pair[2].as_f64().unwrap() >= 30.0, "{pair}");
+    // SARIF points co-change at the config file, and stays valid.
+    let (_, sarif, _) = check(repo, &["--format", "sarif"]);
+    let sarif: Value = serde_json::from_str(&sarif).unwrap();
+    assert_eq!(sarif_errors(&sarif), Vec::<String>::new());
+    assert_eq!(
+        sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+            ["uri"],
+        "decompose.toml"
+    );
+    // The baseline's share does not rise with --update-baseline alone.
+    let (code, _) = check_json(repo, &["--update-baseline"]);
+    assert_eq!(code, 1);
+    let b: Value =
+        serde_json::from_slice(&std::fs::read(repo.join("decompose-baseline.json")).unwrap())
+            .unwrap();
+    assert_eq!(b["cochange_share"].as_f64().unwrap(), base);
+    let (code, _) = check_json(repo, &["--update-baseline", "--accept-new"]);
+    assert_eq!(code, 0);
+    let (code, _) = check_json(repo, &[]);
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn analyze_uses_the_weights_of_decompose_toml() {
+    let dir = replay_history("java-shop");
+    let weights = "structural=0.1,cochange=1,semantic=0,ownership=1";
+    let flagged = analyze_json(dir.path(), &["--weights", weights]);
+    let default = analyze_json(dir.path(), &[]);
+    std::fs::write(
+        dir.path().join("decompose.toml"),
+        "version = 1\n[weights]\nstructural = 0.1\ncochange = 1.0\nsemantic = 0.0\nownership = 1.0\n",
+    )
+    .unwrap();
+    let configured = analyze_json(dir.path(), &[]);
+    assert_eq!(configured["services"], flagged["services"]);
+    assert_ne!(configured["services"], default["services"]);
+    // The command line wins over the file.
+    let overridden = analyze_json(
+        dir.path(),
+        &[
+            "--weights",
+            "structural=1,cochange=0.6,semantic=0.4,ownership=0.2",
+        ],
+    );
+    assert_eq!(overridden["services"], default["services"]);
 }

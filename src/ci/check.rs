@@ -367,7 +367,8 @@ pub fn evaluate(
     let old_share = baseline.and_then(|b| b.cochange_share);
     let limit = old_share.map(|o| crate::analyze::round6(o + cfg.thresholds.cochange_rise));
     if let (Some(share), Some(limit)) = (cochange.share, limit) {
-        if share > limit {
+        // With --accept-new the rise is taken into the baseline instead.
+        if share > limit && !opts.accept_new {
             violations.push(Violation {
                 rule: Rule::CochangeRise,
                 message: format!(

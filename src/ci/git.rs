@@ -193,3 +193,37 @@ impl Drop for Blobs {
         let _ = self.child.wait();
     }
 }
+
+/// Per non-merge commit reachable from HEAD: the (mailmapped) author name
+/// and the paths it changed, bots left out. One `git log --name-only`
+/// pass; for `init`'s seam owners.
+pub fn commit_authors(root: &Path) -> Result<Vec<(String, Vec<String>)>, GitError> {
+    let out = run(
+        root,
+        &[
+            "log",
+            "--no-merges",
+            "--no-renames",
+            "-z",
+            "--name-only",
+            "--format=%x01%aN%x00%aE",
+            "HEAD",
+            "--",
+        ],
+    )?;
+    let mut commits = Vec::new();
+    for rec in out.split(|&b| b == 1).filter(|r| !r.is_empty()) {
+        let mut fields = rec
+            .split(|&b| b == 0 || b == b'\n')
+            .filter(|f| !f.is_empty())
+            .map(|f| String::from_utf8_lossy(f).into_owned());
+        let (Some(name), Some(email)) = (fields.next(), fields.next()) else {
+            continue;
+        };
+        if crate::history::is_bot(&name, &email) {
+            continue;
+        }
+        commits.push((name, fields.collect()));
+    }
+    Ok(commits)
+}

@@ -15,6 +15,7 @@ use crate::analyze::{self, AnalyzeConfig};
 use crate::ci::baseline::Baseline;
 use crate::ci::check::{self, CheckError};
 use crate::ci::config::{self, Config, ConfigError, Seam, Thresholds};
+use crate::ci::git;
 use crate::ci::trend::glob_escape;
 use crate::history::HistoryOptions;
 use crate::progress::Progress;
@@ -87,6 +88,21 @@ pub fn init(opts: &InitOptions) -> Result<InitOutcome, InitError> {
         return Err(InitError::NoServices {
             root: opts.root.clone(),
         });
+    }
+    let mut proposal = proposal;
+    // Owners from history; a repository without it simply has none.
+    if let Ok(commits) = git::commit_authors(&opts.root) {
+        let owners = owners(
+            &proposal
+                .services
+                .iter()
+                .map(|s| s.1.clone())
+                .collect::<Vec<_>>(),
+            &commits,
+        );
+        for (s, o) in proposal.services.iter_mut().zip(owners) {
+            s.2 = o;
+        }
     }
 
     // Seams without rules first: measuring them gives today's dependencies.
@@ -174,19 +190,6 @@ fn from_analysis(root: &Path, quiet: bool) -> Result<Proposal, InitError> {
         history: Some(HistoryOptions::default()),
     };
     let a = analyze::analyze(&cfg, Progress::new(quiet))?;
-    let owner = |members: &[String]| -> Option<String> {
-        let h = a.history.as_ref()?;
-        let mut n: BTreeMap<&str, u32> = BTreeMap::new();
-        for m in members {
-            for author in h.files.get(m).map(|f| &f.authors).into_iter().flatten() {
-                *n.entry(author.as_str()).or_default() += 1;
-            }
-        }
-        // Most member files touched; ties to the first name.
-        n.into_iter()
-            .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)))
-            .map(|(name, _)| name.to_string())
-    };
     Ok(Proposal {
         units: a.report.units.iter().map(|u| u.id.clone()).collect(),
         services: a
@@ -197,7 +200,7 @@ fn from_analysis(root: &Path, quiet: bool) -> Result<Proposal, InitError> {
                 (
                     s.id.clone(),
                     s.members.clone(),
-                    owner(&s.members),
+                    None,
                     describe(s.members.len(), s.lines, &s.package, &s.words),
                 )
             })
@@ -280,6 +283,38 @@ fn from_report(path: &Path) -> Result<Proposal, InitError> {
         include_tests: r["settings"]["include_tests"].as_bool().unwrap_or(false),
         weights: SignalWeights::default(),
     })
+}
+
+/// The owner of each group of units: the author of the most commits that
+/// touch any of its units (a commit counts once per group); ties go to the
+/// name that sorts first; `None` when no commit touches the group.
+pub fn owners(groups: &[Vec<String>], commits: &[(String, Vec<String>)]) -> Vec<Option<String>> {
+    let mut group_of: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (g, members) in groups.iter().enumerate() {
+        for m in members {
+            group_of.entry(m.as_str()).or_default().push(g);
+        }
+    }
+    let mut counts: Vec<BTreeMap<&str, u32>> = vec![BTreeMap::new(); groups.len()];
+    for (author, files) in commits {
+        let touched: BTreeSet<usize> = files
+            .iter()
+            .filter_map(|f| group_of.get(f.as_str()))
+            .flatten()
+            .copied()
+            .collect();
+        for g in touched {
+            *counts[g].entry(author.as_str()).or_default() += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .map(|c| {
+            c.into_iter()
+                .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)))
+                .map(|(name, _)| name.to_string())
+        })
+        .collect()
 }
 
 /// The fewest globs that match exactly `members` among `all` unit ids:
@@ -490,6 +525,22 @@ mod tests {
 
     fn v(s: &[&str]) -> Vec<String> {
         s.iter().map(|x| x.to_string()).collect()
+    }
+
+    #[test]
+    fn owner_is_the_author_of_most_commits_touching_the_group() {
+        let commits = vec![
+            ("Init".to_string(), v(&["a/1", "a/2", "b/1"])),
+            ("Ann".to_string(), v(&["a/1"])),
+            ("Ann".to_string(), v(&["a/1", "a/2"])),
+            ("Bob".to_string(), v(&["b/1"])),
+            ("Cy".to_string(), v(&["b/1"])),
+        ];
+        let groups = vec![v(&["a/1", "a/2"]), v(&["b/1"]), v(&["c/1"])];
+        assert_eq!(
+            super::owners(&groups, &commits),
+            [Some("Ann".to_string()), Some("Bob".to_string()), None]
+        );
     }
 
     #[test]

@@ -192,7 +192,6 @@ pub fn sarif(r: &CheckResult) -> String {
                 "shortDescription": {"text": rule.description()},
                 "fullDescription": {"text": rule.description()},
                 "defaultConfiguration": {"level": "error"},
-                "helpUri": "https://github.com/decompose/decompose/blob/main/docs/ci.md"
             })
         })
         .collect();
@@ -227,7 +226,6 @@ pub fn sarif(r: &CheckResult) -> String {
             "tool": {"driver": {
                 "name": "decompose",
                 "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://github.com/decompose/decompose",
                 "rules": rules
             }},
             "results": results,
