@@ -667,3 +667,63 @@ fn analyze_uses_the_weights_of_decompose_toml() {
     );
     assert_eq!(overridden["services"], default["services"]);
 }
+
+#[test]
+fn strings_from_the_code_are_escaped_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("hostile"), dir.path());
+    // A unit whose folder holds the characters GitHub's properties reserve.
+    let caller = "src/a,b:c%d/Caller.java";
+    std::fs::create_dir_all(dir.path().join("src/a,b:c%d")).unwrap();
+    std::fs::write(
+        dir.path().join(caller),
+        "package odd;\n\nimport ok.Main;\n\npublic class Caller {\n    String go() { return new Main().run(); }\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("decompose.toml"),
+        "version = 1\n\n[[seam]]\nname = \"ok\"\npaths = [\"src/ok/**\"]\n\n[[seam]]\nname = \"rest <b>\"\npaths = [\"src/**\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("decompose-baseline.json"),
+        "{\"version\": 1, \"dependencies\": [], \"cochange_share\": null}\n",
+    )
+    .unwrap();
+    let root = dir.path();
+
+    let (code, gh, _) = check(root, &["--no-history", "--format", "github"]);
+    assert_eq!(code, 1);
+    assert!(
+        gh.contains("::error file=src/a%2Cb%3Ac%25d/Caller.java,line=3,title=new-cross-seam-dependency::new cross-seam dependency rest <b> -> ok: import of src/ok/Main.java (not in the baseline)\n"),
+        "{gh}"
+    );
+    // The message part of a command line never holds a raw line break.
+    for line in gh.lines().filter(|l| l.starts_with("::error")) {
+        assert_eq!(line.matches("::").count(), 2, "{line}");
+    }
+
+    let (_, md, _) = check(root, &["--no-history", "--format", "markdown"]);
+    assert!(!md.contains("<img"), "{md}");
+    assert!(!md.contains("<b>"), "{md}");
+    assert!(md.contains("rest &lt;b&gt;"), "{md}");
+
+    let (_, sarif, _) = check(root, &["--no-history", "--format", "sarif"]);
+    let sarif: Value = serde_json::from_str(&sarif).unwrap();
+    assert_eq!(sarif_errors(&sarif), Vec::<String>::new());
+    let uris: std::collections::BTreeSet<&str> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    assert!(uris.contains("src/a%2Cb%3Ac%25d/Caller.java"), "{uris:?}");
+    assert!(uris.contains("src/ok/Main.java"), "{uris:?}");
+    for u in &uris {
+        assert!(!u.contains(['<', '>', '"', '\'', ' ', ',', ':']), "{u}");
+    }
+}

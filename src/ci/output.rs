@@ -128,8 +128,8 @@ pub fn markdown(r: &CheckResult) -> String {
             let at: Vec<String> = places(v, r)
                 .into_iter()
                 .map(|(f, l)| match l {
-                    Some(l) => format!("`{}`:{l}", code(&f)),
-                    None => format!("`{}`", code(&f)),
+                    Some(l) => format!("{}:{l}", md(&f)),
+                    None => md(&f),
                 })
                 .collect();
             out.push_str(&format!(
@@ -159,9 +159,9 @@ pub fn markdown(r: &CheckResult) -> String {
     }
     if !r.unassigned.is_empty() {
         out.push_str(&format!(
-            "{} unit(s) match no seam in `{}`:\n\n",
+            "{} unit(s) match no seam in {}:\n\n",
             r.unassigned.len(),
-            code(&r.config)
+            md(&r.config)
         ));
         for u in r.unassigned.iter().take(50) {
             out.push_str(&format!("- {}\n", md(u)));
@@ -169,14 +169,6 @@ pub fn markdown(r: &CheckResult) -> String {
         out.push('\n');
     }
     out
-}
-
-/// Text for inside a markdown code span: backticks and line breaks cannot
-/// close it or start a new block.
-fn code(s: &str) -> String {
-    s.replace(['`', '\n', '\r', '|'], "?")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 /// SARIF 2.1.0: one result per offending reference (file and line), the

@@ -86,8 +86,12 @@ pub fn trend(opts: &TrendOptions) -> Result<TrendOutcome, TrendError> {
     if let Some(n) = opts.limit {
         commits.truncate(n);
     }
+    // Oldest first in the file: history order reversed, named revisions by
+    // commit time.
     if opts.at.is_empty() {
         commits.reverse();
+    } else {
+        commits.sort_by_key(|c| c.1);
     }
     let existing_text = std::fs::read_to_string(&opts.output).unwrap_or_default();
     let (existing, warnings) = parse_rows(&opts.output, &existing_text);
