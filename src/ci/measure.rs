@@ -226,3 +226,212 @@ pub fn cochange(cfg: &Config, s: &Structure, measured: &Measured, h: &History) -
         commits: h.commits_analyzed,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::ci::baseline::{Baseline, Key};
+    use crate::ci::check::{evaluate, CheckOptions, Rule};
+    use crate::graph::CodeGraph;
+    use crate::lang::{FileFacts, Language};
+    use crate::resolve::{EdgeSite, FileEdge, ParsedFile};
+
+    /// a/A, a/B in seam a; b/C in seam b; k/K in the kernel; t/T test code;
+    /// x/U unassigned.
+    fn structure() -> Structure {
+        let file = |id: &str, test: bool| ParsedFile {
+            id: id.into(),
+            language: Language::Java,
+            test,
+            facts: FileFacts {
+                code_lines: 10,
+                ..FileFacts::default()
+            },
+        };
+        let files = vec![
+            file("a/A.java", false),
+            file("a/B.java", false),
+            file("b/C.java", false),
+            file("k/K.java", false),
+            file("t/T.java", true),
+            file("x/U.java", false),
+        ];
+        use EdgeKind::*;
+        let sites = vec![
+            (0, 1, Call, 5),
+            (0, 1, Call, 6),
+            (0, 2, Call, 7),
+            (0, 2, Import, 3),
+            (2, 3, TypeUse, 2),
+            (3, 1, Call, 4),
+            (4, 0, Call, 9),
+            (5, 0, Import, 1),
+        ];
+        let edges: Vec<FileEdge> = sites
+            .iter()
+            .map(|&(from, to, kind, _)| FileEdge { from, to, kind })
+            .collect();
+        Structure {
+            graph: CodeGraph::build(files.len(), &edges, Vec::new()),
+            files,
+            sites: sites
+                .iter()
+                .map(|&(from, to, kind, line)| EdgeSite {
+                    from,
+                    to,
+                    kind,
+                    line,
+                })
+                .collect(),
+            skipped: Vec::new(),
+        }
+    }
+
+    fn config() -> Config {
+        Config::parse(
+            Path::new("decompose.toml"),
+            "[[seam]]\nname = \"a\"\npaths = [\"a/**\"]\nforbidden = [\"b\"]\n\n\
+             [[seam]]\nname = \"b\"\npaths = [\"b/**\"]\n\n\
+             [[seam]]\nname = \"k\"\nkernel = true\npaths = [\"k/**\"]\nmay_depend_on = []\n",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn seam_metrics_by_hand() {
+        let m = measure(&config(), &structure());
+        assert_eq!(m.seam_units, [2, 1, 1]);
+        assert_eq!(m.unassigned, ["x/U.java"]);
+        let cross: Vec<(&str, &str, &str, bool, &[u32])> = m
+            .cross
+            .iter()
+            .map(|d| {
+                (
+                    d.from.as_str(),
+                    d.to.as_str(),
+                    d.kind.name(),
+                    d.into_kernel,
+                    d.lines.as_slice(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            cross,
+            [
+                ("a/A.java", "b/C.java", "call", false, &[7][..]),
+                ("a/A.java", "b/C.java", "import", false, &[3][..]),
+                ("b/C.java", "k/K.java", "type_use", true, &[2][..]),
+                ("k/K.java", "a/B.java", "call", false, &[4][..]),
+            ]
+        );
+        // Q: weights A-B 2, A-C 2, C-K 1, K-B 1 (m = 6); seam a holds 2 of
+        // it with degree 7, b degree 3, k degree 2:
+        // 2/6 − (7/12)² − (3/12)² − (2/12)² = −0.097222.
+        assert_eq!(
+            m.metrics,
+            SeamMetrics {
+                units: 5,
+                assigned_units: 4,
+                lines: 50,
+                dependencies: 6,
+                cross_seam_dependencies: 3,
+                cross_seam_references: 3,
+                modularity: -0.097222,
+                icp: 0.5,
+            }
+        );
+    }
+
+    #[test]
+    fn ratchet_and_rules_by_hand() {
+        let cfg = config();
+        let m = measure(&cfg, &structure());
+        let key = |from: &str, to: &str, kind: &str| Key {
+            from: from.into(),
+            to: to.into(),
+            kind: kind.into(),
+        };
+        let baseline = Baseline::new(
+            [
+                key("a/A.java", "b/C.java", "import"),
+                key("a/B.java", "b/C.java", "import"),
+            ]
+            .into_iter()
+            .collect(),
+            None,
+        );
+        let opts = CheckOptions {
+            root: ".".into(),
+            config: "decompose.toml".into(),
+            baseline: "decompose-baseline.json".into(),
+            update_baseline: false,
+            accept_new: false,
+            history: false,
+            quiet: true,
+        };
+        let r = evaluate(
+            &cfg,
+            &m,
+            &CoChangeFigure::default(),
+            Some(&baseline),
+            &opts,
+            Vec::new(),
+        );
+        let rules: Vec<Rule> = r.violations.iter().map(|v| v.rule).collect();
+        assert_eq!(
+            rules,
+            [
+                Rule::NewCrossSeamDependency,
+                Rule::SeamForbidden,
+                Rule::SeamForbidden,
+                Rule::NewCrossSeamDependency,
+                Rule::SeamNotAllowed,
+            ]
+        );
+        assert_eq!(r.stale, [key("a/B.java", "b/C.java", "import")]);
+        assert!(!r.ok);
+        // Into the kernel: allowed and not ratcheted.
+        assert!(r.cross_seam_dependencies.iter().all(|d| d.to != "k/K.java"));
+    }
+
+    #[test]
+    fn cochange_share_by_hand() {
+        let cfg = config();
+        let s = structure();
+        let m = measure(&cfg, &s);
+        let pair = |a: &str, b: &str, weight: f64| crate::history::CoChange {
+            a: a.into(),
+            b: b.into(),
+            shared: 1,
+            revs_a: 1,
+            revs_b: 1,
+            degree: 100.0,
+            confidence_ab: 1.0,
+            confidence_ba: 1.0,
+            weight,
+        };
+        let h = History {
+            head: None,
+            commits_analyzed: 9,
+            shallow: false,
+            skipped_commits: 0,
+            partial_commits: 0,
+            window: None,
+            files: Default::default(),
+            pairs: vec![
+                pair("a/A.java", "a/B.java", 1.0),
+                pair("a/A.java", "b/C.java", 2.0),
+                pair("b/C.java", "k/K.java", 5.0),
+                pair("x/U.java", "a/A.java", 3.0),
+            ],
+            warnings: Vec::new(),
+        };
+        // Kernel and unassigned pairs left out: 2 / (1 + 2).
+        let c = cochange(&cfg, &s, &m, &h);
+        assert_eq!(c.share, Some(0.666667));
+        assert_eq!(c.pairs, [("a".to_string(), "b".to_string(), 2.0)]);
+        assert_eq!(c.commits, 9);
+    }
+}
