@@ -259,7 +259,7 @@ mod tests {
             file("x/U.java", false),
         ];
         use EdgeKind::*;
-        let sites = vec![
+        let sites = [
             (0, 1, Call, 5),
             (0, 1, Call, 6),
             (0, 2, Call, 7),
