@@ -259,17 +259,17 @@ pub fn check(opts: &CheckOptions) -> Result<CheckResult, CheckError> {
     result.config = display(&opts.root, &opts.config);
     result.baseline = baseline_name;
     if opts.update_baseline {
-        let kept: BTreeSet<Key> = baseline
-            .as_ref()
-            .map(|b| b.keys())
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|k| current_keys(&measured).contains(k))
-            .collect();
+        let now = current_keys(&measured);
         let keys: BTreeSet<Key> = if opts.accept_new {
-            current_keys(&measured)
+            now
         } else {
-            kept
+            baseline
+                .as_ref()
+                .map(|b| b.keys())
+                .unwrap_or_default()
+                .intersection(&now)
+                .cloned()
+                .collect()
         };
         let old = baseline.as_ref().and_then(|b| b.cochange_share);
         let share = match (old, cochange.share) {
