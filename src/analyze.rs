@@ -362,6 +362,12 @@ pub fn structure_from(
     };
     found_supported.files.retain(|f| f.language.supported());
     let (files, skipped) = parse_all_with(&found_supported, progress, read);
+    structure_of(files, skipped)
+}
+
+/// [`Structure`] of files already parsed (in id order): resolution and the
+/// graph. `trend` parses only the files a commit changed and reuses the rest.
+pub fn structure_of(files: Vec<ParsedFile>, skipped: Vec<SkippedRow>) -> Structure {
     let resolved = resolve::resolve(&files);
     let graph = CodeGraph::build(files.len(), &resolved.edges, resolved.symbol_calls);
     Structure {
@@ -696,10 +702,9 @@ fn add_plan(
     report.transactions = out.transactions;
 }
 
-/// Reads and parses one file. `Err` means the file is skipped (unreadable,
-/// binary); a file that merely fails to parse cleanly is `Ok` with
-/// diagnostics.
-fn parse_bytes(file: &SourceFile, bytes: Vec<u8>) -> Result<ParsedFile, String> {
+/// Parses one file's bytes. `Err` means the file is skipped (binary); a
+/// file that merely fails to parse cleanly is `Ok` with diagnostics.
+pub fn parse_bytes(file: &SourceFile, bytes: Vec<u8>) -> Result<ParsedFile, String> {
     if bytes[..bytes.len().min(8192)].contains(&0) {
         return Err("binary content (NUL bytes) in a source file".into());
     }

@@ -95,9 +95,10 @@ pub struct TrendArgs {
     /// Root folder of the repository.
     #[arg(default_value = ".")]
     pub path: PathBuf,
-    /// Every Nth commit of the first-parent history, from HEAD back.
-    #[arg(long, value_name = "N", default_value_t = 1, conflicts_with = "at")]
-    pub every: usize,
+    /// Every Nth commit of the first-parent history, from HEAD back
+    /// (default: N such that at most 100 commits spread over the history).
+    #[arg(long, value_name = "N", conflicts_with = "at")]
+    pub every: Option<usize>,
     /// Only these revisions (repeatable).
     #[arg(long, value_name = "REV", num_args = 1..)]
     pub at: Vec<String>,

@@ -727,3 +727,33 @@ fn strings_from_the_code_are_escaped_in_every_format() {
         assert!(!u.contains(['<', '>', '"', '\'', ' ', ',', ':']), "{u}");
     }
 }
+
+#[test]
+fn trend_by_default_spreads_at_most_100_commits_over_the_history() {
+    let dir = initialised();
+    let repo = dir.path();
+    decompose()
+        .args(["trend", "-q"])
+        .arg(repo)
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("76 trend row(s) added"));
+    let history: Vec<String> = git(repo, &["rev-list", "--first-parent", "HEAD"])
+        .lines()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(history.len(), 151);
+    let rows: Vec<Value> = std::fs::read_to_string(repo.join("decompose-trend.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    // ⌈151 / 100⌉ = 2: every second commit from HEAD back, oldest first.
+    let expected: Vec<&str> = (0..151)
+        .step_by(2)
+        .rev()
+        .map(|i| history[i].as_str())
+        .collect();
+    let got: Vec<&str> = rows.iter().map(|r| r["commit"].as_str().unwrap()).collect();
+    assert_eq!(got, expected);
+}

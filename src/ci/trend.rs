@@ -16,15 +16,21 @@ use crate::discover::{self, DiscoverOptions};
 use crate::history::HistoryOptions;
 use crate::progress::Progress;
 use crate::report::{write, TrendRow};
+use crate::resolve::ParsedFile;
 use crate::signals::SignalWeights;
+use rayon::prelude::*;
+
+/// Without `--every` or `--at`, at most this many commits, spread evenly.
+pub const DEFAULT_ROWS: usize = 100;
 
 #[derive(Debug, Clone)]
 pub struct TrendOptions {
     pub root: PathBuf,
     pub config: PathBuf,
     pub output: PathBuf,
-    /// Every Nth commit of the first-parent history, from HEAD back.
-    pub every: usize,
+    /// Every Nth commit of the first-parent history, from HEAD back;
+    /// `None`: N = ⌈commits / 100⌉, so at most 100 rows span the history.
+    pub every: Option<usize>,
     /// Explicit revisions instead of `every`.
     pub at: Vec<String>,
     /// At most this many commits (the newest).
@@ -60,7 +66,7 @@ pub struct TrendOutcome {
 }
 
 pub fn trend(opts: &TrendOptions) -> Result<TrendOutcome, TrendError> {
-    if opts.every == 0 {
+    if opts.every == Some(0) {
         return Err(TrendError::BadEvery);
     }
     let mut outcome = TrendOutcome::default();
@@ -73,10 +79,11 @@ pub fn trend(opts: &TrendOptions) -> Result<TrendOutcome, TrendError> {
         Err(e) => return Err(e.into()),
     };
     let mut commits: Vec<(String, i64)> = if opts.at.is_empty() {
-        git::first_parent_history(&opts.root)?
-            .into_iter()
-            .step_by(opts.every)
-            .collect()
+        let history = git::first_parent_history(&opts.root)?;
+        let every = opts
+            .every
+            .unwrap_or_else(|| history.len().div_ceil(DEFAULT_ROWS).max(1));
+        history.into_iter().step_by(every).collect()
     } else {
         opts.at
             .iter()
@@ -99,6 +106,7 @@ pub fn trend(opts: &TrendOptions) -> Result<TrendOutcome, TrendError> {
     let present: BTreeSet<&str> = existing.iter().map(|r| r.commit.as_str()).collect();
     let mut seen = BTreeSet::new();
     let mut blobs = Blobs::open(&opts.root)?;
+    let mut cache = FactsCache::new();
     for (id, time) in commits {
         if present.contains(id.as_str()) {
             outcome.already_present += 1;
@@ -111,6 +119,7 @@ pub fn trend(opts: &TrendOptions) -> Result<TrendOutcome, TrendError> {
             &opts.root,
             &cfg,
             &mut blobs,
+            &mut cache,
             &id,
             time,
             &mut outcome.warnings,
@@ -131,34 +140,53 @@ pub fn trend(opts: &TrendOptions) -> Result<TrendOutcome, TrendError> {
     Ok(outcome)
 }
 
+/// Parsed files of the previous row, keyed by (path, blob id): a file
+/// unchanged between two sampled commits is parsed once. Keyed by path too
+/// because a frontend may read the path (module names).
+pub type FactsCache = HashMap<(String, String), ParsedFile>;
+
 /// The seam metrics of one commit, from its tree and blobs.
 pub fn row_at(
     root: &Path,
     cfg: &Config,
     blobs: &mut Blobs,
+    cache: &mut FactsCache,
     commit: &str,
     time: i64,
     warnings: &mut Vec<String>,
 ) -> Result<TrendRow, TrendError> {
     let tree = git::tree(root, commit)?;
     let entries: Vec<discover::TreeEntry> = tree.iter().map(|(e, _)| e.clone()).collect();
-    let found = discover::discover_entries(
+    let mut found = discover::discover_entries(
         &entries,
         &DiscoverOptions {
             languages: cfg.languages(),
             excludes: cfg.analysis.exclude.clone(),
         },
     )?;
+    found.files.retain(|f| f.language.supported());
     let object: HashMap<&str, &str> = tree
         .iter()
         .map(|(e, id)| (e.id.as_str(), id.as_str()))
         .collect();
-    let mut contents: HashMap<String, Vec<u8>> = HashMap::new();
-    for f in found.files.iter().filter(|f| f.language.supported()) {
-        match blobs.read(object[f.id.as_str()])? {
-            Some(b) => {
-                contents.insert(f.id.clone(), b);
-            }
+    // Reuse what is cached, read the rest (one cat-file process, in order),
+    // then parse the new blobs in parallel.
+    let mut slots: Vec<Option<ParsedFile>> = Vec::with_capacity(found.files.len());
+    let mut to_parse: Vec<(usize, Vec<u8>)> = Vec::new();
+    for (i, f) in found.files.iter().enumerate() {
+        let key = (f.id.clone(), object[f.id.as_str()].to_string());
+        if let Some(p) = cache.get(&key) {
+            slots.push(Some(ParsedFile {
+                id: p.id.clone(),
+                language: p.language,
+                test: p.test,
+                facts: p.facts.clone(),
+            }));
+            continue;
+        }
+        slots.push(None);
+        match blobs.read(&key.1)? {
+            Some(b) => to_parse.push((i, b)),
             None => warnings.push(format!(
                 "{}: {}: object missing from the store; left out",
                 &commit[..commit.len().min(12)],
@@ -166,12 +194,34 @@ pub fn row_at(
             )),
         }
     }
-    let structure = analyze::structure_from(&found, Progress::new(true), &|f| {
-        contents
-            .get(&f.id)
-            .cloned()
-            .ok_or_else(|| "object missing from the git store".to_string())
-    });
+    let parsed: Vec<(usize, Result<ParsedFile, String>)> = to_parse
+        .into_par_iter()
+        .map(|(i, bytes)| (i, analyze::parse_bytes(&found.files[i], bytes)))
+        .collect();
+    for (i, r) in parsed {
+        match r {
+            Ok(p) => slots[i] = Some(p),
+            Err(reason) => warnings.push(format!(
+                "{}: {}: skipped: {reason}",
+                &commit[..commit.len().min(12)],
+                found.files[i].id
+            )),
+        }
+    }
+    let files: Vec<ParsedFile> = slots.into_iter().flatten().collect();
+    cache.clear();
+    for p in &files {
+        cache.insert(
+            (p.id.clone(), object[p.id.as_str()].to_string()),
+            ParsedFile {
+                id: p.id.clone(),
+                language: p.language,
+                test: p.test,
+                facts: p.facts.clone(),
+            },
+        );
+    }
+    let structure = analyze::structure_of(files, Vec::new());
     let measured = measure::measure(cfg, &structure);
     Ok(TrendRow::new(commit.to_string(), time, &measured.metrics))
 }
