@@ -21,7 +21,7 @@ use crate::report::{
     Resolution, ServiceDependencyRow, ServiceRow, Settings, SkippedRow, Summary, Tool, UnitRow,
     SCHEMA_VERSION,
 };
-use crate::resolve::{self, ParsedFile, ResolveStats};
+use crate::resolve::{self, EdgeSite, ParsedFile, ResolveStats};
 use crate::seams::{self, SeamOptions, Seams, UnitHistory};
 use crate::signals::SignalWeights;
 
@@ -66,6 +66,8 @@ pub struct Analysis {
     pub report: Report,
     pub files: Vec<ParsedFile>,
     pub graph: CodeGraph,
+    /// The line of every resolved reference (`check` names them).
+    pub sites: Vec<EdgeSite>,
     /// Wall time per stage, for `-v` and the benchmarks; never in the
     /// report, which must not vary between equal runs.
     pub timings: Timings,
@@ -159,6 +161,15 @@ pub fn analyze(cfg: &AnalyzeConfig, progress: Progress) -> Result<Analysis, Anal
 type Parsed = (Vec<ParsedFile>, Vec<SkippedRow>);
 
 fn parse_all(found: &discover::Discovery, progress: Progress) -> Parsed {
+    parse_all_with(found, progress, &|f: &SourceFile| {
+        fs::read(&f.path).map_err(|e| format!("unreadable: {e}"))
+    })
+}
+
+/// Reads a source file's bytes: from the disk, or from git objects (trend).
+pub type ReadSource<'a> = &'a (dyn Fn(&SourceFile) -> Result<Vec<u8>, String> + Sync);
+
+fn parse_all_with(found: &discover::Discovery, progress: Progress, read: ReadSource) -> Parsed {
     let bar = progress.stage("parse", found.files.len() as u64);
     let mut skipped: Vec<SkippedRow> = found
         .skipped
@@ -175,7 +186,7 @@ fn parse_all(found: &discover::Discovery, progress: Progress) -> Parsed {
     let mut parsed: Vec<(usize, Result<ParsedFile, String>)> = order
         .par_iter()
         .map(|&i| {
-            let r = parse_file(&found.files[i]);
+            let r = read(&found.files[i]).and_then(|b| parse_bytes(&found.files[i], b));
             bar.inc(1);
             (i, r)
         })
@@ -211,6 +222,7 @@ fn finish(
     let resolved = resolve::resolve(&files);
     timings.record("resolve");
     let graph = CodeGraph::build(files.len(), &resolved.edges, resolved.symbol_calls);
+    let sites = resolved.sites;
     timings.record("graph");
 
     let history = match history {
@@ -278,13 +290,92 @@ fn finish(
     );
     add_hotspots(&mut report);
     add_plan(&mut report, &files, &graph, &seams, &unit_history);
+    let (trend, trend_warnings) = crate::ci::trend::read_rows(&cfg.root);
+    report.trend = trend;
+    report.warnings.extend(trend_warnings);
     timings.record("report");
     Ok(Analysis {
         report,
         files,
         graph,
+        sites,
         timings,
     })
+}
+
+/// The structural part of an analysis: discover, parse, resolve and the
+/// graph, without history, clustering or a report. What `check` and
+/// `trend` need.
+pub struct Structure {
+    pub files: Vec<ParsedFile>,
+    pub graph: CodeGraph,
+    pub sites: Vec<EdgeSite>,
+    pub skipped: Vec<SkippedRow>,
+}
+
+/// [`Structure`] of the files on disk under `cfg.root`.
+pub fn structure(cfg: &AnalyzeConfig, progress: Progress) -> Result<Structure, AnalyzeError> {
+    let mut found = discover::discover(
+        &cfg.root,
+        &DiscoverOptions {
+            languages: cfg.languages.clone(),
+            excludes: cfg.excludes.clone(),
+        },
+    )?;
+    found.files.retain(|f| f.language.supported());
+    if found.files.is_empty() {
+        let languages: Vec<Language> = cfg
+            .languages
+            .iter()
+            .copied()
+            .filter(|l| l.supported())
+            .collect();
+        return Err(AnalyzeError::NoSource {
+            root: cfg.root.display().to_string(),
+            langs: languages
+                .iter()
+                .map(|l| l.name())
+                .collect::<Vec<_>>()
+                .join("/"),
+            exts: languages
+                .iter()
+                .flat_map(|l| l.extensions().iter().map(|e| format!(".{e}")))
+                .collect::<Vec<_>>()
+                .join(", "),
+        });
+    }
+    Ok(structure_from(&found, progress, &|f: &SourceFile| {
+        fs::read(&f.path).map_err(|e| format!("unreadable: {e}"))
+    }))
+}
+
+/// [`Structure`] of already discovered files whose bytes come from `read`
+/// (git objects for `trend`): the same parse and resolution as on disk.
+pub fn structure_from(
+    found: &discover::Discovery,
+    progress: Progress,
+    read: ReadSource,
+) -> Structure {
+    let mut found_supported = discover::Discovery {
+        files: found.files.clone(),
+        skipped: found.skipped.clone(),
+    };
+    found_supported.files.retain(|f| f.language.supported());
+    let (files, skipped) = parse_all_with(&found_supported, progress, read);
+    structure_of(files, skipped)
+}
+
+/// [`Structure`] of files already parsed (in id order): resolution and the
+/// graph. `trend` parses only the files a commit changed and reuses the rest.
+pub fn structure_of(files: Vec<ParsedFile>, skipped: Vec<SkippedRow>) -> Structure {
+    let resolved = resolve::resolve(&files);
+    let graph = CodeGraph::build(files.len(), &resolved.edges, resolved.symbol_calls);
+    Structure {
+        files,
+        graph,
+        sites: resolved.sites,
+        skipped,
+    }
 }
 
 /// Per-unit authors and all co-change pairs between units, for clustering.
@@ -611,11 +702,9 @@ fn add_plan(
     report.transactions = out.transactions;
 }
 
-/// Reads and parses one file. `Err` means the file is skipped (unreadable,
-/// binary); a file that merely fails to parse cleanly is `Ok` with
-/// diagnostics.
-fn parse_file(file: &SourceFile) -> Result<ParsedFile, String> {
-    let bytes = fs::read(&file.path).map_err(|e| format!("unreadable: {e}"))?;
+/// Parses one file's bytes. `Err` means the file is skipped (binary); a
+/// file that merely fails to parse cleanly is `Ok` with diagnostics.
+pub fn parse_bytes(file: &SourceFile, bytes: Vec<u8>) -> Result<ParsedFile, String> {
     if bytes[..bytes.len().min(8192)].contains(&0) {
         return Err("binary content (NUL bytes) in a source file".into());
     }
@@ -779,6 +868,7 @@ fn build_report(
         diagnostics,
         skipped,
         warnings,
+        trend: Vec::new(),
     }
 }
 

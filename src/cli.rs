@@ -30,6 +30,94 @@ pub enum Command {
     /// Analyse a repository and print its service or unit graph as DOT,
     /// Mermaid or GraphML (to stdout unless `-o FILE`).
     Graph(AnalyzeArgs),
+    /// Freeze the proposed seams into decompose.toml (and the first baseline).
+    Init(InitArgs),
+    /// Check the code against decompose.toml and the baseline (exit 0 clean,
+    /// 1 violations, 2 usage or input error).
+    Check(CheckArgs),
+    /// Compute the seam metrics at past commits into decompose-trend.jsonl.
+    Trend(TrendArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Root folder of the repository.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Take the services from this report.json instead of analysing.
+    #[arg(long, value_name = "REPORT")]
+    pub from: Option<PathBuf>,
+    /// Overwrite an existing decompose.toml and decompose-baseline.json.
+    #[arg(long)]
+    pub force: bool,
+    /// No progress bars.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Text,
+    Json,
+    Markdown,
+    Sarif,
+    /// GitHub Actions workflow annotations.
+    Github,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Root folder of the repository.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// The seam map (default: PATH/decompose.toml).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The baseline (default: PATH/decompose-baseline.json).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: CheckFormat,
+    /// Write the baseline shrunk by the dependencies that disappeared.
+    #[arg(long)]
+    pub update_baseline: bool,
+    /// With --update-baseline: also accept the new cross-seam dependencies.
+    #[arg(long, requires = "update_baseline")]
+    pub accept_new: bool,
+    /// Do not mine git history (no co-change check).
+    #[arg(long)]
+    pub no_history: bool,
+    /// No progress bars.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TrendArgs {
+    /// Root folder of the repository.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Every Nth commit of the first-parent history, from HEAD back
+    /// (default: N such that at most 100 commits spread over the history).
+    #[arg(long, value_name = "N", conflicts_with = "at")]
+    pub every: Option<usize>,
+    /// Only these revisions (repeatable).
+    #[arg(long, value_name = "REV", num_args = 1..)]
+    pub at: Vec<String>,
+    /// At most this many commits (the newest).
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// The seam map (default: PATH/decompose.toml; without it, the services
+    /// of an analysis of the working tree).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// The trend file to append to (default: PATH/decompose-trend.jsonl).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// No progress bars.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

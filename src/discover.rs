@@ -210,6 +210,101 @@ pub fn discover(root: &Path, opts: &DiscoverOptions) -> Result<Discovery, Discov
     Ok(out)
 }
 
+/// One entry of a tree that is not on disk (a commit's tree, for `trend`).
+#[derive(Debug, Clone)]
+pub struct TreeEntry {
+    /// Repo-relative path with `/` separators.
+    pub id: String,
+    pub bytes: u64,
+    pub symlink: bool,
+}
+
+/// The same selection as [`discover`], over a list of paths instead of a
+/// walk: hidden entries, VCS and tool folders, build folders outside source
+/// trees, `--exclude` globs, links and oversized files are left out by the
+/// same rules. (`.gitignore` is not read: the paths come from a commit, which
+/// holds only tracked files.) `SourceFile::path` is the id.
+pub fn discover_entries(
+    entries: &[TreeEntry],
+    opts: &DiscoverOptions,
+) -> Result<Discovery, DiscoverError> {
+    let mut overrides = OverrideBuilder::new("/");
+    for pattern in &opts.excludes {
+        overrides
+            .add(&format!("!{pattern}"))
+            .map_err(|source| DiscoverError::BadGlob {
+                pattern: pattern.clone(),
+                source,
+            })?;
+    }
+    let overrides = overrides.build().map_err(|source| DiscoverError::BadGlob {
+        pattern: opts.excludes.join(" "),
+        source,
+    })?;
+    let ids: std::collections::HashSet<&str> = entries.iter().map(|e| e.id.as_str()).collect();
+    let mut out = Discovery::default();
+    'entries: for e in entries {
+        let language =
+            e.id.rsplit_once('.')
+                .and_then(|(_, ext)| Language::from_extension(ext))
+                .filter(|l| opts.languages.contains(l));
+        let Some(language) = language else { continue };
+        let parts: Vec<&str> = e.id.split('/').collect();
+        for (i, part) in parts.iter().enumerate() {
+            if part.starts_with('.') {
+                continue 'entries;
+            }
+            let is_dir = i + 1 < parts.len();
+            let prefix = parts[..=i].join("/");
+            if overrides
+                .matched(Path::new("/").join(&prefix), is_dir)
+                .is_ignore()
+            {
+                continue 'entries;
+            }
+            if !is_dir {
+                continue;
+            }
+            if SKIPPED_DIRS.contains(part) {
+                continue 'entries;
+            }
+            if BUILD_DIRS.contains(part)
+                && !parts[..i].contains(&"src")
+                && !ids.contains(format!("{prefix}/__init__.py").as_str())
+            {
+                continue 'entries;
+            }
+        }
+        if e.symlink {
+            out.skipped.push(Skipped {
+                id: e.id.clone(),
+                reason: "symbolic link (links are never followed)".into(),
+            });
+            continue;
+        }
+        if e.bytes > MAX_FILE_BYTES {
+            out.skipped.push(Skipped {
+                id: e.id.clone(),
+                reason: format!(
+                    "{} bytes, over the {} byte limit for one source file (likely generated)",
+                    e.bytes, MAX_FILE_BYTES
+                ),
+            });
+            continue;
+        }
+        out.files.push(SourceFile {
+            path: PathBuf::from(&e.id),
+            id: e.id.clone(),
+            language,
+            test: is_test(&e.id, language),
+            bytes: e.bytes,
+        });
+    }
+    out.files.sort_by(|a, b| a.id.cmp(&b.id));
+    out.skipped.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(out)
+}
+
 /// The unit id: the path relative to the root, with `/` separators.
 /// Non-UTF-8 bytes are replaced (U+FFFD), the same way git output is read.
 pub fn unit_id(root: &Path, path: &Path) -> String {
@@ -269,5 +364,48 @@ mod tests {
         assert!(is_test("src/main/java/a/BIT.java", Language::Java));
         assert!(!is_test("src/main/java/a/Testing.java", Language::Java));
         assert!(!is_test("src/main/java/a/Contest.java", Language::Java));
+    }
+
+    #[test]
+    fn tree_entries_follow_the_walk_rules() {
+        let e = |id: &str, bytes: u64, symlink: bool| TreeEntry {
+            id: id.into(),
+            bytes,
+            symlink,
+        };
+        let entries = [
+            e("src/main/java/a/A.java", 10, false),
+            e("src/main/java/a/build/B.java", 10, false),
+            e("build/gen/G.java", 10, false),
+            e(".hidden/H.java", 10, false),
+            e("node_modules/x/N.java", 10, false),
+            e("gen/Excluded.java", 10, false),
+            e("src/main/java/a/Link.java", 10, true),
+            e("src/main/java/a/Huge.java", MAX_FILE_BYTES + 1, false),
+            e("src/test/java/a/ATest.java", 10, false),
+            e("README.md", 10, false),
+        ];
+        let d = discover_entries(
+            &entries,
+            &DiscoverOptions {
+                languages: vec![Language::Java],
+                excludes: vec!["gen/".into()],
+            },
+        )
+        .unwrap();
+        let ids: Vec<(&str, bool)> = d.files.iter().map(|f| (f.id.as_str(), f.test)).collect();
+        assert_eq!(
+            ids,
+            [
+                ("src/main/java/a/A.java", false),
+                ("src/main/java/a/build/B.java", false),
+                ("src/test/java/a/ATest.java", true)
+            ]
+        );
+        let skipped: Vec<&str> = d.skipped.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(
+            skipped,
+            ["src/main/java/a/Huge.java", "src/main/java/a/Link.java"]
+        );
     }
 }

@@ -480,7 +480,7 @@ fn bytes_to_path(b: &[u8]) -> PathBuf {
 // Running git
 
 /// Config that would change the output format, overridden on every call.
-const GIT_CONFIG: &[&str] = &[
+pub const GIT_CONFIG: &[&str] = &[
     "core.quotepath=off",
     "color.ui=never",
     "core.pager=cat",
@@ -493,7 +493,7 @@ const GIT_CONFIG: &[&str] = &[
 ];
 
 /// Variables that would point git at another repository or change pathspecs.
-const GIT_ENV_REMOVE: &[&str] = &[
+pub const GIT_ENV_REMOVE: &[&str] = &[
     "GIT_DIR",
     "GIT_WORK_TREE",
     "GIT_INDEX_FILE",

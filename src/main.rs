@@ -10,7 +10,10 @@ use anyhow::Context;
 use clap::Parser;
 
 use decompose::analyze;
-use decompose::cli::{AnalyzeArgs, Cli, Command, Format, GraphLevel};
+use decompose::ci;
+use decompose::cli::{
+    AnalyzeArgs, CheckArgs, CheckFormat, Cli, Command, Format, GraphLevel, InitArgs, TrendArgs,
+};
 use decompose::progress::Progress;
 use decompose::report::{graph, html, json, markdown, routes, write};
 
@@ -42,12 +45,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Analyze(args) => run_analyze(&args),
         Command::Graph(args) => run_graph(&args),
+        Command::Init(args) => run_init(&args),
+        Command::Check(args) => run_check(&args),
+        Command::Trend(args) => run_trend(&args),
     }
 }
 
 fn run_graph(args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
     let (format, output) = args.graph_output()?;
-    let cfg = args.config()?;
+    let cfg = analyze_config(args)?;
     set_threads(args)?;
     let analysis = analyze::analyze(&cfg, Progress::new(args.quiet))?;
     print_warnings(args, &analysis);
@@ -76,8 +82,104 @@ fn set_threads(args: &AnalyzeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+fn run_init(args: &InitArgs) -> anyhow::Result<ExitCode> {
+    let out = ci::init::init(&ci::init::InitOptions {
+        root: args.path.clone(),
+        from: args.from.clone(),
+        force: args.force,
+        quiet: args.quiet,
+    })?;
+    eprintln!(
+        "decompose: wrote {} ({} seams) and {} ({} cross-seam dependencies)",
+        out.config.display(),
+        out.seams,
+        out.baseline.display(),
+        out.baseline_entries
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_check(args: &CheckArgs) -> anyhow::Result<ExitCode> {
+    let opts = ci::check::CheckOptions {
+        root: args.path.clone(),
+        config: args
+            .config
+            .clone()
+            .unwrap_or_else(|| args.path.join(ci::config::CONFIG_FILE)),
+        baseline: args
+            .baseline
+            .clone()
+            .unwrap_or_else(|| args.path.join(ci::BASELINE_FILE)),
+        update_baseline: args.update_baseline,
+        accept_new: args.accept_new,
+        history: !args.no_history,
+        quiet: args.quiet,
+    };
+    let result = ci::check::check(&opts)?;
+    for w in result.warnings.iter().take(20) {
+        eprintln!("decompose: warning: {w}");
+    }
+    let text = match args.format {
+        CheckFormat::Text => ci::output::text(&result),
+        CheckFormat::Json => ci::output::json(&result),
+        CheckFormat::Markdown => ci::output::markdown(&result),
+        CheckFormat::Sarif => ci::output::sarif(&result),
+        CheckFormat::Github => ci::output::github(&result),
+    };
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(if result.ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn run_trend(args: &TrendArgs) -> anyhow::Result<ExitCode> {
+    let out = ci::trend::trend(&ci::trend::TrendOptions {
+        root: args.path.clone(),
+        config: args
+            .config
+            .clone()
+            .unwrap_or_else(|| args.path.join(ci::config::CONFIG_FILE)),
+        output: args
+            .output
+            .clone()
+            .unwrap_or_else(|| args.path.join(ci::TREND_FILE)),
+        every: args.every,
+        at: args.at.clone(),
+        limit: args.limit,
+        quiet: args.quiet,
+    })?;
+    for w in out.warnings.iter().take(20) {
+        eprintln!("decompose: warning: {w}");
+    }
+    if out.seams_from_analysis {
+        eprintln!("decompose: no decompose.toml: seams are the services of an analysis of the working tree");
+    }
+    eprintln!(
+        "decompose: {} trend row(s) added, {} commit(s) already present",
+        out.added.len(),
+        out.already_present
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The analysis settings: the flags, and the signal weights of
+/// decompose.toml unless given on the command line.
+fn analyze_config(args: &AnalyzeArgs) -> anyhow::Result<analyze::AnalyzeConfig> {
+    let mut cfg = args.config()?;
+    if args.weights.is_none() {
+        if let Some(w) = ci::config::weights_in(&cfg.root)? {
+            cfg.weights = w;
+        }
+    }
+    Ok(cfg)
+}
+
 fn run_analyze(args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
-    let cfg = args.config()?;
+    let cfg = analyze_config(args)?;
     set_threads(args)?;
     let analysis = analyze::analyze(&cfg, Progress::new(args.quiet))?;
     let report = &analysis.report;

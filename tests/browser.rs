@@ -418,6 +418,7 @@ fn hostile_model_strings_execute_nothing() {
         "service=s0",
         "changes",
         "plan",
+        "trend",
     ] {
         let page = browser.open(&file, view);
         page.assert_healthy(&format!("hostile model #{view}"));
@@ -476,6 +477,14 @@ fn services_report_renders_every_view_and_drill_down() {
     ] {
         assert!(steps.contains(step), "{step} not exercised: {steps}");
     }
+    // The trend view: one chart per numeric metric of the 12 trend rows.
+    let trend = browser.open(&file, "trend");
+    trend.assert_healthy("services #trend");
+    assert_eq!(trend.dom.matches(r#"<svg class="trend""#).count(), 8);
+    assert_eq!(trend.dom.matches(r#"data-points="12""#).count(), 8);
+    assert!(trend
+        .dom
+        .contains(r#"data-metric="cross_seam_dependencies""#));
     let dsm = browser.open(&file, "dsm=s0");
     dsm.assert_healthy("services #dsm=s0");
     assert!(dsm.count("data-rows") <= 150);

@@ -417,6 +417,8 @@ struct Embedded<'a> {
     endpoints: Vec<EndpointTuple<'a>>,
     transactions: Vec<EmbeddedTransaction<'a>>,
     plan: Vec<EmbeddedStep<'a>>,
+    /// Rows of decompose-trend.jsonl, as in report.json.
+    trend: &'a [super::TrendRow],
     history: bool,
 }
 
@@ -839,6 +841,7 @@ impl<'a> Embedded<'a> {
                         .collect(),
                 })
                 .collect(),
+            trend: &r.trend,
             history: r.history.is_some(),
         }
     }

@@ -16,7 +16,7 @@ pub mod write;
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Bumped on any change to the shape of the stable core.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -62,6 +62,9 @@ pub struct Report {
     pub skipped: Vec<SkippedRow>,
     /// Run-level warnings (history unavailable, shallow clone, ...).
     pub warnings: Vec<String>,
+    /// Seam metrics at past commits, read from `<root>/decompose-trend.jsonl`
+    /// (written by `decompose trend`); oldest first, empty without the file.
+    pub trend: Vec<TrendRow>,
 }
 
 impl Report {
@@ -444,4 +447,79 @@ pub struct DiagnosticRow {
 pub struct SkippedRow {
     pub path: String,
     pub reason: String,
+}
+
+/// Coupling across declared seams (docs/metrics.md, "CI seam metrics"):
+/// what `check` prints and `trend` records per commit.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SeamMetrics {
+    /// Units considered (test code only with `include_tests`).
+    pub units: u32,
+    /// Units that matched a seam.
+    pub assigned_units: u32,
+    /// Code lines of the units considered.
+    pub lines: u64,
+    /// Distinct (from, to, kind) dependencies among the units considered.
+    pub dependencies: u32,
+    /// Distinct (from, to, kind) dependencies between two seams, the target
+    /// not a shared kernel: the identities `check` ratchets.
+    pub cross_seam_dependencies: u32,
+    /// References (counts) of those dependencies.
+    pub cross_seam_references: u32,
+    /// Newman's Q of the dependency graph among assigned units, seams as
+    /// communities.
+    pub modularity: f64,
+    /// Call references between different seams / all call references
+    /// among assigned units.
+    pub icp: f64,
+}
+
+/// One row of `decompose-trend.jsonl`: the seam metrics at one commit.
+/// Flat: the commit, its time and numeric fields only, so views can chart
+/// every field generically.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TrendRow {
+    /// Commit id.
+    pub commit: String,
+    /// Committer time, seconds since the Unix epoch.
+    pub time: i64,
+    pub units: u32,
+    pub assigned_units: u32,
+    pub lines: u64,
+    pub dependencies: u32,
+    pub cross_seam_dependencies: u32,
+    pub cross_seam_references: u32,
+    pub modularity: f64,
+    pub icp: f64,
+}
+
+impl TrendRow {
+    pub fn new(commit: String, time: i64, m: &SeamMetrics) -> TrendRow {
+        TrendRow {
+            commit,
+            time,
+            units: m.units,
+            assigned_units: m.assigned_units,
+            lines: m.lines,
+            dependencies: m.dependencies,
+            cross_seam_dependencies: m.cross_seam_dependencies,
+            cross_seam_references: m.cross_seam_references,
+            modularity: m.modularity,
+            icp: m.icp,
+        }
+    }
+
+    /// The metrics part of the row.
+    pub fn metrics(&self) -> SeamMetrics {
+        SeamMetrics {
+            units: self.units,
+            assigned_units: self.assigned_units,
+            lines: self.lines,
+            dependencies: self.dependencies,
+            cross_seam_dependencies: self.cross_seam_dependencies,
+            cross_seam_references: self.cross_seam_references,
+            modularity: self.modularity,
+            icp: self.icp,
+        }
+    }
 }

@@ -21,7 +21,7 @@ use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 
-use super::{EdgeKind, FileEdge, ParsedFile, ResolveStats, Resolved, SymbolCall};
+use super::{EdgeKind, EdgeSite, FileEdge, ParsedFile, ResolveStats, Resolved, SymbolCall};
 use crate::lang::{CallKind, Expr, FileFacts, Function, ImportKind, SuperKind, TypeKind, TypeRef};
 
 /// Bounds the recursion when typing `var` chains and receiver expressions.
@@ -195,6 +195,7 @@ pub(super) fn resolve(files: &[ParsedFile], java: &[u32], out: &mut Resolved) {
         .collect();
     for (f, r) in results {
         out.edges.extend(r.edges);
+        out.sites.extend(r.sites);
         out.symbol_calls.extend(r.symbol_calls);
         out.stats[f as usize] = r.stats;
         if let Some(name) = index.logical_name(f) {
@@ -206,6 +207,7 @@ pub(super) fn resolve(files: &[ParsedFile], java: &[u32], out: &mut Resolved) {
 #[derive(Default)]
 struct FileResult {
     edges: Vec<FileEdge>,
+    sites: Vec<EdgeSite>,
     symbol_calls: Vec<SymbolCall>,
     stats: ResolveStats,
 }
@@ -591,12 +593,18 @@ impl<'a> Index<'a> {
     fn resolve_file(&self, file: u32) -> FileResult {
         let facts = self.facts(file);
         let mut r = FileResult::default();
-        let edge = |r: &mut FileResult, to: u32, kind: EdgeKind| {
+        let edge = |r: &mut FileResult, to: u32, kind: EdgeKind, line: u32| {
             if to != file {
                 r.edges.push(FileEdge {
                     from: file,
                     to,
                     kind,
+                });
+                r.sites.push(EdgeSite {
+                    from: file,
+                    to,
+                    kind,
+                    line,
                 });
             }
         };
@@ -608,7 +616,12 @@ impl<'a> Index<'a> {
             match import.kind {
                 ImportKind::Single => {
                     if let Some(&g) = self.by_fqn.get(&import.path) {
-                        edge(&mut r, self.types[g as usize].file, EdgeKind::Import);
+                        edge(
+                            &mut r,
+                            self.types[g as usize].file,
+                            EdgeKind::Import,
+                            import.line,
+                        );
                     }
                 }
                 ImportKind::Static => {
@@ -619,18 +632,33 @@ impl<'a> Index<'a> {
                             .and_then(|(ty, _)| self.by_fqn.get(ty).copied())
                     });
                     if let Some(g) = target {
-                        edge(&mut r, self.types[g as usize].file, EdgeKind::Import);
+                        edge(
+                            &mut r,
+                            self.types[g as usize].file,
+                            EdgeKind::Import,
+                            import.line,
+                        );
                     }
                 }
                 ImportKind::StaticWildcard => {
                     if let Some(&g) = self.by_fqn.get(&import.path) {
-                        edge(&mut r, self.types[g as usize].file, EdgeKind::Import);
+                        edge(
+                            &mut r,
+                            self.types[g as usize].file,
+                            EdgeKind::Import,
+                            import.line,
+                        );
                     }
                 }
                 ImportKind::Wildcard => {
                     if let Some(&g) = self.by_fqn.get(&import.path) {
                         // `import a.b.Outer.*`: the member types' file.
-                        edge(&mut r, self.types[g as usize].file, EdgeKind::Import);
+                        edge(
+                            &mut r,
+                            self.types[g as usize].file,
+                            EdgeKind::Import,
+                            import.line,
+                        );
                         continue;
                     }
                     let Some(members) = self.by_package.get(&import.path) else {
@@ -650,7 +678,7 @@ impl<'a> Index<'a> {
                         if self.lookup_simple(cx, &t.name).and_then(|x| x.internal()) == Some(g)
                             && !scope.single.contains_key(&t.name)
                         {
-                            edge(&mut r, t.file, EdgeKind::Import);
+                            edge(&mut r, t.file, EdgeKind::Import, import.line);
                         }
                     }
                 }
@@ -661,7 +689,12 @@ impl<'a> Index<'a> {
         for (local, decl) in facts.types.iter().enumerate() {
             let gid = self.gid(file, local as u32);
             for &s in &self.types[gid as usize].supers {
-                edge(&mut r, self.types[s as usize].file, EdgeKind::Inherit);
+                edge(
+                    &mut r,
+                    self.types[s as usize].file,
+                    EdgeKind::Inherit,
+                    decl.lines.0,
+                );
             }
             let cx = Ctx {
                 file,
@@ -670,7 +703,12 @@ impl<'a> Index<'a> {
             };
             for a in &decl.annotations {
                 if let Some(g) = self.lookup_name(cx, &a.name).internal() {
-                    edge(&mut r, self.types[g as usize].file, EdgeKind::TypeUse);
+                    edge(
+                        &mut r,
+                        self.types[g as usize].file,
+                        EdgeKind::TypeUse,
+                        a.line,
+                    );
                 }
             }
         }
@@ -690,7 +728,12 @@ impl<'a> Index<'a> {
             match resolved {
                 RType::Internal(g, _) => {
                     r.stats.type_refs_internal += 1;
-                    edge(&mut r, self.types[g as usize].file, EdgeKind::TypeUse);
+                    edge(
+                        &mut r,
+                        self.types[g as usize].file,
+                        EdgeKind::TypeUse,
+                        tr.line,
+                    );
                 }
                 RType::Unknown if candidate && !self.mentions_type_param(facts, &tr.name) => {
                     r.stats.type_refs_unresolved += 1
@@ -709,7 +752,12 @@ impl<'a> Index<'a> {
             };
             for a in &func.annotations {
                 if let Some(g) = self.lookup_name(cx, &a.name).internal() {
-                    edge(&mut r, self.types[g as usize].file, EdgeKind::TypeUse);
+                    edge(
+                        &mut r,
+                        self.types[g as usize].file,
+                        EdgeKind::TypeUse,
+                        a.line,
+                    );
                 }
             }
             let caller = match owner {
@@ -721,7 +769,7 @@ impl<'a> Index<'a> {
                     CallTarget::Internal { ty, method } => {
                         r.stats.calls_internal += 1;
                         let to = self.types[ty as usize].file;
-                        edge(&mut r, to, EdgeKind::Call);
+                        edge(&mut r, to, EdgeKind::Call, call.line);
                         if to != file {
                             r.symbol_calls.push(SymbolCall {
                                 from_file: file,

@@ -53,6 +53,17 @@ pub struct FileEdge {
     pub kind: EdgeKind,
 }
 
+/// Where one reference sits: the edge plus the line of the import, call,
+/// supertype or type mention in the `from` file. Kept beside the edges (not
+/// in them) so aggregation stays as it is; `check` reports these lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EdgeSite {
+    pub from: u32,
+    pub to: u32,
+    pub kind: EdgeKind,
+    pub line: u32,
+}
+
 /// A call between two symbols in different files: the interface surface of
 /// any cut between them.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -95,6 +106,9 @@ impl ResolveStats {
 pub struct Resolved {
     /// One entry per reference; aggregated into counts by the graph stage.
     pub edges: Vec<FileEdge>,
+    /// The line of every reference in `edges`, where the frontend knows it;
+    /// sorted, duplicates removed.
+    pub sites: Vec<EdgeSite>,
     pub symbol_calls: Vec<SymbolCall>,
     /// Indexed like the input files.
     pub stats: Vec<ResolveStats>,
@@ -117,6 +131,8 @@ pub fn resolve(files: &[ParsedFile]) -> Resolved {
         java::resolve(files, &java, &mut out);
     }
     out.edges.sort_unstable();
+    out.sites.sort_unstable();
+    out.sites.dedup();
     out.symbol_calls.sort();
     out.symbol_calls.dedup();
     out

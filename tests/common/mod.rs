@@ -718,6 +718,20 @@ pub fn synthetic_report(
             reason: evil("larger than 1 MB"),
         }],
         warnings: vec![evil("history is shallow ")],
+        trend: (0..12)
+            .map(|i| TrendRow {
+                commit: evil(&format!("{i:040x}")),
+                time: 1_704_067_200 + i * 86_400 * 7,
+                units: 900 + i as u32 * 10,
+                assigned_units: 850 + i as u32 * 10,
+                lines: 90_000 + i as u64 * 1_000,
+                dependencies: 4_000 + i as u32 * 50,
+                cross_seam_dependencies: 300 + (i as u32 % 4) * 7,
+                cross_seam_references: 900 + (i as u32 % 4) * 20,
+                modularity: 0.5 + i as f64 / 100.0,
+                icp: 0.2 - i as f64 / 200.0,
+            })
+            .collect(),
         services,
     }
 }
