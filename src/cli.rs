@@ -27,6 +27,9 @@ pub struct Cli {
 pub enum Command {
     /// Analyse a repository and write the seam report.
     Analyze(AnalyzeArgs),
+    /// Analyse a repository and print its service or unit graph as DOT,
+    /// Mermaid or GraphML (to stdout unless `-o FILE`).
+    Graph(AnalyzeArgs),
     /// Freeze the proposed seams into decompose.toml (and the first baseline).
     Init(InitArgs),
     /// Check the code against decompose.toml and the baseline (exit 0 clean,
@@ -127,6 +130,12 @@ pub enum Format {
     Nginx,
     /// The gateway routing table as plain YAML (routes.yaml).
     RoutesYaml,
+    /// The graph as Graphviz DOT (graph.dot); see --level.
+    Dot,
+    /// The graph as a Mermaid flowchart (graph.mmd); see --level.
+    Mermaid,
+    /// The graph as GraphML (graph.graphml); see --level.
+    Graphml,
 }
 
 impl Format {
@@ -137,8 +146,24 @@ impl Format {
             Format::Markdown => "plan.md",
             Format::Nginx => "routes.nginx.conf",
             Format::RoutesYaml => "routes.yaml",
+            Format::Dot => "graph.dot",
+            Format::Mermaid => "graph.mmd",
+            Format::Graphml => "graph.graphml",
         }
     }
+
+    pub fn is_graph(self) -> bool {
+        matches!(self, Format::Dot | Format::Mermaid | Format::Graphml)
+    }
+}
+
+/// Nodes of the exported graph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphLevel {
+    /// Services and the shared kernel.
+    Service,
+    /// Units, grouped by service.
+    Unit,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -152,12 +177,16 @@ pub struct AnalyzeArgs {
     /// Root folder of the repository to analyse.
     #[arg(default_value = ".")]
     pub path: PathBuf,
-    /// Output folder; `-` prints the (single) requested format to stdout.
-    #[arg(short = 'o', long = "output", default_value = "decompose-report")]
-    pub output: String,
+    /// Output folder (analyze; default decompose-report) or file (graph;
+    /// default stdout); `-` prints the (single) requested format to stdout.
+    #[arg(short = 'o', long = "output")]
+    pub output: Option<String>,
     /// Outputs to write (comma-separated; default: json,html, or json with `-o -`).
     #[arg(long, value_enum, value_delimiter = ',')]
     pub format: Option<Vec<Format>>,
+    /// Nodes of the dot, mermaid and graphml outputs.
+    #[arg(long, value_enum, default_value = "service")]
+    pub level: GraphLevel,
     /// Languages to analyse (comma-separated): java, python, rust.
     #[arg(
         long = "lang",
@@ -245,6 +274,10 @@ pub enum UsageError {
     BadResolution(f64),
     #[error("--services must be at least 1")]
     BadServices,
+    #[error("decompose graph writes dot, mermaid or graphml, not {0:?}")]
+    NotAGraphFormat(String),
+    #[error("decompose graph writes one format at a time")]
+    OneGraphFormat,
 }
 
 /// Parses `structural=1,cochange=0.6,...` over the defaults.
@@ -283,9 +316,30 @@ impl AnalyzeArgs {
     pub fn formats(&self) -> Vec<Format> {
         match &self.format {
             Some(f) => f.clone(),
-            None if self.output == "-" => vec![Format::Json],
+            None if self.output() == "-" => vec![Format::Json],
             None => vec![Format::Json, Format::Html],
         }
+    }
+
+    /// The output folder of `analyze` (`-` for stdout).
+    pub fn output(&self) -> &str {
+        self.output.as_deref().unwrap_or("decompose-report")
+    }
+
+    /// `decompose graph`: the graph formats (default dot) and where to
+    /// write the single output (`-`: stdout).
+    pub fn graph_output(&self) -> Result<(Format, &str), UsageError> {
+        let formats = self.format.clone().unwrap_or_else(|| vec![Format::Dot]);
+        if let Some(f) = formats.iter().find(|f| !f.is_graph()) {
+            return Err(UsageError::NotAGraphFormat(
+                f.to_possible_value()
+                    .map_or_else(String::new, |v| v.get_name().to_string()),
+            ));
+        }
+        if formats.len() != 1 {
+            return Err(UsageError::OneGraphFormat);
+        }
+        Ok((formats[0], self.output.as_deref().unwrap_or("-")))
     }
 
     pub fn config(&self) -> Result<AnalyzeConfig, UsageError> {
@@ -298,7 +352,7 @@ impl AnalyzeArgs {
             }
         }
         languages.sort();
-        if self.output == "-" && self.formats().len() != 1 {
+        if self.output() == "-" && self.formats().len() != 1 {
             return Err(UsageError::StdoutNeedsOneFormat);
         }
         if !(self.resolution.is_finite() && self.resolution > 0.0) {

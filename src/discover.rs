@@ -166,6 +166,14 @@ pub fn discover(root: &Path, opts: &DiscoverOptions) -> Result<Discovery, Discov
             continue;
         }
         if !file_type.is_file() {
+            // A folder named like a source file is walked into; anything
+            // else (a FIFO, a socket, a device) would block or mislead a read.
+            if !file_type.is_dir() {
+                out.skipped.push(Skipped {
+                    id,
+                    reason: "not a regular file (FIFO, socket or device)".into(),
+                });
+            }
             continue;
         }
         let bytes = match entry.metadata() {

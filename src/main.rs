@@ -12,10 +12,10 @@ use clap::Parser;
 use decompose::analyze;
 use decompose::ci;
 use decompose::cli::{
-    AnalyzeArgs, CheckArgs, CheckFormat, Cli, Command, Format, InitArgs, TrendArgs,
+    AnalyzeArgs, CheckArgs, CheckFormat, Cli, Command, Format, GraphLevel, InitArgs, TrendArgs,
 };
 use decompose::progress::Progress;
-use decompose::report::{html, json, markdown, routes, write};
+use decompose::report::{graph, html, json, markdown, routes, write};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -44,6 +44,7 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Analyze(args) => run_analyze(&args),
+        Command::Graph(args) => run_graph(&args),
         Command::Init(args) => run_init(&args),
         Command::Check(args) => run_check(&args),
         Command::Trend(args) => run_trend(&args),
@@ -134,21 +135,77 @@ fn run_trend(args: &TrendArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn run_analyze(args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
+/// The analysis settings of the flags, with the signal weights of
+/// `<root>/decompose.toml` unless `--weights` is given.
+fn analyze_config(args: &AnalyzeArgs) -> anyhow::Result<analyze::AnalyzeConfig> {
     let mut cfg = args.config()?;
-    // Weights from decompose.toml, unless given on the command line.
     if args.weights.is_none() {
         if let Some(w) = ci::config::weights_in(&cfg.root)? {
             cfg.weights = w;
         }
     }
+    Ok(cfg)
+}
+
+fn run_graph(args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
+    let (format, output) = args.graph_output()?;
+    let cfg = analyze_config(args)?;
+    set_threads(args)?;
+    let analysis = analyze::analyze(&cfg, Progress::new(args.quiet))?;
+    print_warnings(args, &analysis);
+    let bytes = render(format, args.level, &analysis.report);
+    if output == "-" {
+        let mut out = std::io::stdout().lock();
+        out.write_all(&bytes)?;
+        out.flush()?;
+    } else {
+        let path = Path::new(output);
+        write::write_atomic(path, &bytes)?;
+        if !args.quiet {
+            eprintln!("decompose: wrote {}", path.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn set_threads(args: &AnalyzeArgs) -> anyhow::Result<()> {
     if let Some(n) = args.threads {
         rayon::ThreadPoolBuilder::new()
             .num_threads(n.max(1))
             .build_global()
             .context("cannot set up the worker threads")?;
     }
+    Ok(())
+}
+
+fn run_analyze(args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
+    let cfg = analyze_config(args)?;
+    set_threads(args)?;
     let analysis = analyze::analyze(&cfg, Progress::new(args.quiet))?;
+    let report = &analysis.report;
+    print_warnings(args, &analysis);
+
+    if args.output() == "-" {
+        let bytes = render(args.formats()[0], args.level, report);
+        let mut out = std::io::stdout().lock();
+        out.write_all(&bytes)?;
+        out.flush()?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let dir = Path::new(args.output());
+    write::create_dir(dir)?;
+    for format in args.formats() {
+        let path = dir.join(format.file_name());
+        write::write_atomic(&path, &render(format, args.level, report))?;
+        if !args.quiet {
+            eprintln!("decompose: wrote {}", path.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Warnings and diagnostics on stderr: the first 20 of each, or all with -v.
+fn print_warnings(args: &AnalyzeArgs, analysis: &analyze::Analysis) {
     let report = &analysis.report;
     let n_warnings = report.warnings.len() + report.diagnostics.len();
     if args.verbose {
@@ -189,32 +246,21 @@ fn run_analyze(args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
             eprintln!("decompose: ... more warnings in report.json (run with -v to print all)");
         }
     }
-
-    if args.output == "-" {
-        let bytes = render(args.formats()[0], report);
-        let mut out = std::io::stdout().lock();
-        out.write_all(&bytes)?;
-        out.flush()?;
-        return Ok(ExitCode::SUCCESS);
-    }
-    let dir = Path::new(&args.output);
-    write::create_dir(dir)?;
-    for format in args.formats() {
-        let path = dir.join(format.file_name());
-        write::write_atomic(&path, &render(format, report))?;
-        if !args.quiet {
-            eprintln!("decompose: wrote {}", path.display());
-        }
-    }
-    Ok(ExitCode::SUCCESS)
 }
 
-fn render(format: Format, report: &decompose::report::Report) -> Vec<u8> {
+fn render(format: Format, level: GraphLevel, report: &decompose::report::Report) -> Vec<u8> {
+    let level = match level {
+        GraphLevel::Service => graph::Level::Service,
+        GraphLevel::Unit => graph::Level::Unit,
+    };
     match format {
         Format::Json => json::render(report),
         Format::Html => html::render(report),
         Format::Markdown => markdown::render(report),
         Format::Nginx => routes::render_nginx(report),
         Format::RoutesYaml => routes::render_yaml(report),
+        Format::Dot => graph::render_dot(report, level),
+        Format::Mermaid => graph::render_mermaid(report, level),
+        Format::Graphml => graph::render_graphml(report, level),
     }
 }

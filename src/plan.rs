@@ -15,6 +15,7 @@ use crate::report::{
     CallSite, CallStep, DataAction, DataConflict, DataSite, Dependent, EndpointRow, EntityRow,
     Extraction, Operation, PlanStep, TransactionRow,
 };
+use crate::resolve::constants::ConstIndex;
 use crate::resolve::{EdgeKind, ParsedFile};
 use crate::seams::Seams;
 
@@ -88,27 +89,58 @@ fn arg<'a>(a: &'a Annotation, keys: &[&str]) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
-/// Path values of a mapping annotation: one string, or `{"/a", "/b"}`.
-fn paths(a: &Annotation) -> Vec<String> {
+/// Path values of a mapping annotation: one value, or an array of values
+/// (the frontend joins array elements with `,`). Elements written as
+/// expressions of constants (`"/" + SECTION_KEY`) are evaluated from type
+/// `ty` of file `file`; what cannot be evaluated stays as written.
+fn paths(a: &Annotation, consts: &ConstIndex, file: u32, ty: u32) -> Vec<String> {
     let Some(v) = arg(a, &["value", "path"]) else {
         return vec![String::new()];
     };
-    let v = v.trim();
-    if let Some(inner) = v.strip_prefix("{\"").and_then(|_| v.strip_prefix('{')) {
-        let inner = inner.strip_suffix('}').unwrap_or(inner);
-        let out: Vec<String> = inner
-            .split(',')
-            .map(|p| p.trim().trim_matches('"').to_string())
-            .filter(|p| !p.is_empty())
-            .collect();
-        if out.is_empty() {
-            vec![String::new()]
-        } else {
-            out
-        }
+    let out: Vec<String> = split_outside_quotes(v.trim())
+        .into_iter()
+        .map(|p| {
+            let p = p.trim();
+            let is_name = !p.is_empty()
+                && !p.contains('/')
+                && p.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '$' | '.'))
+                && p.chars().any(|c| c.is_ascii_uppercase());
+            if p.contains('"') || p.contains('+') || is_name {
+                consts
+                    .eval(file, ty, p)
+                    .unwrap_or_else(|| p.trim_matches('"').to_string())
+            } else {
+                p.to_string()
+            }
+        })
+        .filter(|p| !p.is_empty())
+        .collect();
+    if out.is_empty() {
+        vec![String::new()]
     } else {
-        vec![v.to_string()]
+        out
     }
+}
+
+/// Splits on commas that are not inside a string literal.
+fn split_outside_quotes(v: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let (mut start, mut quoted, mut escaped) = (0, false, false);
+    for (i, c) in v.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if quoted => escaped = true,
+            '"' => quoted = !quoted,
+            ',' if !quoted => {
+                out.push(&v[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(&v[start..]);
+    out
 }
 
 fn join_path(prefix: &str, sub: &str) -> String {
@@ -128,6 +160,7 @@ fn join_path(prefix: &str, sub: &str) -> String {
 /// Inbound routes: Spring mapping annotations under a class-level
 /// `@RequestMapping` prefix, and JAX-RS `@Path` with `@GET`….
 fn endpoints(cx: &Ctx) -> Vec<EndpointRow> {
+    let consts = ConstIndex::new(cx.input.files);
     let mut out = Vec::new();
     for (u, file) in cx.input.files.iter().enumerate() {
         if file.test {
@@ -144,7 +177,10 @@ fn endpoints(cx: &Ctx) -> Vec<EndpointRow> {
                 .annotations
                 .iter()
                 .find(|a| matches!(a.simple_name(), "RequestMapping" | "Path"))
-                .map_or_else(|| vec![String::new()], paths);
+                .map_or_else(
+                    || vec![String::new()],
+                    |a| paths(a, &consts, u as u32, owner),
+                );
             let jaxrs_method = func.annotations.iter().find_map(|a| {
                 let n = a.simple_name();
                 matches!(
@@ -174,7 +210,7 @@ fn endpoints(cx: &Ctx) -> Vec<EndpointRow> {
                     "Path" if jaxrs_method.is_some() => jaxrs_method.clone().unwrap(),
                     _ => continue,
                 };
-                for sub in paths(a) {
+                for sub in paths(a, &consts, u as u32, owner) {
                     routes.push((method.clone(), sub));
                 }
             }

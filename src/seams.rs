@@ -135,6 +135,18 @@ pub fn find_seams(
         .map(|(&u, &c)| (u, c))
         .collect();
     follow_main_user(files, graph, &mut service_of);
+    follow_folder(files, &rest, &mut service_of);
+    // The kernel rule once more, against the final services: a utility the
+    // first pass left inside one domain's cluster can end up a service of
+    // its own that every domain uses (a `Clock` and its implementation).
+    if !kernel.is_empty() {
+        let (units, membership): (Vec<u32>, Vec<u32>) =
+            service_of.iter().map(|(&u, &c)| (u, c)).unzip();
+        for u in shared_kernel(&units, &membership, graph, &edges) {
+            service_of.remove(&u);
+            seams.kernel[u as usize] = true;
+        }
+    }
 
     // Number services by their smallest member, so ids are stable.
     let mut groups: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
@@ -157,7 +169,7 @@ pub fn find_seams(
             .map(|&u| ids[u as usize].rsplit_once('/').map_or("", |(d, _)| d)),
     );
     let vectors = signals::tfidf(&words);
-    let generic = generic_words(service_of.keys().copied(), &words);
+    let generic = generic_words(&service_of, &words);
     let mut used_names: BTreeSet<String> = BTreeSet::new();
     for (s, members) in groups.into_iter().enumerate() {
         for &u in &members {
@@ -188,6 +200,40 @@ pub fn find_seams(
         });
     }
     seams
+}
+
+/// Java's `package-info.java` and `module-info.java` describe their folder
+/// and carry no code: on their own they cluster by name into a "package"
+/// service. They go to the service holding most of their folder's units,
+/// or stay unassigned.
+fn follow_folder(files: &[ParsedFile], units: &[u32], service_of: &mut BTreeMap<u32, u32>) {
+    let folder = |u: u32| {
+        let id = files[u as usize].id.as_str();
+        id.rsplit_once('/').map_or("", |(d, _)| d)
+    };
+    let is_descriptor = |u: u32| {
+        let id = files[u as usize].id.as_str();
+        let name = id.rsplit('/').next().unwrap_or(id);
+        name == "package-info.java" || name == "module-info.java"
+    };
+    let mut votes: BTreeMap<&str, BTreeMap<u32, u32>> = BTreeMap::new();
+    for (&u, &c) in service_of.iter() {
+        if !is_descriptor(u) {
+            *votes.entry(folder(u)).or_default().entry(c).or_default() += 1;
+        }
+    }
+    for &u in units.iter().filter(|&&u| is_descriptor(u)) {
+        // Most members, ties to the lowest service index.
+        let best = votes.get(folder(u)).and_then(|v| {
+            v.iter()
+                .max_by_key(|&(&c, &n)| (n, std::cmp::Reverse(c)))
+                .map(|(&c, _)| c)
+        });
+        match best {
+            Some(c) => service_of.insert(u, c),
+            None => service_of.remove(&u),
+        };
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -344,23 +390,26 @@ fn shared_kernel(
     if kernel.is_empty() {
         return Vec::new();
     }
-    // Closure: repeat until stable.
+    // Closure: repeat until stable. Dependency ties among clustered units,
+    // gathered once (a scan of every dependency per unit is quadratic).
+    let mut ties: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+    for d in &graph.dependencies {
+        if d.from != d.to && service.contains_key(&d.from) && service.contains_key(&d.to) {
+            ties.entry(d.from).or_default().push(d.to);
+            ties.entry(d.to).or_default().push(d.from);
+        }
+    }
     loop {
         let mut added = false;
         for &u in clustered {
             if kernel.contains(&u) {
                 continue;
             }
-            let mut ties = graph
-                .dependencies
-                .iter()
-                .filter(|d| (d.from == u || d.to == u) && d.from != d.to)
-                .filter(|d| service.contains_key(&d.from) && service.contains_key(&d.to))
-                .map(|d| if d.from == u { d.to } else { d.from })
-                .peekable();
-            if ties.peek().is_some() && ties.all(|v| kernel.contains(&v)) {
-                kernel.insert(u);
-                added = true;
+            if let Some(t) = ties.get(&u) {
+                if t.iter().all(|v| kernel.contains(v)) {
+                    kernel.insert(u);
+                    added = true;
+                }
             }
         }
         if !added {
@@ -432,19 +481,26 @@ pub fn unit_words(file: &ParsedFile) -> Vec<String> {
 }
 
 /// Words found in more than a quarter of the units (module folders such as
-/// `core` or `common`, the company name): too common to name a service.
-fn generic_words(units: impl Iterator<Item = u32>, words: &[Vec<String>]) -> BTreeSet<String> {
-    let mut df: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut n = 0;
-    for u in units {
-        n += 1;
+/// `core` or `common`, the company name) and not concentrated in one
+/// service (no service holds half of the units using it): too common to
+/// name a service. The concentration test keeps domain words when there
+/// are only a few domains, each a quarter of the code or more.
+fn generic_words(service_of: &BTreeMap<u32, u32>, words: &[Vec<String>]) -> BTreeSet<String> {
+    let mut df: BTreeMap<&str, (usize, BTreeMap<u32, usize>)> = BTreeMap::new();
+    let n = service_of.len();
+    for (&u, &c) in service_of {
         let set: BTreeSet<&str> = words[u as usize].iter().map(String::as_str).collect();
         for w in set {
-            *df.entry(w).or_default() += 1;
+            let e = df.entry(w).or_default();
+            e.0 += 1;
+            *e.1.entry(c).or_default() += 1;
         }
     }
     df.into_iter()
-        .filter(|&(_, c)| c * 4 > n && n >= 8)
+        .filter(|(_, (c, per))| {
+            let top = per.values().copied().max().unwrap_or(0);
+            c * 4 > n && n >= 8 && top * 2 < *c
+        })
         .map(|(w, _)| w.to_string())
         .collect()
 }

@@ -1038,12 +1038,28 @@
     append(box, el("p", null,
       el("a", { href: "#map=" + encodeURIComponent(g.key) }, "Show on the service map"), " · ",
       el("a", { href: "#dsm=" + encodeURIComponent(g.key) }, "Open its DSM")));
+    // Section shortcuts: a big service's member table is long.
+    var jump = el("p", { "class": "jump" }, "Jump to: ");
+    append(box, jump);
     append(box, section("Members", g.units.length ? unitsTable(g.units, false) : empty("No member units.")));
-    append(box, section("Interface operations and call sites", notYet("Operations the service must expose (calls crossing the cut)")));
-    append(box, section("Entities", notYet("Persistent entities with their owner and conflicting writers")));
-    append(box, section("Endpoints", notYet("Inbound routes the gateway must redirect")));
-    append(box, section("Saga candidates", notYet("Transactions the cut would split")));
+    var step = stepOf(key);
+    if (s) append(box, section("Extraction score", extractionTable(s)));
+    append(box, section("Interface operations and call sites",
+      step ? (step.api.length ? operationsTable(step.api) : empty("No member is called from outside the service: nothing to expose.")) : notYet("Operations the service must expose (calls crossing the cut)")));
+    var ents = D.entities.filter(function (e) { return entityTouches(e, key); });
+    append(box, section("Entities", ents.length ? entitiesTable(ents, key) : empty("No table is declared, read or written by this service.")));
+    var eps = D.endpoints.filter(function (e) { return e[5] === key; });
+    append(box, section("Endpoints", eps.length ? endpointsTable(eps, false) : empty("No inbound route is handled by this service.")));
+    var sagas = D.transactions.filter(function (t) { return t.saga && t.services.indexOf(key) >= 0; });
+    append(box, section("Saga candidates", sagas.length ? sagaList(sagas) : empty("No transactional scope of the monolith spans this service and another.")));
     append(box, section("Top co-change leaks", leaks(g)));
+    var heads = box.querySelectorAll("section.sub-section > h3");
+    for (var h = 0; h < heads.length; h++) {
+      (function (head, first) {
+        if (!first) append(jump, " · ");
+        append(jump, button(head.textContent, function () { head.scrollIntoView({ block: "start" }); }));
+      })(heads[h], h === 0);
+    }
   }
 
   function leaks(g) {
@@ -1123,25 +1139,295 @@
 
   // ---------- plan and trend ----------
 
-  function renderPlan() {
-    var box = clear($("plan"));
-    if (!D.plan.length) {
-      append(box, empty("The extraction plan has not been computed yet: the plan stage (strangler-fig steps: routes to redirect, operations to expose, data to move, sagas) has not landed." +
-        (SV.length ? " Until it does, the ranked services in the overview are the suggested order." : "")));
-      return;
-    }
-    var steps = D.plan.slice().sort(function (a, b) { return a[1] - b[1]; });
-    var ol = el("ol", { "class": "plan-steps" });
-    steps.forEach(function (p) {
-      var s = svcById[p[0]];
-      append(ol, el("li", null, el("strong", null, "Step " + p[1] + ": extract "), serviceLink(p[0]),
-        s ? el("span", { "class": "sub" }, " — rank " + s.rank + ", score " + fmtNum(s.score, 3) + ", " + plural(s.members.length, "unit", "units") + ", " + fmtInt(s.lines) + " lines") : null));
-    });
-    append(box, el("p", { "class": "hint" }, "Strangler fig: put a facade in front of the monolith, extract one service, route its traffic to it, repeat."), ol);
+  function stepOf(key) {
+    for (var i = 0; i < D.plan.length; i++) if (D.plan[i].service === key) return D.plan[i];
+    return null;
+  }
+  function siteCell(ref, symbol, line) {
+    return el("div", { title: unitLabel(ref) + ":" + line }, el("code", null, symbol), el("div", { "class": "sub" }, unitLabel(ref) + ":" + line));
+  }
+  function badges(list, warn) {
+    return list.map(function (x) { return [el("span", { "class": "badge" + (warn ? " warn" : "") }, x), " "]; });
+  }
+  function servicesCell(ids) {
+    var out = [];
+    ids.forEach(function (id, i) { if (i) out.push(", "); out.push(serviceLink(id)); });
+    return out.length ? el("span", null, out) : "—";
   }
 
+  // Benefit and cost components of a service's extraction score, as the
+  // model computed them (docs/metrics.md, "Plan").
+  function extractionTable(s) {
+    var x = s.extraction;
+    if (!x) return empty("No extraction score in this report.");
+    function barOf(v) {
+      return sv("svg", { "class": "bar", viewBox: "0 0 100 8", preserveAspectRatio: "none" },
+        sv("rect", { "class": "bar-bg", width: 100, height: 8 }), sv("rect", { "class": "bar-fg", width: Math.max(0, Math.min(100, v * 100)).toFixed(1), height: 8 }));
+    }
+    var rows = [
+      ["benefit", null, x.benefit, "(churn share + hotspot share) / 2"],
+      ["  churn share", null, s.churn_share, "share of the repository's churn in the service"],
+      ["  hotspot share", null, x.hotspot_share, "share of the repository's hotspot mass in the service"],
+      ["cost", null, x.cost, "mean of the six normalised components below"],
+      ["  calls across the cut", fmtInt(x.cut_calls), x.cut_calls_norm, "call sites between the service and the rest"],
+      ["  call weight across the cut", fmtInt(x.cut_call_weight), x.cut_call_weight_norm, "the same, weighted by repetition"],
+      ["  interface operations", fmtInt(x.interface_operations), x.interface_operations_norm, "distinct members called from outside"],
+      ["  shared entities", fmtInt(x.shared_entities), x.shared_entities_norm, "tables written on both sides or read across"],
+      ["  split transactions", fmtInt(x.split_transactions), x.split_transactions_norm, "transactional scopes the cut would split (sagas)"],
+      ["  co-change leakage", null, x.cochange_leakage, "share of the members' co-change weight that crosses the cut"],
+      ["  shared authors", null, x.shared_authors, "authors who also changed other services"]
+    ];
+    var t = el("table", { "class": "sigbars extraction" });
+    append(t, el("thead", null, el("tr", null, el("th", null, "component"), el("th", { "class": "num" }, "count"), el("th", null, ""), el("th", { "class": "num" }, "value"), el("th", null, ""))));
+    var body = el("tbody");
+    rows.forEach(function (r) {
+      var indent = r[0].indexOf("  ") === 0;
+      append(body, el("tr", { "class": indent ? "part" : "total" }, el("th", { scope: "row" }, r[0].trim()), el("td", { "class": "num" }, r[1] || ""),
+        el("td", null, barOf(r[2] || 0)), el("td", { "class": "num" }, fmtNum(r[2], 3)), el("td", { "class": "hint" }, r[3])));
+    });
+    append(t, body);
+    return el("div", null, el("p", null, el("strong", null, "score " + fmtNum(s.score, 3)), " = benefit " + fmtNum(x.benefit, 3) + " × (1 − cost " + fmtNum(x.cost, 3) + "); rank " + s.rank + " of " + SV.length + "."), t,
+      el("p", { "class": "hint" }, "Counts are normalised by the largest service's count; the bars show the normalised value."));
+  }
+
+  // Operations: [symbol, unit, [[unit, symbol, line, service], ...]].
+  function operationsTable(ops) {
+    return dataTable({
+      rows: ops,
+      pageSize: 25,
+      text: function (o) { return o[0] + " " + unitLabel(o[1]); },
+      sort: 1, dir: -1,
+      placeholder: "Filter operations…",
+      columns: [
+        { label: "operation", get: function (o) { return o[0]; }, fmt: function (v, o) { return el("div", null, el("code", null, o[0]), el("div", { "class": "sub" }, unitLabel(o[1]))); }, cls: "id" },
+        { label: "call sites", num: true, get: function (o) { return o[2].length; }, fmt: fmtInt, title: "places in the monolith that call it and must become remote calls" },
+        { label: "calling services", get: function (o) { return callers(o).join(", "); }, fmt: function (v, o) { return servicesCell(callers(o)); } },
+        { label: "where it is called", get: function (o) { return o[2].length; }, fmt: function (v, o) { return callSites(o[2]); } }
+      ]
+    });
+  }
+  // The services whose code calls an operation (call sites outside any
+  // service, such as tests or the kernel, are not listed).
+  function callers(o) {
+    var seen = {}, out = [];
+    o[2].forEach(function (c) { if (c[3] !== null && !seen[c[3]]) { seen[c[3]] = 1; out.push(c[3]); } });
+    return out.sort();
+  }
+  var SITES_SHOWN = 30;
+  function callSites(sites) {
+    var d = el("details", null, el("summary", null, plural(sites.length, "call site", "call sites")));
+    var ul = el("ul", { "class": "plain sites" });
+    sites.slice(0, SITES_SHOWN).forEach(function (c) {
+      append(ul, el("li", null, el("code", null, unitLabel(c[0]) + ":" + c[2]), " ", c[1], c[3] ? [" (", serviceName(c[3]), ")"] : null));
+    });
+    append(d, ul);
+    if (sites.length > SITES_SHOWN) append(d, el("p", { "class": "hint" }, "… and " + fmtInt(sites.length - SITES_SHOWN) + " more in report.json (plan[].api)."));
+    return d;
+  }
+
+  function entityTouches(e, key) {
+    if (e.service === key || e.owner === key) return true;
+    if (e.readers.indexOf(key) >= 0 || e.writers.indexOf(key) >= 0) return true;
+    return false;
+  }
+  // Entities; with `key`, the access of that service is shown.
+  function entitiesTable(rows, key) {
+    var columns = [
+      { label: "table", get: function (e) { return e.table; }, fmt: function (v, e) { return el("div", null, el("code", null, e.table), e.entity ? el("div", { "class": "sub" }, e.entity + (e.unit !== null ? " · " + unitLabel(e.unit) : "")) : null); }, cls: "id" },
+      { label: "owner", get: function (e) { return serviceName(e.owner); }, fmt: function (v, e) { return e.owner ? serviceLink(e.owner) : "—"; }, title: "main writer: most write sites, ties to the declaring service" },
+      { label: "access here", get: function (e) { return accessOf(e, key); }, title: "what this service does with the table" },
+      { label: "writers", get: function (e) { return e.writers.length; }, num: true, fmt: function (v, e) { return servicesCell(e.writers); } },
+      { label: "readers", get: function (e) { return e.readers.length; }, num: true, fmt: function (v, e) { return servicesCell(e.readers); } },
+      { label: "conflicts", get: function (e) { return e.conflicts.length; }, num: true, fmt: function (v, e) {
+        return e.conflicts.length ? e.conflicts.map(function (c) { return el("div", null, el("span", { "class": "badge warn" }, c[1].replace("_", " ")), " ", serviceLink(c[0])); }) : "—";
+      } },
+      { label: "consistency", get: function (e) { return e.hints.join(" "); }, fmt: function (v, e) { return e.hints.length ? badges(e.hints.map(hintLabel)) : "—"; }, title: "read across only: replicate (availability first); written in a transaction: one owner, strong consistency" },
+      { label: "sites", get: function (e) { return e.sites.length; }, num: true, fmt: function (v, e) { return dataSites(e.sites); } }
+    ];
+    if (!key) columns.splice(2, 1);
+    return dataTable({
+      rows: rows,
+      pageSize: 25,
+      text: function (e) { return e.table + " " + (e.entity || ""); },
+      services: !key && SV.length ? function (e) { return e.readers.concat(e.writers, e.owner ? [e.owner] : []); } : null,
+      sort: 0, dir: 1,
+      placeholder: "Filter tables…",
+      columns: columns
+    });
+  }
+  function accessOf(e, key) {
+    var r = e.readers.indexOf(key) >= 0, w = e.writers.indexOf(key) >= 0;
+    if (e.owner === key) return "owns" + (r && !w ? ", reads" : "");
+    return w ? (r ? "reads, writes" : "writes") : r ? "reads" : e.service === key ? "declares" : "—";
+  }
+  function hintLabel(h) {
+    return h === "replicated_read_model" ? "replicated read model" : h === "strong_consistency" ? "strong consistency" : h;
+  }
+  function dataSites(sites) {
+    var d = el("details", null, el("summary", null, plural(sites.length, "site", "sites")));
+    var ul = el("ul", { "class": "plain sites" });
+    sites.slice(0, SITES_SHOWN).forEach(function (x) {
+      append(ul, el("li", null, el("span", { "class": "badge" + (x[3] === "write" ? " warn" : "") }, x[3]), " ", el("code", null, unitLabel(x[0]) + ":" + x[2]), " ", x[1], " via ", x[4], x[5] ? [" (", serviceName(x[5]), ")"] : null));
+    });
+    append(d, ul);
+    if (sites.length > SITES_SHOWN) append(d, el("p", { "class": "hint" }, "… and " + fmtInt(sites.length - SITES_SHOWN) + " more in report.json (entities[].sites)."));
+    return d;
+  }
+
+  // Endpoints: [method, path, handler, unit, line, service].
+  function endpointsTable(rows, withService) {
+    var columns = [
+      { label: "method", get: function (e) { return e[0]; }, fmt: function (v) { return el("span", { "class": "badge" }, v); } },
+      { label: "path", get: function (e) { return e[1]; }, fmt: function (v) { return el("code", null, v); }, cls: "id" },
+      { label: "handler", get: function (e) { return e[2]; }, fmt: function (v, e) { return siteCell(e[3], e[2], e[4]); }, cls: "id" },
+      { label: "service", get: function (e) { return serviceName(e[5]); }, fmt: function (v, e) { return e[5] ? serviceLink(e[5]) : "stays in the monolith"; } }
+    ];
+    if (!withService) columns.pop();
+    return dataTable({
+      rows: rows,
+      pageSize: 50,
+      text: function (e) { return e[0] + " " + e[1] + " " + e[2]; },
+      services: withService && SV.length ? function (e) { return e[5] ? [e[5]] : []; } : null,
+      sort: 1, dir: 1,
+      placeholder: "Filter routes…",
+      columns: columns
+    });
+  }
+
+  // Saga candidates with the call path into each other service.
+  function sagaList(txs) {
+    var ul = el("ul", { "class": "plain sagas" });
+    txs.forEach(function (t) {
+      var li = el("li", null, el("code", null, t.symbol), " ", el("span", { "class": "sub" }, unitLabel(t.unit) + ":" + t.line), " spans ", servicesCell(t.services));
+      var paths = el("ul", { "class": "plain" });
+      t.paths.forEach(function (p) {
+        var parts = [];
+        p.forEach(function (c, i) {
+          if (i) parts.push(" → ");
+          parts.push(el("code", { title: unitLabel(c[0]) }, c[1]));
+          if (c[2] && (i === 0 || p[i - 1][2] !== c[2])) parts.push(el("span", { "class": "sub" }, " [" + serviceName(c[2]) + "]"));
+        });
+        append(paths, el("li", null, parts));
+      });
+      append(li, paths);
+      append(ul, li);
+    });
+    return el("div", null, ul, el("p", { "class": "hint" }, "Each path is the shortest call chain from the transactional method into another service; after the cut it becomes a remote call outside the transaction: design a saga (compensating steps) or keep these together."));
+  }
+
+  function renderPlan() {
+    var box = clear($("plan-body"));
+    if (!D.plan.length) {
+      append(box, empty("No extraction plan in this report: it needs candidate services" +
+        (SV.length ? "." : " (clustering has not run on this report).")));
+      return;
+    }
+    var steps = D.plan.slice().sort(function (a, b) { return a.step - b.step; });
+    append(box, el("p", { "class": "hint" }, "Strangler fig: put a gateway in front of the monolith, then for each service in this order redirect its routes, expose its operations, move or share its data, design its sagas, and replace the call sites that still depend on it. Order = rank by score = benefit × (1 − cost) (docs/metrics.md, “Plan”)."));
+    var ol = el("ol", { "class": "plan-steps" });
+    steps.forEach(function (p, i) {
+      var s = svcById[p.service];
+      var d = el("details", { "class": "step", "data-service": p.service });
+      if (i === 0) d.open = true;
+      append(d, el("summary", null, el("strong", null, "Step " + p.step + ": extract "), s ? s.name : serviceName(p.service),
+        el("span", { "class": "sub" }, " — score " + fmtNum(p.score, 3) + (s ? ", " + plural(s.members.length, "unit", "units") + ", " + fmtInt(s.lines) + " lines" : "") +
+          " · " + plural(p.routes.length, "route", "routes") + " · " + plural(p.api.length, "operation", "operations") + " · " + plural(p.data.length, "table", "tables") + " · " + plural(p.sagas.length, "saga", "sagas"))));
+      var body = el("div", { "class": "step-body" });
+      // Rendered on first open: a large plan stays cheap to load.
+      var filled = false;
+      function fill() {
+        if (filled) return;
+        filled = true;
+        append(body, el("p", null, el("a", { href: "#service=" + encodeURIComponent(p.service) }, "Open the service"), " · ", el("a", { href: "#map=" + encodeURIComponent(p.service) }, "show on the map")));
+        if (s) append(body, section("Why this rank", extractionTable(s)));
+        append(body, section("(a) Routes to redirect at the gateway", p.routes.length ? endpointsTable(p.routes.map(function (k) { return D.endpoints[k]; }), false) : empty("No inbound route: nothing to redirect.")));
+        append(body, section("(b) API to expose", p.api.length ? operationsTable(p.api) : empty("Nothing outside calls into it.")));
+        append(body, section("(c) Data to move or share", p.data.length ? dataActions(p.data) : empty("It touches no table.")));
+        var sagas = D.transactions.filter(function (t) { return p.sagas.indexOf(unitLabel(t.unit) + "#" + t.symbol) >= 0; });
+        append(body, section("(d) Sagas to design", sagas.length ? sagaList(sagas) : p.sagas.length ? el("ul", { "class": "plain" }, p.sagas.map(function (x) { return el("li", null, el("code", null, x)); })) : empty("No transaction is split by this cut.")));
+        append(body, section("(e) What still depends on it in the monolith", p.dependents.length ? dependentsTable(p.dependents) : empty("Nothing left in the monolith calls it.")));
+      }
+      d.addEventListener("toggle", function () { if (d.open) fill(); });
+      if (d.open) fill();
+      append(d, body);
+      append(ol, el("li", null, d));
+    });
+    append(box, ol);
+    append(box, el("h3", null, "Gateway routing table"));
+    append(box, D.endpoints.length ? endpointsTable(D.endpoints, true) : empty("No inbound route was found (Spring, JAX-RS, Django, Flask, FastAPI, axum, actix)."));
+    append(box, el("p", { "class": "hint" }, "Also exported as an nginx location set (--format nginx) and plain YAML (--format routes-yaml)."));
+    append(box, el("h3", null, "Data ownership"));
+    append(box, D.entities.length ? entitiesTable(D.entities, null) : empty("No table was found (entities, repositories, SQL strings, models)."));
+    var sagas = D.transactions.filter(function (t) { return t.saga; });
+    append(box, el("h3", null, "Saga candidates (" + fmtInt(sagas.length) + " of " + plural(D.transactions.length, "transactional scope", "transactional scopes") + ")"));
+    append(box, sagas.length ? sagaList(sagas) : empty("No transactional scope reaches two services."));
+  }
+  function dataActions(rows) {
+    var t = el("table", { "class": "data" }, el("thead", null, el("tr", null, el("th", null, "table"), el("th", null, "action"), el("th", null, "owner"), el("th", null, "other services"))));
+    var body = el("tbody");
+    rows.forEach(function (d) {
+      append(body, el("tr", null, el("td", { "class": "id" }, el("code", null, d[0])), el("td", null, el("span", { "class": "badge" + (d[1] === "move" ? "" : " warn") }, d[1].replace("_", " "))),
+        el("td", null, d[2] ? serviceLink(d[2]) : "—"), el("td", null, servicesCell(d[3]))));
+    });
+    append(t, body);
+    return el("div", null, t, el("p", { "class": "hint" }, "move: owned and used only here · share: written elsewhere too · replicate: read elsewhere (serve a read model) · call owner: owned elsewhere, written here (call its API)."));
+  }
+  function dependentsTable(rows) {
+    return dataTable({
+      rows: rows,
+      pageSize: 25,
+      text: function (d) { return unitLabel(d[0]); },
+      sort: 2, dir: -1,
+      columns: [
+        { label: "unit", get: function (d) { return unitLabel(d[0]); }, fmt: function (v, d) { return unitCell(d[0]); }, cls: "id" },
+        { label: "service", get: function (d) { return serviceName(d[1]); }, fmt: function (v, d) { return d[1] ? serviceLink(d[1]) : unitServiceCell(d[0]); } },
+        { label: "call sites", num: true, get: function (d) { return d[2]; }, fmt: fmtInt }
+      ]
+    });
+  }
+
+  // Trend: one small chart per metric (their scales differ), commits in
+  // time order on x. Rows come from decompose-trend.jsonl via report.json.
   function renderTrend() {
-    append(clear($("trend")), empty("No trend data: coupling and modularity over past commits are not in this report yet (they will come from `decompose trend`)."));
+    var box = clear($("trend-body"));
+    var rows = (D.trend || []).slice().sort(function (a, b) { return a.time - b.time || (a.commit < b.commit ? -1 : 1); });
+    if (rows.length < 2) {
+      append(box, empty(rows.length ? "One trend point only: run `decompose trend` over more commits to draw a line." :
+        "No trend data: run `decompose trend` (it writes decompose-trend.jsonl at the repository root) and analyse again."));
+      return;
+    }
+    var keys = [];
+    Object.keys(rows[rows.length - 1]).forEach(function (k) {
+      if (k !== "time" && typeof rows[rows.length - 1][k] === "number") keys.push(k);
+    });
+    var grid = el("div", { "class": "trend-grid" });
+    var t0 = rows[0].time, t1 = rows[rows.length - 1].time, W = 460, H = 150, L = 52, R = 12, T = 16, B = 28;
+    keys.forEach(function (k) {
+      var pts = rows.filter(function (r) { return typeof r[k] === "number"; });
+      if (!pts.length) return;
+      var lo = Math.min.apply(null, pts.map(function (r) { return r[k]; })), hi = Math.max.apply(null, pts.map(function (r) { return r[k]; }));
+      if (hi === lo) { hi += 1; lo -= lo === 0 ? 0 : 1; }
+      function x(r) { return L + (t1 === t0 ? 0.5 : (r.time - t0) / (t1 - t0)) * (W - L - R); }
+      function y(v) { return T + (1 - (v - lo) / (hi - lo)) * (H - T - B); }
+      var svg = sv("svg", { "class": "trend", viewBox: "0 0 " + W + " " + H, role: "img", "aria-label": k + " over time", "data-metric": k, "data-points": pts.length });
+      append(svg, sv("line", { "class": "axis", x1: L, y1: H - B, x2: W - R, y2: H - B }), sv("line", { "class": "axis", x1: L, y1: T, x2: L, y2: H - B }));
+      var fmtV = function (v) { return Math.abs(v) >= 100 || Number.isInteger(v) ? fmtInt(v) : fmtNum(v, 3); };
+      append(svg, sv("text", { x: L - 4, y: T + 4, "text-anchor": "end" }, fmtV(hi)), sv("text", { x: L - 4, y: H - B, "text-anchor": "end" }, fmtV(lo)));
+      append(svg, sv("text", { x: L, y: H - 8 }, dateOf(t0)), sv("text", { x: W - R, y: H - 8, "text-anchor": "end" }, dateOf(t1)));
+      var d = pts.map(function (r, i) { return (i ? "L" : "M") + x(r).toFixed(1) + " " + y(r[k]).toFixed(1); }).join(" ");
+      append(svg, sv("path", { "class": "line", d: d }));
+      pts.forEach(function (r) {
+        append(svg, sv("circle", { "class": "pt", cx: x(r).toFixed(1), cy: y(r[k]).toFixed(1), r: 3 }, svgTitle(String(r.commit).slice(0, 12) + " · " + dateOf(r.time) + " · " + k + " = " + fmtV(r[k]))));
+      });
+      var last = pts[pts.length - 1][k], first = pts[0][k];
+      append(grid, el("figure", { "class": "trend-fig" }, el("figcaption", null, el("strong", null, k.replace(/_/g, " ")), " ", el("span", { "class": "sub" }, fmtV(first) + " → " + fmtV(last))), svg));
+    });
+    append(box, el("p", { "class": "hint" }, plural(rows.length, "commit", "commits") + " from " + dateOf(t0) + " to " + dateOf(t1) + ". Metric definitions: docs/metrics.md and docs/ci.md."), grid);
+  }
+  function dateOf(t) {
+    var d = new Date(t * 1000);
+    function two(n) { return (n < 10 ? "0" : "") + n; }
+    return d.getUTCFullYear() + "-" + two(d.getUTCMonth() + 1) + "-" + two(d.getUTCDate());
   }
 
   // ---------- navigation ----------

@@ -22,12 +22,8 @@ use std::time::{Duration, Instant};
 use common::*;
 use decompose::report::html;
 
-/// One browser at a time: the machine is small, and the timing test must
-/// not share it.
+/// One browser at a time: the machine is small.
 static BROWSER: Mutex<()> = Mutex::new(());
-
-/// The page must be interactive within this many milliseconds.
-const READY_BUDGET_MS: u64 = 2000;
 
 struct Chromium {
     binary: PathBuf,
@@ -274,7 +270,13 @@ fn write_page(report: &decompose::report::Report, dir: &Path) -> PathBuf {
 fn assert_views_render(page: &Page, what: &str) {
     assert!(page.count("data-nodes") > 0, "{what}: the map draws nodes");
     assert!(page.count("data-rows") > 0, "{what}: the DSM has rows");
-    for id in ["service-detail", "hotspots", "cochange", "plan", "trend"] {
+    for id in [
+        "service-detail",
+        "hotspots",
+        "cochange",
+        "plan-body",
+        "trend-body",
+    ] {
         let i = page.dom.find(&format!(r#"id="{id}""#)).unwrap();
         let tail = &page.dom[i..];
         let open_end = tail.find('>').unwrap();
@@ -306,12 +308,47 @@ fn java_shop_report_renders_every_view_without_errors() {
     let clicked = browser.open(&file, "selftest");
     clicked.assert_healthy("java-shop #selftest");
     assert_eq!(clicked.attr("data-selftest").as_deref(), Some("ok"));
+
+    // The plan view: promotions first, the whole routing table, the data
+    // conflict and the saga with its path.
+    let plan = browser.open(&file, "plan");
+    plan.assert_healthy("java-shop #plan");
+    let first = plan.dom.find("Step 1: extract").expect("step 1 is listed");
+    assert!(plan.dom[first..].starts_with("Step 1: extract </strong>promotions"));
+    assert!(plan.dom.contains("Gateway routing table"));
+    assert!(
+        plan.dom.contains("25 rows"),
+        "all 25 routes are in the table"
+    );
+    assert!(plan.dom.contains("<code>loyalty_accounts</code>"));
+    assert!(plan.dom.contains("shared write"));
+    assert!(plan.dom.contains("<code>OrderService.placeOrder</code>"));
+    assert!(plan.dom.contains("PaymentService.charge"));
+    // A service's own page: operations with call sites, entities,
+    // endpoints and sagas instead of empty states.
+    let payments = browser.open(&file, "service=payments");
+    payments.assert_healthy("java-shop #service=payments");
+    assert!(!payments
+        .dom
+        .contains(r#"class="empty">Operations the service must expose"#));
+    assert!(payments.dom.contains("<code>PaymentService.charge</code>"));
+    assert!(payments.dom.contains("/api/payments/{id}/refund"));
+    assert!(payments.dom.contains("score "));
+    assert!(payments.dom.contains("spans "));
     let dir = shots_dir("java-shop");
     screenshots(
         &browser,
         &file,
         &dir,
-        &["overview", "map", "dsm", "services", "changes", "plan"],
+        &[
+            "overview",
+            "map",
+            "dsm",
+            "services",
+            "service=payments",
+            "changes",
+            "plan",
+        ],
     );
 }
 
@@ -388,6 +425,16 @@ fn hostile_model_strings_execute_nothing() {
             !page.dom.contains("<img"),
             "#{view}: an image element was created"
         );
+        if view == "plan" || view == "service=s0" {
+            // Tables, routes, sagas and operations carry the hostile
+            // strings, shown as text.
+            assert!(
+                page.dom
+                    .contains("_items&lt;img src=x onerror=alert(1)&gt;"),
+                "#{view}: the hostile table name is shown as text"
+            );
+            assert!(page.dom.contains("Service.place&lt;img"), "#{view}");
+        }
     }
     screenshots(&browser, &file, &dir, &["overview", "service=s0"]);
 }
@@ -451,8 +498,8 @@ fn services_report_renders_every_view_and_drill_down() {
 }
 
 #[test]
-fn ten_thousand_units_are_interactive_within_2_s() {
-    let Some(browser) = chromium("ten_thousand_units_are_interactive_within_2_s") else {
+fn ten_thousand_units_render_aggregated() {
+    let Some(browser) = chromium("ten_thousand_units_render_aggregated") else {
         return;
     };
     let _one = BROWSER.lock().unwrap_or_else(|e| e.into_inner());
@@ -477,9 +524,8 @@ fn ten_thousand_units_are_interactive_within_2_s() {
         page.count("data-nodes") <= 41 + 1,
         "the map stays aggregated"
     );
-    assert!(
-        ready_ms <= READY_BUDGET_MS,
-        "interactive after {ready_ms} ms, budget {READY_BUDGET_MS} ms"
-    );
+    // The 2 s budget is checked by benches/html_ready.sh, which runs this
+    // test several times and reads the figure printed above: timings are
+    // measured in benchmarks, never asserted in tests.
     screenshots(&browser, &file, &dir, &["map", "service=s3"]);
 }

@@ -369,8 +369,9 @@ fn ten_thousand_units_fit_in_3_kb_each() {
         "index.html for 10,000 units, {} dependencies, 40 services: {bytes} bytes, {per_unit:.0} bytes per unit",
         report.dependencies.len()
     );
-    // The fixed part (style, script, overview) is well under 100 KB.
+    // The fixed part (style, script of every view, overview, and a small
+    // plan with 80 call sites) stays under 130 KB.
     let empty = html::render(&synthetic_report(20, 2, false)).len();
-    assert!(empty < 100_000, "fixed overhead {empty} bytes");
+    assert!(empty < 130_000, "fixed overhead {empty} bytes");
     assert!(bytes <= 3 * 1024 * 10_000 + empty, "{bytes} bytes");
 }

@@ -163,7 +163,7 @@ fn markdown_nginx_and_yaml_render_the_plan_and_routes() {
     );
     assert!(nginx.contains("proxy_pass http://orders;"));
     let yaml = std::fs::read_to_string(out.path().join("routes.yaml")).unwrap();
-    assert_eq!(yaml.matches("  - method: ").count(), 23);
+    assert_eq!(yaml.matches("  - method: ").count(), 25);
     assert!(yaml.contains("    path: \"/api/promotions/{code}/quote\"\n"));
 }
 
@@ -182,4 +182,57 @@ fn markdown_escapes_strings_from_the_code() {
     assert!(!md.contains("<img"), "{md}");
     assert!(!md.contains("</script>"));
     assert!(md.contains("&lt;img src\\=x onerror\\=alert\\(1\\)&gt;"));
+}
+
+/// JAX-RS resources: `@Path` on the class and the method, the HTTP method
+/// from `@GET`/`@POST`/…, a class-only `@Path` with a method annotation, and
+/// a prefix built from a constant of a superclass in another file.
+#[test]
+fn jax_rs_routes_with_class_and_method_paths() {
+    let dir = project(&[
+        (
+            "src/main/java/shop/api/Resource.java",
+            "package shop.api;\npublic abstract class Resource {\n    protected static final String V1 = \"/v1\";\n}\n",
+        ),
+        (
+            "src/main/java/shop/api/InvoiceResource.java",
+            r#"package shop.api;
+import javax.ws.rs.*;
+@Path(V1 + "/invoices")
+public class InvoiceResource extends Resource {
+    @GET
+    public String list() { return ""; }
+    @GET
+    @Path("{id}")
+    public String get(@PathParam("id") String id) { return id; }
+    @POST
+    @Path("/{id}/void")
+    public void voidInvoice(@PathParam("id") String id) { }
+    public void helper() { }
+}
+"#,
+        ),
+    ]);
+    let r = analyze_json(dir.path(), &["--no-history"]);
+    let routes: Vec<String> = r["endpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            format!(
+                "{} {} {}",
+                e["method"].as_str().unwrap(),
+                e["path"].as_str().unwrap(),
+                e["handler"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        routes,
+        [
+            "GET /v1/invoices InvoiceResource.list",
+            "GET /v1/invoices/{id} InvoiceResource.get",
+            "POST /v1/invoices/{id}/void InvoiceResource.voidInvoice",
+        ]
+    );
 }

@@ -584,6 +584,18 @@ impl<'s> Extractor<'s> {
             .collect();
         match self.stack.last().map(|(_, _, c)| *c) {
             Some(Container::Type(t)) => {
+                for (name, value) in &names {
+                    let Some(value) = value else { continue };
+                    if matches!(value.kind(), "string_literal" | "binary_expression")
+                        && self.text(*value).contains('"')
+                    {
+                        self.facts.constants.push(super::Constant {
+                            owner: t,
+                            name: name.clone(),
+                            value: self.text(*value).to_string(),
+                        });
+                    }
+                }
                 let fields = names.into_iter().map(|(name, _)| super::Field {
                     name,
                     ty: ty.clone(),

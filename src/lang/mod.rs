@@ -98,6 +98,9 @@ pub struct FileFacts {
     pub tables: Vec<TableDecl>,
     pub routes: Vec<RouteDecl>,
     pub tx_scopes: Vec<TxScope>,
+    /// Fields initialised with a string expression (`SECTION_KEY = "/orders"`),
+    /// so that mapping annotations built from constants can be evaluated.
+    pub constants: Vec<Constant>,
     /// Non-blank, non-comment lines.
     pub code_lines: u32,
     /// McCabe-style decision points plus one per function.
@@ -154,6 +157,16 @@ pub struct TypeDecl {
     pub fields: Vec<Field>,
     pub annotations: Vec<Annotation>,
     pub type_params: Vec<String>,
+}
+
+/// A field whose initializer is a string literal or a `+` concatenation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Constant {
+    /// Index of the declaring type.
+    pub owner: u32,
+    pub name: String,
+    /// The initializer as written, quotes included.
+    pub value: String,
 }
 
 #[derive(Debug, Clone)]

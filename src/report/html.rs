@@ -412,10 +412,69 @@ struct Embedded<'a> {
     cochange: Vec<CoChangeTuple<'a>>,
     /// `[unit, commits, complexity, score, service]`, ranked.
     hotspots: Vec<(UnitRef<'a>, u32, u32, f64, Option<&'a str>)>,
-    /// `[service, step]`.
-    plan: Vec<(&'a str, u32)>,
+    /// Tables with their readers, writers, owner, conflicts and sites.
+    entities: Vec<EmbeddedEntity<'a>>,
+    endpoints: Vec<EndpointTuple<'a>>,
+    transactions: Vec<EmbeddedTransaction<'a>>,
+    plan: Vec<EmbeddedStep<'a>>,
     history: bool,
 }
+
+/// `[method, path, handler, unit, line, service]`.
+type EndpointTuple<'a> = (&'a str, &'a str, &'a str, UnitRef<'a>, u32, Option<&'a str>);
+
+/// `[unit, symbol, line, access, via, service]`.
+type SiteTuple<'a> = (UnitRef<'a>, &'a str, u32, &'a str, &'a str, Option<&'a str>);
+
+#[derive(Serialize)]
+struct EmbeddedEntity<'a> {
+    table: &'a str,
+    entity: Option<&'a str>,
+    unit: Option<UnitRef<'a>>,
+    service: Option<&'a str>,
+    owner: Option<&'a str>,
+    readers: &'a [String],
+    writers: &'a [String],
+    /// `[service, kind]`.
+    conflicts: Vec<(&'a str, &'a str)>,
+    sites: Vec<SiteTuple<'a>>,
+    tx: bool,
+    hints: &'a [String],
+}
+
+#[derive(Serialize)]
+struct EmbeddedTransaction<'a> {
+    unit: UnitRef<'a>,
+    symbol: &'a str,
+    line: u32,
+    service: Option<&'a str>,
+    services: &'a [String],
+    saga: bool,
+    /// Each path: `[unit, symbol, service]` steps.
+    paths: Vec<Vec<(UnitRef<'a>, &'a str, Option<&'a str>)>>,
+}
+
+#[derive(Serialize)]
+struct EmbeddedStep<'a> {
+    service: &'a str,
+    step: u32,
+    score: f64,
+    /// Indices into `endpoints`.
+    routes: Vec<u32>,
+    /// `[symbol, unit, call sites as [unit, symbol, line, service]]`.
+    api: Vec<EmbeddedOperation<'a>>,
+    /// `[table, action, owner, others]`.
+    data: Vec<(&'a str, &'a str, Option<&'a str>, &'a [String])>,
+    sagas: &'a [String],
+    /// `[unit, service, calls]`.
+    dependents: Vec<(UnitRef<'a>, Option<&'a str>, u32)>,
+}
+
+type EmbeddedOperation<'a> = (
+    &'a str,
+    UnitRef<'a>,
+    Vec<(UnitRef<'a>, &'a str, u32, Option<&'a str>)>,
+);
 
 /// One unit as an array in the order of [`UNIT_FIELDS`]; language, role
 /// and service are indices into their tables (service -1 for none).
@@ -511,6 +570,7 @@ struct EmbeddedService<'a> {
     cochange_leakage: f64,
     confidence: f64,
     signals: &'a super::SignalShares,
+    extraction: &'a super::Extraction,
     members: Vec<UnitRef<'a>>,
 }
 
@@ -608,6 +668,7 @@ impl<'a> Embedded<'a> {
                     cochange_leakage: s.cochange_leakage,
                     confidence: s.confidence,
                     signals: &s.signals,
+                    extraction: &s.extraction,
                     members: s.members.iter().map(|m| unit_ref(m)).collect(),
                 })
                 .collect(),
@@ -649,10 +710,134 @@ impl<'a> Embedded<'a> {
                     )
                 })
                 .collect(),
+            entities: r
+                .entities
+                .iter()
+                .map(|e| EmbeddedEntity {
+                    table: &e.table,
+                    entity: e.entity.as_deref(),
+                    unit: e.unit.as_deref().map(unit_ref),
+                    service: e.service.as_deref(),
+                    owner: e.owner.as_deref(),
+                    readers: &e.readers,
+                    writers: &e.writers,
+                    conflicts: e
+                        .conflicts
+                        .iter()
+                        .map(|c| (c.service.as_str(), c.kind.as_str()))
+                        .collect(),
+                    sites: e
+                        .sites
+                        .iter()
+                        .map(|x| {
+                            (
+                                unit_ref(&x.unit),
+                                x.symbol.as_str(),
+                                x.line,
+                                x.access.as_str(),
+                                x.via.as_str(),
+                                x.service.as_deref(),
+                            )
+                        })
+                        .collect(),
+                    tx: e.written_in_transaction,
+                    hints: &e.hints,
+                })
+                .collect(),
+            endpoints: r
+                .endpoints
+                .iter()
+                .map(|e| {
+                    (
+                        e.method.as_str(),
+                        e.path.as_str(),
+                        e.handler.as_str(),
+                        unit_ref(&e.unit),
+                        e.line,
+                        e.service.as_deref(),
+                    )
+                })
+                .collect(),
+            transactions: r
+                .transactions
+                .iter()
+                .map(|t| EmbeddedTransaction {
+                    unit: unit_ref(&t.unit),
+                    symbol: &t.symbol,
+                    line: t.line,
+                    service: t.service.as_deref(),
+                    services: &t.services,
+                    saga: t.saga,
+                    paths: t
+                        .paths
+                        .iter()
+                        .map(|p| {
+                            p.iter()
+                                .map(|c| {
+                                    (unit_ref(&c.unit), c.symbol.as_str(), c.service.as_deref())
+                                })
+                                .collect()
+                        })
+                        .collect(),
+                })
+                .collect(),
             plan: r
                 .plan
                 .iter()
-                .map(|p| (p.service.as_str(), p.step))
+                .map(|p| EmbeddedStep {
+                    service: &p.service,
+                    step: p.step,
+                    score: p.score,
+                    routes: p
+                        .routes
+                        .iter()
+                        .filter_map(|route| {
+                            r.endpoints
+                                .iter()
+                                .position(|e| e == route)
+                                .map(|i| i as u32)
+                        })
+                        .collect(),
+                    api: p
+                        .api
+                        .iter()
+                        .map(|o| {
+                            (
+                                o.symbol.as_str(),
+                                unit_ref(&o.unit),
+                                o.call_sites
+                                    .iter()
+                                    .map(|c| {
+                                        (
+                                            unit_ref(&c.unit),
+                                            c.symbol.as_str(),
+                                            c.line,
+                                            c.service.as_deref(),
+                                        )
+                                    })
+                                    .collect(),
+                            )
+                        })
+                        .collect(),
+                    data: p
+                        .data
+                        .iter()
+                        .map(|d| {
+                            (
+                                d.table.as_str(),
+                                d.action.as_str(),
+                                d.owner.as_deref(),
+                                d.others.as_slice(),
+                            )
+                        })
+                        .collect(),
+                    sagas: &p.sagas,
+                    dependents: p
+                        .dependents
+                        .iter()
+                        .map(|d| (unit_ref(&d.unit), d.service.as_deref(), d.calls))
+                        .collect(),
+                })
                 .collect(),
             history: r.history.is_some(),
         }

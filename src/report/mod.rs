@@ -7,6 +7,7 @@
 //!
 //! Invariant: renderers compute no numbers; everything they show is here.
 
+pub mod graph;
 pub mod html;
 pub mod json;
 pub mod markdown;

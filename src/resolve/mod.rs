@@ -7,6 +7,7 @@
 //!
 //! Invariant: resolution reads only [`FileFacts`]; it never touches the disk.
 
+pub mod constants;
 pub mod java;
 
 use serde::Serialize;

@@ -523,6 +523,112 @@ pub fn synthetic_report(
             service: units[i].service.clone(),
         })
         .collect();
+    // The plan: per planned service (the first five) a table it owns and
+    // the next one also writes, two routes, one operation called from the
+    // next service, and a transaction reaching into the next service.
+    let member = |s: usize, k: usize| units[pick_in(s, k as u64)].id.clone();
+    let planned = n_services.min(5);
+    let mut entities = Vec::new();
+    let mut endpoints = Vec::new();
+    let mut transactions = Vec::new();
+    let mut plan = Vec::new();
+    for s in 0..planned {
+        let me = format!("s{s}");
+        let next = (s + 1) % n_services;
+        let other = format!("s{next}");
+        let table = evil(&format!("{}_items", svc_word(s)));
+        let site = |unit: String, service: &str, access: &str, via: &str| DataSite {
+            unit,
+            service: Some(service.to_string()),
+            symbol: evil("Repo.save"),
+            line: 10,
+            access: access.into(),
+            via: via.into(),
+        };
+        entities.push(EntityRow {
+            table: table.clone(),
+            entity: Some(evil(&format!("{}Item", svc_word(s)))),
+            unit: Some(member(s, 1)),
+            service: Some(me.clone()),
+            owner: Some(me.clone()),
+            readers: vec![me.clone(), other.clone()],
+            writers: vec![me.clone(), other.clone()],
+            conflicts: vec![DataConflict {
+                service: other.clone(),
+                kind: "shared_write".into(),
+            }],
+            sites: vec![
+                site(member(s, 1), &me, "write", "repository_call"),
+                site(member(next, 2), &other, "write", "sql"),
+            ],
+            written_in_transaction: true,
+            hints: vec!["strong_consistency".into()],
+        });
+        let routes: Vec<EndpointRow> = ["GET", "POST"]
+            .iter()
+            .map(|m| EndpointRow {
+                method: m.to_string(),
+                path: evil(&format!("/api/{}/{{id}}", svc_word(s))),
+                handler: evil("Controller.handle"),
+                unit: member(s, 3),
+                line: 20,
+                service: Some(me.clone()),
+            })
+            .collect();
+        endpoints.extend(routes.iter().cloned());
+        let symbol = evil("Service.place");
+        transactions.push(TransactionRow {
+            unit: member(s, 4),
+            symbol: symbol.clone(),
+            line: 30,
+            service: Some(me.clone()),
+            services: vec![me.clone(), other.clone()],
+            saga: true,
+            paths: vec![vec![
+                CallStep {
+                    unit: member(s, 4),
+                    symbol: symbol.clone(),
+                    service: Some(me.clone()),
+                },
+                CallStep {
+                    unit: member(next, 5),
+                    symbol: evil("Other.charge"),
+                    service: Some(other.clone()),
+                },
+            ]],
+        });
+        plan.push(PlanStep {
+            service: me.clone(),
+            step: s as u32 + 1,
+            score: 1.0 - s as f64 / n_services as f64,
+            routes,
+            api: vec![Operation {
+                symbol: evil("Service.find"),
+                unit: member(s, 6),
+                call_sites: (0..40)
+                    .map(|k| CallSite {
+                        unit: member(next, k),
+                        symbol: evil("Caller.run"),
+                        line: k as u32 + 1,
+                        service: Some(other.clone()),
+                    })
+                    .collect(),
+            }],
+            data: vec![DataAction {
+                table,
+                action: "share".into(),
+                owner: Some(me.clone()),
+                others: vec![other.clone()],
+            }],
+            sagas: vec![format!("{}#{symbol}", member(s, 4))],
+            dependents: vec![Dependent {
+                unit: member(next, 7),
+                service: Some(other.clone()),
+                calls: 3,
+            }],
+        });
+    }
+    endpoints.sort();
     let mut languages = BTreeMap::new();
     languages.insert("java".to_string(), n_units as u32);
     Report {
@@ -598,16 +704,10 @@ pub fn synthetic_report(
             ned: Some(0.8),
             resolution: Some(1.0),
         },
-        entities: Vec::new(),
-        endpoints: Vec::new(),
-        transactions: Vec::new(),
-        plan: (0..n_services.min(5))
-            .map(|s| PlanStep {
-                service: format!("s{s}"),
-                step: s as u32 + 1,
-                ..Default::default()
-            })
-            .collect(),
+        entities,
+        endpoints,
+        transactions,
+        plan,
         diagnostics: vec![DiagnosticRow {
             unit: evil("src/main/java/Broken.java"),
             line: Some(3),
@@ -657,6 +757,9 @@ pub fn without_services(mut report: decompose::report::Report) -> decompose::rep
     report.service_dependencies.clear();
     report.shared_kernel.clear();
     report.plan.clear();
+    report.entities.clear();
+    report.endpoints.clear();
+    report.transactions.clear();
     report.metrics = Default::default();
     report.summary.services = 0;
     for u in &mut report.units {
