@@ -1,0 +1,85 @@
+//! The rust-shop fixture: a Cargo workspace of six crates whose extracted
+//! edges are checked against the hand-derived ground truth in
+//! fixtures/rust-shop.edges.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn edges_match_ground_truth() {
+    let report = analyze_json(&fixture("rust-shop"), &["--no-history"]);
+    let got = report_edges(&report);
+    let expected = expected_edges(&root().join("fixtures/rust-shop.edges"));
+    for kind in ["import", "inherit", "call"] {
+        let missing: Vec<_> = expected
+            .iter()
+            .filter(|e| e.0 == kind && !got.contains(*e))
+            .collect();
+        let extra: Vec<_> = got
+            .iter()
+            .filter(|e| e.0 == kind && !expected.contains(*e))
+            .collect();
+        assert!(missing.is_empty(), "{kind}: missing {missing:#?}");
+        assert!(extra.is_empty(), "{kind}: unexpected {extra:#?}");
+    }
+    assert_eq!(precision_recall(&got, &expected, "import"), (1.0, 1.0));
+    assert_eq!(precision_recall(&got, &expected, "inherit"), (1.0, 1.0));
+    assert_eq!(precision_recall(&got, &expected, "call"), (1.0, 1.0));
+    let count = |k: &str| expected.iter().filter(|e| e.0 == k).count();
+    assert_eq!(
+        (count("import"), count("inherit"), count("call")),
+        (51, 3, 42)
+    );
+}
+
+#[test]
+fn modules_crates_tests_and_resolution_figures() {
+    let report = analyze_json(&fixture("rust-shop"), &["--no-history"]);
+    let summary = &report["summary"];
+    assert_eq!(summary["units"], 24);
+    assert_eq!(summary["languages"]["rust"], 24);
+    assert_eq!(summary["test_units"], 1);
+    // legacy.rs does not parse: read by the line scan, reported once.
+    assert_eq!(summary["files_with_errors"], 1);
+    let res = &summary["resolution"];
+    assert_eq!(res["type_refs_internal"], 129);
+    assert_eq!(res["type_refs_unresolved"], 0);
+    assert_eq!(res["calls_internal"], 84);
+    assert_eq!(res["calls_external"], 29);
+    assert_eq!(res["calls_unresolved"], 2);
+    let units = report["units"].as_array().unwrap();
+    let name = |id: &str| {
+        units
+            .iter()
+            .find(|u| u["id"] == id)
+            .map(|u| u["name"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    // Crate names from [lib] name, package names, #[path] and non-mod-rs
+    // layouts.
+    assert_eq!(name("crates/common/src/money.rs"), "common::money");
+    assert_eq!(
+        name("crates/payments/src/ledger_impl.rs"),
+        "payments::ledger"
+    );
+    assert_eq!(
+        name("crates/customers/src/account/address.rs"),
+        "customers::account::address"
+    );
+    assert_eq!(name("app/src/cli.rs"), "shop_app::cli");
+    assert_eq!(name("app/src/bin/stock_report.rs"), "stock_report");
+    let tests: Vec<&str> = units
+        .iter()
+        .filter(|u| u["test"] == true)
+        .map(|u| u["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(tests, vec!["crates/orders/tests/place_order.rs"]);
+    let diags = report["diagnostics"].as_array().unwrap();
+    assert_eq!(diags.len(), 1);
+    assert_eq!(diags[0]["unit"], "crates/catalog/src/legacy.rs");
+    assert!(diags[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("syn could not parse this file"));
+}
