@@ -300,4 +300,14 @@ mod tests {
         assert!(!is_test("src/main/java/a/Testing.java", Language::Java));
         assert!(!is_test("src/main/java/a/Contest.java", Language::Java));
     }
+
+    #[test]
+    fn rust_test_conventions() {
+        assert!(is_test("tests/it.rs", Language::Rust));
+        assert!(is_test("crates/a/tests/it.rs", Language::Rust));
+        assert!(is_test("crates/a/benches/b.rs", Language::Rust));
+        assert!(is_test("examples/demo.rs", Language::Rust));
+        assert!(!is_test("crates/a/src/tests.rs", Language::Rust));
+        assert!(!is_test("crates/a/src/lib.rs", Language::Rust));
+    }
 }

@@ -12,6 +12,7 @@
 //! line-level scan: `mod` declarations, `use` declarations and item names.
 
 use proc_macro2::Span;
+use syn::ext::IdentExt;
 use syn::punctuated::Punctuated;
 use syn::visit::{self, Visit};
 use syn::{
@@ -177,6 +178,8 @@ pub struct RustFn {
     pub ret: Option<RType>,
     pub locals: Vec<RLocal>,
     pub calls: Vec<RCall>,
+    /// Functions declared inside the body (their bodies count as this one's).
+    pub nested_fns: Vec<String>,
     pub test: bool,
 }
 
@@ -272,7 +275,7 @@ pub(crate) fn path_segments(p: &syn::Path) -> Vec<String> {
     if p.leading_colon.is_some() {
         out.push("::".to_string());
     }
-    out.extend(p.segments.iter().map(|s| s.ident.to_string()));
+    out.extend(p.segments.iter().map(|s| s.ident.unraw().to_string()));
     out
 }
 
@@ -382,7 +385,7 @@ impl Extractor<'_> {
             Item::Mod(m) => {
                 let test = cx.test || is_cfg_test(&m.attrs);
                 self.rust.mods.push(ModDecl {
-                    name: m.ident.to_string(),
+                    name: m.ident.unraw().to_string(),
                     module: cx.module,
                     inline: m.content.is_some(),
                     path_attr: path_attr(&m.attrs),
@@ -412,8 +415,8 @@ impl Extractor<'_> {
                 self.use_tree(&u.tree, &mut prefix, public, line, cx);
             }
             Item::ExternCrate(e) => {
-                let name = e.ident.to_string();
-                let alias = e.rename.as_ref().map(|(_, i)| i.to_string());
+                let name = e.ident.unraw().to_string();
+                let alias = e.rename.as_ref().map(|(_, i)| i.unraw().to_string());
                 self.rust.uses.push(UseDecl {
                     module: cx.module,
                     path: vec![name.clone()],
@@ -426,7 +429,7 @@ impl Extractor<'_> {
                 });
             }
             Item::Struct(s) => {
-                let name = s.ident.to_string();
+                let name = s.ident.unraw().to_string();
                 let line = line_of(s.ident.span());
                 let ti = self.push_type(&name, TypeKind::Class, (line, line));
                 for f in &s.fields {
@@ -446,20 +449,24 @@ impl Extractor<'_> {
                 self.rust.items[ii as usize].type_index = Some(ti);
             }
             Item::Union(s) => {
-                let name = s.ident.to_string();
+                let name = s.ident.unraw().to_string();
                 let line = line_of(s.ident.span());
                 let ti = self.push_type(&name, TypeKind::Class, (line, line));
                 let ii = self.push_item(name, ItemKind::Union, is_public(&s.vis), line, cx);
                 self.rust.items[ii as usize].type_index = Some(ti);
             }
             Item::Enum(e) => {
-                let name = e.ident.to_string();
+                let name = e.ident.unraw().to_string();
                 let line = line_of(e.ident.span());
                 let ti = self.push_type(&name, TypeKind::Enum, (line, line));
                 let ii = self.push_item(name, ItemKind::Enum, is_public(&e.vis), line, cx);
                 let it = &mut self.rust.items[ii as usize];
                 it.type_index = Some(ti);
-                it.variants = e.variants.iter().map(|v| v.ident.to_string()).collect();
+                it.variants = e
+                    .variants
+                    .iter()
+                    .map(|v| v.ident.unraw().to_string())
+                    .collect();
                 for v in &e.variants {
                     if let Some((_, d)) = &v.discriminant {
                         self.body_expr(d);
@@ -467,7 +474,7 @@ impl Extractor<'_> {
                 }
             }
             Item::Trait(t) => {
-                let name = t.ident.to_string();
+                let name = t.ident.unraw().to_string();
                 let line = line_of(t.ident.span());
                 let ti = self.push_type(&name, TypeKind::Interface, (line, line));
                 let ii = self.push_item(name, ItemKind::Trait, is_public(&t.vis), line, cx);
@@ -513,7 +520,7 @@ impl Extractor<'_> {
             Item::Type(t) => {
                 let line = line_of(t.ident.span());
                 let ii = self.push_item(
-                    t.ident.to_string(),
+                    t.ident.unraw().to_string(),
                     ItemKind::TypeAlias,
                     is_public(&t.vis),
                     line,
@@ -524,7 +531,7 @@ impl Extractor<'_> {
             Item::Fn(f) => {
                 let line = line_of(f.sig.ident.span());
                 let ii = self.push_item(
-                    f.sig.ident.to_string(),
+                    f.sig.ident.unraw().to_string(),
                     ItemKind::Fn,
                     is_public(&f.vis),
                     line,
@@ -535,7 +542,7 @@ impl Extractor<'_> {
             }
             Item::Const(c) => {
                 self.push_item(
-                    c.ident.to_string(),
+                    c.ident.unraw().to_string(),
                     ItemKind::Const,
                     is_public(&c.vis),
                     line_of(c.ident.span()),
@@ -545,7 +552,7 @@ impl Extractor<'_> {
             }
             Item::Static(s) => {
                 self.push_item(
-                    s.ident.to_string(),
+                    s.ident.unraw().to_string(),
                     ItemKind::Static,
                     is_public(&s.vis),
                     line_of(s.ident.span()),
@@ -597,10 +604,12 @@ impl Extractor<'_> {
                 self.rust.macro_calls += 1;
                 if m.mac.path.is_ident("macro_rules") {
                     if let Some(name) = &m.ident {
+                        // `#[macro_export]` puts the macro at the crate root.
+                        let exported = m.attrs.iter().any(|a| a.path().is_ident("macro_export"));
                         self.push_item(
-                            name.to_string(),
+                            name.unraw().to_string(),
                             ItemKind::Macro,
-                            true,
+                            exported,
                             line_of(name.span()),
                             cx,
                         );
@@ -615,7 +624,7 @@ impl Extractor<'_> {
                 for it in &f.items {
                     if let syn::ForeignItem::Fn(func) = it {
                         self.push_item(
-                            func.sig.ident.to_string(),
+                            func.sig.ident.unraw().to_string(),
                             ItemKind::Fn,
                             is_public(&func.vis),
                             line_of(func.sig.ident.span()),
@@ -665,12 +674,12 @@ impl Extractor<'_> {
         };
         match tree {
             UseTree::Path(p) => {
-                prefix.push(p.ident.to_string());
+                prefix.push(p.ident.unraw().to_string());
                 self.use_tree(&p.tree, prefix, public, line, cx);
                 prefix.pop();
             }
             UseTree::Name(n) => {
-                let name = n.ident.to_string();
+                let name = n.ident.unraw().to_string();
                 if name == "self" {
                     let bound = prefix.last().cloned();
                     push(prefix.clone(), bound, false);
@@ -681,12 +690,12 @@ impl Extractor<'_> {
                 }
             }
             UseTree::Rename(r) => {
-                let name = r.ident.to_string();
+                let name = r.ident.unraw().to_string();
                 let mut path = prefix.clone();
                 if name != "self" {
                     path.push(name);
                 }
-                push(path, Some(r.rename.to_string()), false);
+                push(path, Some(r.rename.unraw().to_string()), false);
             }
             UseTree::Glob(_) => push(prefix.clone(), None, true),
             UseTree::Group(g) => {
@@ -723,7 +732,7 @@ impl Extractor<'_> {
                 FnArg::Typed(pt) => {
                     let t = rtype(&pt.ty);
                     if let Pat::Ident(pi) = &*pt.pat {
-                        let name = pi.ident.to_string();
+                        let name = pi.ident.unraw().to_string();
                         params.push((name.clone(), typeref(&t, line)));
                         rf.params.push((name, t));
                     }
@@ -745,6 +754,7 @@ impl Extractor<'_> {
         }
         rf.locals = bv.locals;
         rf.calls = bv.calls;
+        rf.nested_fns = bv.nested_fns;
         self.rust.macro_calls += bv.macros;
         for u in bv.uses {
             let mut prefix = Vec::new();
@@ -756,7 +766,7 @@ impl Extractor<'_> {
         self.facts.complexity += 1 + bv.decisions;
         let calls = rf.calls.iter().map(neutral_call).collect();
         self.facts.functions.push(Function {
-            name: sig.ident.to_string(),
+            name: sig.ident.unraw().to_string(),
             owner: cx.owner,
             kind: FunctionKind::Method,
             lines: (line, end),
@@ -769,7 +779,7 @@ impl Extractor<'_> {
             type_params: sig
                 .generics
                 .type_params()
-                .map(|p| p.ident.to_string())
+                .map(|p| p.ident.unraw().to_string())
                 .collect(),
         });
         self.rust.fns.push(rf);
@@ -828,7 +838,7 @@ pub(crate) fn rexpr(e: &SExpr) -> RExpr {
     match e {
         SExpr::Path(p) if p.qself.is_none() => RExpr::Path(path_segments(&p.path)),
         SExpr::Field(f) => match &f.member {
-            syn::Member::Named(n) => RExpr::Field(Box::new(rexpr(&f.base)), n.to_string()),
+            syn::Member::Named(n) => RExpr::Field(Box::new(rexpr(&f.base)), n.unraw().to_string()),
             syn::Member::Unnamed(_) => RExpr::Unknown,
         },
         SExpr::Call(c) => match &*c.func {
@@ -836,7 +846,7 @@ pub(crate) fn rexpr(e: &SExpr) -> RExpr {
             _ => RExpr::Unknown,
         },
         SExpr::MethodCall(m) => {
-            RExpr::MethodCall(Box::new(rexpr(&m.receiver)), m.method.to_string())
+            RExpr::MethodCall(Box::new(rexpr(&m.receiver)), m.method.unraw().to_string())
         }
         SExpr::Struct(s) if s.qself.is_none() => RExpr::Struct(path_segments(&s.path)),
         SExpr::Reference(r) => rexpr(&r.expr),
@@ -856,6 +866,7 @@ struct BodyVisitor<'ast> {
     calls: Vec<RCall>,
     locals: Vec<RLocal>,
     uses: Vec<&'ast syn::ItemUse>,
+    nested_fns: Vec<String>,
     macros: u32,
     decisions: u32,
 }
@@ -875,7 +886,7 @@ impl<'ast> Visit<'ast> for BodyVisitor<'ast> {
 
     fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
         self.calls.push(RCall {
-            kind: RCallKind::Method(rexpr(&m.receiver), m.method.to_string()),
+            kind: RCallKind::Method(rexpr(&m.receiver), m.method.unraw().to_string()),
             line: line_of(m.method.span()),
         });
         visit::visit_expr_method_call(self, m);
@@ -899,7 +910,7 @@ impl<'ast> Visit<'ast> for BodyVisitor<'ast> {
         };
         if let Pat::Ident(pi) = pat {
             self.locals.push(RLocal {
-                name: pi.ident.to_string(),
+                name: pi.ident.unraw().to_string(),
                 ty,
                 init,
                 line: line_of(pi.ident.span()),
@@ -932,6 +943,7 @@ impl<'ast> Visit<'ast> for BodyVisitor<'ast> {
         match i {
             Item::Use(u) => self.uses.push(u),
             Item::Fn(f) => {
+                self.nested_fns.push(f.sig.ident.unraw().to_string());
                 for s in &f.block.stmts {
                     self.visit_stmt(s);
                 }
@@ -952,7 +964,7 @@ impl<'ast> Visit<'ast> for BodyVisitor<'ast> {
         self.decisions += 1;
         if let Pat::Ident(pi) = &*e.pat {
             self.locals.push(RLocal {
-                name: pi.ident.to_string(),
+                name: pi.ident.unraw().to_string(),
                 ty: None,
                 init: Some(RExpr::Element(Box::new(rexpr(&e.expr)))),
                 line: line_of(pi.ident.span()),
@@ -1112,4 +1124,197 @@ pub fn bare_parse(source: &str) -> bool {
     let ok = syn::parse_file(source).is_ok();
     proc_macro2::extra::invalidate_current_thread_spans();
     ok
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(src: &str) -> (FileFacts, RustFacts) {
+        let mut f = RustFrontend.parse("x.rs", src);
+        let r = *f.rust.take().expect("rust facts");
+        (f, r)
+    }
+
+    fn uses(r: &RustFacts) -> Vec<(String, Option<String>, bool, bool)> {
+        r.uses
+            .iter()
+            .map(|u| (u.path.join("::"), u.name.clone(), u.glob, u.public))
+            .collect()
+    }
+
+    #[test]
+    fn use_trees_are_flattened_to_leaves() {
+        let (_, r) = parse(
+            "pub use crate::a::{self, b::C as D, e::*};\nuse super::super::f::{g, h::{i}};\nuse ::ext::Y;\nextern crate k as kk;\nuse r#try::Z;\n",
+        );
+        let s = |x: &str| x.to_string();
+        assert_eq!(
+            uses(&r),
+            vec![
+                (s("crate::a"), Some(s("a")), false, true),
+                (s("crate::a::b::C"), Some(s("D")), false, true),
+                (s("crate::a::e"), None, true, true),
+                (s("super::super::f::g"), Some(s("g")), false, false),
+                (s("super::super::f::h::i"), Some(s("i")), false, false),
+                (s("::::ext::Y"), Some(s("Y")), false, false),
+                (s("k"), Some(s("kk")), false, false),
+                (s("try::Z"), Some(s("Z")), false, false),
+            ]
+        );
+        assert!(r.uses[6].extern_crate);
+        assert_eq!(r.uses[0].line, 1);
+        assert_eq!(r.uses[3].line, 2);
+    }
+
+    #[test]
+    fn modules_path_attributes_and_cfg_test() {
+        let (f, r) = parse(
+            "mod a;\n#[path = \"x/y.rs\"]\npub mod b;\nmod c {\n    mod d;\n    fn f() {}\n}\n#[cfg(test)]\nmod tests {\n    use super::*;\n    #[test]\n    fn t() { f(); }\n}\n",
+        );
+        type Row<'a> = (&'a str, Option<u32>, bool, Option<&'a str>, bool);
+        let mods: Vec<Row> = r
+            .mods
+            .iter()
+            .map(|m| {
+                (
+                    m.name.as_str(),
+                    m.module,
+                    m.inline,
+                    m.path_attr.as_deref(),
+                    m.test,
+                )
+            })
+            .collect();
+        assert_eq!(
+            mods,
+            vec![
+                ("a", None, false, None, false),
+                ("b", None, false, Some("x/y.rs"), false),
+                ("c", None, true, None, false),
+                ("d", Some(2), false, None, false),
+                ("tests", None, true, None, true),
+            ]
+        );
+        assert_eq!(f.functions.len(), 2);
+        assert_eq!(r.fns[0].module, Some(2));
+        assert!(!r.fns[0].test);
+        assert!(r.fns[1].test);
+        assert!(r.uses[0].test);
+    }
+
+    #[test]
+    fn items_impls_calls_and_receivers() {
+        let (f, r) = parse(
+            r#"
+struct Order { lines: Vec<Line>, repo: Box<dyn Repo> }
+trait Repo: Send + base::Store { fn save(&self); }
+impl Repo for Order { fn save(&self) {} }
+impl Order {
+    fn total(&self, tax: &Tax) -> Money {
+        let mut m = Money::zero();
+        let x: Count = Count::new();
+        for l in &self.lines { m = m.add(l.price()); }
+        println!("{}", self.repo.find(tax.rate()));
+        Self::helper(Line { n: 1 });
+        m
+    }
+}
+macro_rules! mk { () => {} }
+"#,
+        );
+        let kinds: Vec<(&str, ItemKind)> =
+            r.items.iter().map(|i| (i.name.as_str(), i.kind)).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                ("Order", ItemKind::Struct),
+                ("Repo", ItemKind::Trait),
+                ("mk", ItemKind::Macro),
+            ]
+        );
+        assert_eq!(r.items[1].bounds[1].path, vec!["base", "Store"]);
+        assert_eq!(r.impls.len(), 2);
+        assert_eq!(r.impls[0].trait_, Some(vec!["Repo".to_string()]));
+        assert_eq!(r.impls[1].self_ty.path, vec!["Order"]);
+        // Order's supertypes: the in-file trait impl.
+        assert_eq!(f.types[0].supertypes.len(), 1);
+        assert_eq!(f.types[0].fields[1].ty.name, "Box");
+        assert_eq!(f.types[0].fields[1].ty.args[0].name, "Repo");
+        let total = &r.fns[2];
+        assert!(total.has_self);
+        assert_eq!(total.impl_index, Some(1));
+        assert_eq!(total.params[0].1.path, vec!["Tax"]);
+        assert_eq!(total.ret.as_ref().unwrap().path, vec!["Money"]);
+        let locals: Vec<(&str, Option<RExpr>)> = total
+            .locals
+            .iter()
+            .map(|l| (l.name.as_str(), l.init.clone()))
+            .collect();
+        let p = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            locals,
+            vec![
+                ("m", Some(RExpr::Call(p(&["Money", "zero"])))),
+                ("x", Some(RExpr::Call(p(&["Count", "new"])))),
+                (
+                    "l",
+                    Some(RExpr::Element(Box::new(RExpr::Field(
+                        Box::new(RExpr::Path(p(&["self"]))),
+                        "lines".into()
+                    ))))
+                ),
+            ]
+        );
+        assert_eq!(total.locals[1].ty.as_ref().unwrap().path, vec!["Count"]);
+        let calls: Vec<RCallKind> = total.calls.iter().map(|c| c.kind.clone()).collect();
+        let self_path = RExpr::Path(p(&["self"]));
+        assert_eq!(
+            calls,
+            vec![
+                RCallKind::Path(p(&["Money", "zero"])),
+                RCallKind::Path(p(&["Count", "new"])),
+                RCallKind::Method(RExpr::Path(p(&["m"])), "add".into()),
+                RCallKind::Method(RExpr::Path(p(&["l"])), "price".into()),
+                // Inside `println!`: read because the arguments parse.
+                RCallKind::Method(
+                    RExpr::Field(Box::new(self_path), "repo".into()),
+                    "find".into()
+                ),
+                RCallKind::Method(RExpr::Path(p(&["tax"])), "rate".into()),
+                RCallKind::Path(p(&["Self", "helper"])),
+                RCallKind::Struct(p(&["Line"])),
+            ]
+        );
+        assert_eq!(r.macro_calls, 2);
+        // One per function plus the `for`.
+        assert_eq!(f.complexity, 4);
+    }
+
+    #[test]
+    fn unparseable_file_yields_a_warning_and_scanned_facts() {
+        let (f, r) = parse(
+            "use crate::a::{B, c::D};\npub(crate) mod e;\nmod f {\npub struct G;\nfn broken( {\n",
+        );
+        assert!(r.partial);
+        assert_eq!(f.diagnostics.len(), 1);
+        assert!(f.diagnostics[0].message.contains("syn could not parse"));
+        let s = |x: &str| x.to_string();
+        assert_eq!(
+            uses(&r),
+            vec![
+                (s("crate::a::B"), Some(s("B")), false, false),
+                (s("crate::a::c::D"), Some(s("D")), false, false),
+            ]
+        );
+        let mods: Vec<(&str, bool, bool)> = r
+            .mods
+            .iter()
+            .map(|m| (m.name.as_str(), m.inline, m.public))
+            .collect();
+        assert_eq!(mods, vec![("e", false, true), ("f", true, false)]);
+        let items: Vec<&str> = r.items.iter().map(|i| i.name.as_str()).collect();
+        assert_eq!(items, vec!["G", "broken"]);
+        assert_eq!(f.types.len(), 1);
+    }
 }

@@ -198,12 +198,15 @@ struct Index<'a> {
     inline_module: HashMap<(u32, u32), u32>,
     target_root: Vec<u32>,
     lib_by_name: HashMap<String, u32>,
+    crate_map: Vec<HashMap<String, Option<u32>>>,
     /// Methods by type: inherent and trait impls, and trait declarations.
     methods: HashMap<TypeId, HashMap<String, Vec<(u32, u32)>>>,
     /// Traits each type implements (in-workspace traits only).
     traits_of: HashMap<TypeId, Vec<TypeId>>,
     /// Per (file, impl index): the resolved self type.
     impl_self: HashMap<(u32, u32), TypeId>,
+    /// Every method name declared in a workspace impl or trait.
+    method_names: HashSet<String>,
 }
 
 fn rust(f: &ParsedFile) -> Option<&RustFacts> {
@@ -269,9 +272,11 @@ impl<'a> Index<'a> {
             inline_module: HashMap::new(),
             target_root: Vec::new(),
             lib_by_name: HashMap::new(),
+            crate_map: Vec::new(),
             methods: HashMap::new(),
             traits_of: HashMap::new(),
             impl_self: HashMap::new(),
+            method_names: HashSet::new(),
         };
         for t in 0..ix.targets.len() {
             let root_id = ix.targets[t].root.clone();
@@ -294,6 +299,7 @@ impl<'a> Index<'a> {
                     .or_insert(t as u32);
             }
         }
+        ix.build_crate_map();
         // Files no crate root reaches: a module path from the folders.
         for &f in rust_files {
             if ix.file_module.contains_key(&f) {
@@ -450,6 +456,19 @@ impl<'a> Index<'a> {
                         .entry(item.name.clone())
                         .or_default()
                         .push(Def::Item(f, i as u32));
+                    // `#[macro_export]` macros live at the crate root.
+                    let root = self.modules[m as usize]
+                        .krate
+                        .and_then(|t| self.target_root.get(t as usize).copied());
+                    if let (ItemKind::Macro, true, Some(r)) = (item.kind, item.public, root) {
+                        if r != m {
+                            self.scopes[r as usize]
+                                .items
+                                .entry(item.name.clone())
+                                .or_default()
+                                .push(Def::Item(f, i as u32));
+                        }
+                    }
                 }
             }
             for (i, u) in rf.uses.iter().enumerate() {
@@ -525,6 +544,7 @@ impl<'a> Index<'a> {
                 }
             }
         }
+        self.method_names = methods.values().flat_map(|ms| ms.keys().cloned()).collect();
         self.methods = methods;
         self.traits_of = traits_of;
         self.impl_self = impl_self;
@@ -546,43 +566,61 @@ impl<'a> Index<'a> {
     /// The crate a name refers to from module `m`: a dependency (renames
     /// followed), the package's own library, or any workspace library.
     fn crate_named(&self, m: u32, name: &str) -> Option<u32> {
-        let krate = self.modules[m as usize].krate;
-        let pkg = krate.and_then(|t| self.targets[t as usize].package);
-        if let Some(p) = pkg {
-            let man = &self.manifests[p];
-            let dep = man.deps.iter().find(|(k, _)| k.replace('-', "_") == name);
-            if let Some((key, package)) = dep {
-                let mut package = package.clone();
-                if man.workspace_deps.contains(key) {
-                    if let Some(ws) = self
-                        .manifests
-                        .iter()
-                        .filter(|w| !w.members.is_empty() || w.package.is_none())
-                        .find_map(|w| w.deps.get(key))
-                    {
-                        package = ws.clone();
-                    }
-                }
-                if let Some(t) = self.targets.iter().position(|t| {
-                    t.lib
-                        && t.package
-                            .is_some_and(|q| self.manifests[q].package.as_deref() == Some(&package))
-                }) {
-                    return self.target_root.get(t).copied();
-                }
-                return None;
-            }
-            if let Some(t) = self
-                .targets
-                .iter()
-                .position(|t| t.lib && t.package == Some(p) && t.name == name)
-            {
-                return self.target_root.get(t).copied();
+        if let Some(t) = self.modules[m as usize].krate {
+            if let Some(&r) = self.crate_map.get(t as usize).and_then(|c| c.get(name)) {
+                return r;
             }
         }
         self.lib_by_name
             .get(name)
             .and_then(|&t| self.target_root.get(t as usize).copied())
+    }
+
+    /// Per target: the names its package's manifest binds to crates
+    /// (dependency keys, renames followed; `None` for a dependency outside
+    /// the workspace) and its own library.
+    fn build_crate_map(&mut self) {
+        let mut maps = Vec::with_capacity(self.targets.len());
+        for t in &self.targets {
+            let mut map: HashMap<String, Option<u32>> = HashMap::new();
+            if let Some(p) = t.package {
+                let man = &self.manifests[p];
+                for (key, package) in &man.deps {
+                    let mut package = package.clone();
+                    if man.workspace_deps.contains(key) {
+                        if let Some(ws) = self
+                            .manifests
+                            .iter()
+                            .filter(|w| !w.members.is_empty() || w.package.is_none())
+                            .find_map(|w| w.deps.get(key))
+                        {
+                            package = ws.clone();
+                        }
+                    }
+                    let root = self
+                        .targets
+                        .iter()
+                        .position(|x| {
+                            x.lib
+                                && x.package.is_some_and(|q| {
+                                    self.manifests[q].package.as_deref() == Some(&package)
+                                })
+                        })
+                        .and_then(|x| self.target_root.get(x).copied());
+                    map.insert(key.replace('-', "_"), root);
+                }
+                if let Some(x) = self
+                    .targets
+                    .iter()
+                    .position(|x| x.lib && x.package == Some(p))
+                {
+                    map.entry(self.targets[x].name.clone())
+                        .or_insert(self.target_root.get(x).copied());
+                }
+            }
+            maps.push(map);
+        }
+        self.crate_map = maps;
     }
 
     fn logical_name(&self, f: u32) -> Option<String> {
@@ -728,6 +766,23 @@ impl<'a> Index<'a> {
             };
             for call in &func.calls {
                 let target = r.call_target(&cx, &call.kind, call.line, func.locals.len());
+                // Multi-segment call paths and struct-literal paths count
+                // among the workspace-internal paths (docs/metrics.md).
+                let path = match &call.kind {
+                    RCallKind::Path(p) if p.len() > 1 => Some(p),
+                    RCallKind::Struct(p) => Some(p),
+                    _ => None,
+                };
+                if let Some(p) = path {
+                    if r.anchored(m, p) {
+                        match target {
+                            CallTarget::Fn(..) | CallTarget::Type(_) | CallTarget::Local => {
+                                out.stats.type_refs_internal += 1
+                            }
+                            _ => out.stats.type_refs_unresolved += 1,
+                        }
+                    }
+                }
                 match target {
                     CallTarget::Fn(tf, tfi) => {
                         out.stats.calls_internal += 1;
@@ -755,6 +810,7 @@ impl<'a> Index<'a> {
                             });
                         }
                     }
+                    CallTarget::Local => out.stats.calls_internal += 1,
                     CallTarget::External => out.stats.calls_external += 1,
                     CallTarget::Unresolved => out.stats.calls_unresolved += 1,
                 }
@@ -877,6 +933,8 @@ struct FnCx<'f> {
 
 enum CallTarget {
     Fn(u32, u32),
+    /// A function nested in the caller's body: internal, same file.
+    Local,
     /// A constructor: struct literal, tuple struct, enum variant, or an
     /// associated function the workspace does not declare (derived).
     Type(TypeId),
@@ -889,6 +947,11 @@ struct Resolver<'i, 'a> {
     ix: &'i Index<'a>,
     visiting: HashSet<(u32, String)>,
     depth: usize,
+    /// Memo of `use`/glob lookups, (module, name, value) → result. One
+    /// resolver serves one file, so results do not depend on the order in
+    /// which threads pick files.
+    members: HashMap<(u32, String, bool), Option<Res>>,
+    external_glob: HashMap<u32, bool>,
 }
 
 impl<'i, 'a> Resolver<'i, 'a> {
@@ -897,6 +960,8 @@ impl<'i, 'a> Resolver<'i, 'a> {
             ix,
             visiting: HashSet::new(),
             depth: 0,
+            members: HashMap::new(),
+            external_glob: HashMap::new(),
         }
     }
 
@@ -1034,8 +1099,11 @@ impl<'i, 'a> Resolver<'i, 'a> {
     }
 
     fn has_external_glob(&mut self, m: u32) -> bool {
+        if let Some(&b) = self.external_glob.get(&m) {
+            return b;
+        }
         let globs = self.ix.scopes[m as usize].globs.clone();
-        globs.iter().any(|&(f, u)| {
+        let b = globs.iter().any(|&(f, u)| {
             let Some(ud) = self.rust(f).and_then(|r| r.uses.get(u as usize)) else {
                 return false;
             };
@@ -1043,7 +1111,9 @@ impl<'i, 'a> Resolver<'i, 'a> {
                 return false;
             };
             matches!(self.resolve_path(um, &ud.path, false), Res::External)
-        })
+        });
+        self.external_glob.insert(m, b);
+        b
     }
 
     /// A name in module `m`'s own scope: items, `use` bindings, globs.
@@ -1063,6 +1133,10 @@ impl<'i, 'a> Resolver<'i, 'a> {
             if let Some(d) = self.pick(defs, value) {
                 return Some(Res::Def(d));
             }
+        }
+        let memo_key = (m, name.to_string(), value);
+        if let Some(r) = self.members.get(&memo_key) {
+            return r.clone();
         }
         self.visiting.insert(key.clone());
         self.depth += 1;
@@ -1085,6 +1159,7 @@ impl<'i, 'a> Resolver<'i, 'a> {
         }
         self.depth -= 1;
         self.visiting.remove(&key);
+        self.members.insert(memo_key, found.clone());
         found
     }
 
@@ -1363,6 +1438,9 @@ impl<'i, 'a> Resolver<'i, 'a> {
                         None => CallTarget::Type(t),
                     };
                 }
+                if p.len() == 1 && cx.func.nested_fns.contains(&p[0]) {
+                    return CallTarget::Local;
+                }
                 if p.len() == 1
                     && (cx.func.locals.iter().any(|l| l.name == p[0])
                         || cx.func.params.iter().any(|(n, _)| n == &p[0]))
@@ -1405,6 +1483,9 @@ impl<'i, 'a> Resolver<'i, 'a> {
                         // `to_string`), or of an external trait.
                         None => CallTarget::External,
                     },
+                    // No workspace type declares a method of this name, so
+                    // whatever the receiver is, the callee is external.
+                    None if !self.ix.method_names.contains(name) => CallTarget::External,
                     None => {
                         if self.receiver_is_external(cx, recv, line, upto) {
                             CallTarget::External
