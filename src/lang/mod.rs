@@ -13,6 +13,7 @@ pub mod java;
 mod lines;
 pub mod plan_facts;
 pub mod rust;
+mod rust_plan;
 
 pub use lines::count_code_lines;
 pub use plan_facts::{RouteDecl, TableDecl, TxScope};

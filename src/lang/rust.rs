@@ -20,10 +20,13 @@ use syn::{
     UseTree, Visibility,
 };
 
+use super::java::looks_like_sql;
 use super::lines::{count_code_lines, C_LIKE};
+use super::plan_facts::{RouteDecl, TableDecl, TxScope};
+use super::rust_plan;
 use super::{
     Call, CallKind, Diagnostic, Expr, Field, FileFacts, Frontend, Function, FunctionKind, Language,
-    SuperKind, TypeDecl, TypeKind, TypeRef,
+    StringLit, SuperKind, TypeDecl, TypeKind, TypeRef,
 };
 
 pub struct RustFrontend;
@@ -202,6 +205,7 @@ impl Frontend for RustFrontend {
                 };
                 ex.items(&file.items, Ctx::default());
                 let rust = ex.rust;
+                link_route_handlers(&mut facts);
                 facts.rust = Some(Box::new(rust));
             }
             Err(e) => {
@@ -219,6 +223,23 @@ impl Frontend for RustFrontend {
         // facts hold line numbers only, so release them.
         proc_macro2::extra::invalidate_current_thread_spans();
         facts
+    }
+}
+
+/// A route whose handler is a free function of this file points at it.
+fn link_route_handlers(facts: &mut FileFacts) {
+    for r in &mut facts.routes {
+        let Some(h) = r.handler.as_deref() else {
+            continue;
+        };
+        let found = facts
+            .functions
+            .iter()
+            .position(|f| f.owner.is_none() && f.name == h);
+        if let Some(i) = found {
+            r.function = Some(i as u32);
+            r.handler = None;
+        }
     }
 }
 
@@ -445,6 +466,13 @@ impl Extractor<'_> {
                         line: fl,
                     });
                 }
+                if let Some(table) = rust_plan::model_table(&s.attrs) {
+                    self.facts.tables.push(TableDecl {
+                        table,
+                        type_index: Some(ti),
+                        line,
+                    });
+                }
                 let ii = self.push_item(name, ItemKind::Struct, is_public(&s.vis), line, cx);
                 self.rust.items[ii as usize].type_index = Some(ti);
             }
@@ -614,6 +642,17 @@ impl Extractor<'_> {
                             cx,
                         );
                     }
+                } else if m
+                    .mac
+                    .path
+                    .segments
+                    .last()
+                    .is_some_and(|s| s.ident == "table")
+                {
+                    let line = line_of(syn::spanned::Spanned::span(&m.mac.path));
+                    if let Some(t) = rust_plan::diesel_table(&m.mac.tokens, line) {
+                        self.facts.tables.push(t);
+                    }
                 } else if let Ok(file) = syn::parse2::<syn::File>(m.mac.tokens.clone()) {
                     // Item-like macro bodies (`cfg_if!`-style wrappers and
                     // the like) are read when they parse as items.
@@ -716,7 +755,6 @@ impl Extractor<'_> {
         let line = line_of(sig.ident.span());
         // Only `#[cfg(test)]` code is left out of the graph: a `#[test]`
         // function in `tests/` is a test unit's own code.
-        let _ = attrs;
         let test = cx.test;
         let mut rf = RustFn {
             module: cx.module,
@@ -764,6 +802,33 @@ impl Extractor<'_> {
             self.use_tree(&u.tree, &mut prefix, false, line_of(u.use_token.span), cx);
         }
         self.facts.complexity += 1 + bv.decisions;
+        let fi = self.facts.functions.len() as u32;
+        for (text, l) in bv.sql {
+            self.facts.sql.push(StringLit {
+                text,
+                line: l,
+                function: Some(fi),
+            });
+        }
+        let mut routes = bv.routes;
+        routes.sort_by_key(|r| r.line);
+        self.facts.routes.extend(routes);
+        for (method, path, l) in rust_plan::attr_routes(attrs, line) {
+            self.facts.routes.push(RouteDecl {
+                method,
+                path,
+                function: Some(fi),
+                handler: None,
+                include: None,
+                line: l,
+            });
+        }
+        if let Some(l) = bv.tx {
+            self.facts.tx_scopes.push(TxScope {
+                function: fi,
+                line: l,
+            });
+        }
         let calls = rf.calls.iter().map(neutral_call).collect();
         self.facts.functions.push(Function {
             name: sig.ident.unraw().to_string(),
@@ -867,6 +932,11 @@ struct BodyVisitor<'ast> {
     locals: Vec<RLocal>,
     uses: Vec<&'ast syn::ItemUse>,
     nested_fns: Vec<String>,
+    /// SQL-looking string literals (text, line).
+    sql: Vec<(String, u32)>,
+    routes: Vec<RouteDecl>,
+    /// Line of the first `.transaction(` / `.begin()` call.
+    tx: Option<u32>,
     macros: u32,
     decisions: u32,
 }
@@ -885,9 +955,15 @@ impl<'ast> Visit<'ast> for BodyVisitor<'ast> {
     }
 
     fn visit_expr_method_call(&mut self, m: &'ast syn::ExprMethodCall) {
+        let line = line_of(m.method.span());
+        let name = m.method.unraw().to_string();
+        self.routes.extend(rust_plan::call_routes(m, line));
+        if rust_plan::TX_METHODS.contains(&name.as_str()) && self.tx.is_none() {
+            self.tx = Some(line);
+        }
         self.calls.push(RCall {
-            kind: RCallKind::Method(rexpr(&m.receiver), m.method.unraw().to_string()),
-            line: line_of(m.method.span()),
+            kind: RCallKind::Method(rexpr(&m.receiver), name),
+            line,
         });
         visit::visit_expr_method_call(self, m);
     }
@@ -932,6 +1008,9 @@ impl<'ast> Visit<'ast> for BodyVisitor<'ast> {
             }
             self.calls.extend(sub.calls);
             self.locals.extend(sub.locals);
+            self.sql.extend(sub.sql);
+            self.routes.extend(sub.routes);
+            self.tx = self.tx.or(sub.tx);
             self.macros += sub.macros;
             self.decisions += sub.decisions;
         }
@@ -949,6 +1028,13 @@ impl<'ast> Visit<'ast> for BodyVisitor<'ast> {
                 }
             }
             _ => {}
+        }
+    }
+
+    fn visit_lit_str(&mut self, l: &'ast syn::LitStr) {
+        let text = l.value();
+        if looks_like_sql(&text) {
+            self.sql.push((text, line_of(l.span())));
         }
     }
 
