@@ -160,7 +160,16 @@ fn expr_path(e: &Expr) -> Option<String> {
 pub fn call_routes(m: &syn::ExprMethodCall, line: u32) -> Vec<RouteDecl> {
     let name = m.method.to_string();
     let mut args = m.args.iter();
-    let Some(path) = args.next().and_then(str_lit) else {
+    let first = args.next();
+    // actix: `web::resource("/p").route(web::get().to(h))`.
+    if name == "route" && m.args.len() == 1 {
+        let mut out = Vec::new();
+        if let (Some(path), Some(r)) = (resource_path(&m.receiver), first) {
+            method_router(r, &path, line, &mut out);
+        }
+        return out;
+    }
+    let Some(path) = first.and_then(str_lit) else {
         return Vec::new();
     };
     let Some(second) = args.next() else {
@@ -187,6 +196,29 @@ pub fn call_routes(m: &syn::ExprMethodCall, line: u32) -> Vec<RouteDecl> {
     }
 }
 
+/// The path of the `web::resource("/p")` a builder chain starts from.
+fn resource_path(e: &Expr) -> Option<String> {
+    match e {
+        Expr::MethodCall(mc) => resource_path(&mc.receiver),
+        Expr::Call(c) => {
+            let f = expr_path(&c.func)?;
+            (f.rsplit("::").next() == Some("resource"))
+                .then(|| c.args.first().and_then(str_lit))
+                .flatten()
+        }
+        _ => None,
+    }
+}
+
+/// A handler as written: a path, or the single argument of a wrapper
+/// call (`SeqHandler(h)`).
+fn handler_of(e: &Expr) -> Option<String> {
+    match e {
+        Expr::Call(c) if c.args.len() == 1 => handler_of(&c.args[0]),
+        e => expr_path(e),
+    }
+}
+
 /// `get(h)`, `get(h).post(h2)`, `axum::routing::get(h)`,
 /// `web::get().to(h)`.
 fn method_router(e: &Expr, path: &str, line: u32, out: &mut Vec<RouteDecl>) {
@@ -206,7 +238,7 @@ fn method_router(e: &Expr, path: &str, line: u32, out: &mut Vec<RouteDecl>) {
             let last = f.rsplit("::").next().unwrap_or(&f).to_string();
             if HTTP_METHODS.contains(&last.as_str()) || last == "any" {
                 let method = if last == "any" { "ANY" } else { &last };
-                push(method, c.args.first().and_then(expr_path));
+                push(method, c.args.first().and_then(handler_of));
             }
         }
         Expr::MethodCall(mc) => {
@@ -217,7 +249,7 @@ fn method_router(e: &Expr, path: &str, line: u32, out: &mut Vec<RouteDecl>) {
                     if let Some(f) = expr_path(&c.func) {
                         let last = f.rsplit("::").next().unwrap_or(&f).to_string();
                         if HTTP_METHODS.contains(&last.as_str()) {
-                            push(&last, mc.args.first().and_then(expr_path));
+                            push(&last, mc.args.first().and_then(handler_of));
                         }
                     }
                 }
@@ -225,7 +257,7 @@ fn method_router(e: &Expr, path: &str, line: u32, out: &mut Vec<RouteDecl>) {
             }
             method_router(&mc.receiver, path, line, out);
             if HTTP_METHODS.contains(&name.as_str()) {
-                let handler = mc.args.first().and_then(expr_path);
+                let handler = mc.args.first().and_then(handler_of);
                 out.push(RouteDecl {
                     method: name.to_ascii_uppercase(),
                     path: path.to_string(),
@@ -263,6 +295,10 @@ pub fn router() -> Router {
         .route("/orders", get(list_orders).post(create_order))
         .route("/orders/{id}", axum::routing::delete(cancel))
         .nest("/customers", customers::router())
+}
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(web::resource("/stats").route(web::get().to(SeqHandler(stats::get_stats))));
 }
 
 #[get("/health")]
@@ -314,17 +350,18 @@ fn cancel(conn: &mut Conn) {
         assert_eq!(
             routes,
             vec![
-                ("GET", "/orders", Some(2), None, None),
-                ("POST", "/orders", Some(3), None, None),
-                ("DELETE", "/orders/{id}", Some(4), None, None),
+                ("GET", "/orders", Some(3), None, None),
+                ("POST", "/orders", Some(4), None, None),
+                ("DELETE", "/orders/{id}", Some(5), None, None),
                 ("ANY", "/customers", None, None, Some("customers::router")),
-                ("GET", "/health", Some(1), None, None),
+                ("GET", "/stats", None, Some("stats::get_stats"), None),
+                ("GET", "/health", Some(2), None, None),
             ]
         );
         assert_eq!(f.sql.len(), 1);
         assert_eq!(f.sql[0].text, "SELECT id FROM orders WHERE id = $1");
-        assert_eq!(f.sql[0].function, Some(2));
+        assert_eq!(f.sql[0].function, Some(3));
         let tx: Vec<u32> = f.tx_scopes.iter().map(|t| t.function).collect();
-        assert_eq!(tx, vec![2, 4]);
+        assert_eq!(tx, vec![3, 5]);
     }
 }
