@@ -653,6 +653,31 @@ impl Extractor<'_> {
                     if let Some(t) = rust_plan::diesel_table(&m.mac.tokens, line) {
                         self.facts.tables.push(t);
                     }
+                } else if m
+                    .mac
+                    .path
+                    .segments
+                    .last()
+                    .is_some_and(|s| s.ident == "lazy_static")
+                {
+                    // `lazy_static! { pub static ref NAME: T = …; }`.
+                    let toks: Vec<proc_macro2::TokenTree> =
+                        m.mac.tokens.clone().into_iter().collect();
+                    for w in toks.windows(3) {
+                        if let [proc_macro2::TokenTree::Ident(a), proc_macro2::TokenTree::Ident(b), proc_macro2::TokenTree::Ident(n)] =
+                            w
+                        {
+                            if a == "static" && b == "ref" {
+                                self.push_item(
+                                    n.unraw().to_string(),
+                                    ItemKind::Static,
+                                    true,
+                                    line_of(n.span()),
+                                    cx,
+                                );
+                            }
+                        }
+                    }
                 } else if let Ok(file) = syn::parse2::<syn::File>(m.mac.tokens.clone()) {
                     // Item-like macro bodies (`cfg_if!`-style wrappers and
                     // the like) are read when they parse as items.

@@ -307,7 +307,15 @@ impl<'a> Index<'a> {
             }
             let id = &files[f as usize].id;
             let (krate, path) = ix.guess_module(id);
-            let m = ix.new_module(krate, None, f, path, false);
+            // Its parent: the module at the folder's path, if one exists,
+            // so `super::` works in the orphan too.
+            let parent = path.split_last().and_then(|(_, up)| {
+                ix.modules
+                    .iter()
+                    .position(|m| m.krate == krate && m.path == up)
+                    .map(|p| p as u32)
+            });
+            let m = ix.new_module(krate, parent, f, path, false);
             ix.file_module.insert(f, m);
             ix.walk_file(f, m, false, &by_id);
         }
@@ -576,6 +584,14 @@ impl<'a> Index<'a> {
             .and_then(|&t| self.target_root.get(t as usize).copied())
     }
 
+    /// A dependency of the module's package that is not a workspace crate.
+    fn is_external_dep(&self, m: u32, name: &str) -> bool {
+        self.modules[m as usize]
+            .krate
+            .and_then(|t| self.crate_map.get(t as usize))
+            .is_some_and(|c| c.get(name) == Some(&None))
+    }
+
     /// Per target: the names its package's manifest binds to crates
     /// (dependency keys, renames followed; `None` for a dependency outside
     /// the workspace) and its own library.
@@ -779,6 +795,9 @@ impl<'a> Index<'a> {
                             CallTarget::Fn(..) | CallTarget::Type(_) | CallTarget::Local => {
                                 out.stats.type_refs_internal += 1
                             }
+                            // Through a workspace alias or re-export to an
+                            // external item: resolved, but not internal.
+                            CallTarget::External => {}
                             _ => out.stats.type_refs_unresolved += 1,
                         }
                     }
@@ -935,8 +954,9 @@ enum CallTarget {
     Fn(u32, u32),
     /// A function nested in the caller's body: internal, same file.
     Local,
-    /// A constructor: struct literal, tuple struct, enum variant, or an
-    /// associated function the workspace does not declare (derived).
+    /// A constructor (struct literal, tuple struct, enum variant), an
+    /// associated function the workspace does not declare (derived), or a
+    /// `const`/`static` called as a function.
     Type(TypeId),
     External,
     Unresolved,
@@ -1045,7 +1065,10 @@ impl<'i, 'a> Resolver<'i, 'a> {
                     {
                         Some(r) => Res::Def(Def::Module(r)),
                         None => {
-                            if PRELUDE.contains(&first) || self.has_external_glob(m) {
+                            if PRELUDE.contains(&first)
+                                || ix.is_external_dep(m, first)
+                                || self.has_external_glob(m)
+                            {
                                 return Res::External;
                             }
                             // An unknown first segment is an external crate
@@ -1467,6 +1490,9 @@ impl<'i, 'a> Resolver<'i, 'a> {
                             Some(t) => CallTarget::Type(t),
                             None => CallTarget::External,
                         },
+                        // A `const`/`static` holding a function pointer or
+                        // closure: the call depends on its defining file.
+                        Some(ItemKind::Const | ItemKind::Static) => CallTarget::Type((f, i)),
                         _ => CallTarget::Unresolved,
                     },
                     Res::Def(Def::Module(_)) => CallTarget::Unresolved,
@@ -1496,7 +1522,8 @@ impl<'i, 'a> Resolver<'i, 'a> {
                 }
             }
             RCallKind::Struct(p) => {
-                if p.len() == 1 && p[0] == "Self" {
+                // `Self { .. }` and `Self::Variant { .. }`.
+                if p.first().is_some_and(|s| s == "Self") && p.len() <= 2 {
                     return cx.self_ty.map_or(CallTarget::Unresolved, CallTarget::Type);
                 }
                 match self.resolve_path(cx.module, p, false) {
