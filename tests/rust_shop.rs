@@ -108,3 +108,49 @@ fn without_manifests_crates_are_named_after_their_folders() {
     assert!(got.contains(&e("call", "app/src/main.rs", "lib/src/x.rs")));
     assert_eq!(report["summary"]["resolution"]["type_refs_unresolved"], 0);
 }
+
+#[test]
+fn receivers_typed_through_if_let_and_match_bindings() {
+    // `o` and `x` are typed from `Option<Order>` / `Result<Order, _>`
+    // returns, so `o.total()` and `x.total()` land on order.rs.
+    let dir = project(&[
+        (
+            "shop/src/lib.rs",
+            "pub mod order;\npub mod repo;\npub mod report;\n",
+        ),
+        (
+            "shop/src/order.rs",
+            "pub struct Order;\nimpl Order { pub fn total(&self) -> u64 { 0 } }\n",
+        ),
+        (
+            "shop/src/repo.rs",
+            "use crate::order::Order;\npub struct Repo;\nimpl Repo {\n    pub fn get(&self) -> Option<Order> { None }\n    pub fn load(&self) -> Result<Order, String> { Err(String::new()) }\n}\n",
+        ),
+        (
+            "shop/src/report.rs",
+            "use crate::repo::Repo;\npub fn sum(r: &Repo) -> u64 {\n    let mut n = 0;\n    if let Some(o) = r.get() { n += o.total(); }\n    match r.load() { Ok(x) => n += x.total(), Err(_) => {} }\n    n\n}\n",
+        ),
+    ]);
+    let report = analyze_json(dir.path(), &["--no-history"]);
+    let calls: Vec<(String, String)> = report_edges(&report)
+        .into_iter()
+        .filter(|e| e.0 == "call")
+        .map(|e| (e.1, e.2))
+        .collect();
+    assert_eq!(
+        calls,
+        vec![
+            (
+                "shop/src/report.rs".to_string(),
+                "shop/src/order.rs".to_string()
+            ),
+            (
+                "shop/src/report.rs".to_string(),
+                "shop/src/repo.rs".to_string()
+            ),
+        ]
+    );
+    let res = &report["summary"]["resolution"];
+    assert_eq!(res["calls_internal"], 4);
+    assert_eq!(res["calls_unresolved"], 0);
+}

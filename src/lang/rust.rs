@@ -966,6 +966,47 @@ struct BodyVisitor<'ast> {
     decisions: u32,
 }
 
+impl BodyVisitor<'_> {
+    /// A variable bound by a pattern to (the unwrapped value of) `e`; the
+    /// resolver looks through `Option`/`Result` when typing it.
+    fn bind(&mut self, i: &syn::Ident, e: &SExpr) {
+        self.locals.push(RLocal {
+            name: i.unraw().to_string(),
+            ty: None,
+            init: Some(rexpr(e)),
+            line: line_of(i.span()),
+        });
+    }
+}
+
+fn starts_upper(i: &syn::Ident) -> bool {
+    i.unraw()
+        .to_string()
+        .starts_with(|c: char| c.is_ascii_uppercase())
+}
+
+/// The variable of `x`, `Some(x)`, `Ok(x)` (also behind `&`, `ref`, `mut`).
+fn unwrapped_binding(p: &Pat) -> Option<&syn::Ident> {
+    match p {
+        // `None`, `Empty`: a unit variant or constant, not a binding.
+        Pat::Ident(pi) if pi.subpat.is_none() && !starts_upper(&pi.ident) => Some(&pi.ident),
+        Pat::Reference(r) => unwrapped_binding(&r.pat),
+        Pat::TupleStruct(ts) if ts.elems.len() == 1 => {
+            let last = ts.path.segments.last()?;
+            if last.ident == "Some" || last.ident == "Ok" {
+                match &ts.elems[0] {
+                    Pat::Ident(pi) if pi.subpat.is_none() => Some(&pi.ident),
+                    Pat::Reference(r) => unwrapped_binding(&r.pat),
+                    _ => None,
+                }
+            } else {
+                None
+            }
+        }
+        _ => None,
+    }
+}
+
 impl<'ast> Visit<'ast> for BodyVisitor<'ast> {
     fn visit_expr_call(&mut self, c: &'ast syn::ExprCall) {
         if let SExpr::Path(p) = &*c.func {
@@ -1016,8 +1057,19 @@ impl<'ast> Visit<'ast> for BodyVisitor<'ast> {
                 init,
                 line: line_of(pi.ident.span()),
             });
+        } else if let (Some(i), Some(init)) = (unwrapped_binding(pat), &l.init) {
+            // `let Some(x) = e else { … };`
+            self.bind(i, &init.expr);
         }
         visit::visit_local(self, l);
+    }
+
+    fn visit_expr_let(&mut self, e: &'ast syn::ExprLet) {
+        // `if let Some(x) = e`, `while let Ok(x) = e`.
+        if let Some(i) = unwrapped_binding(&e.pat) {
+            self.bind(i, &e.expr);
+        }
+        visit::visit_expr_let(self, e);
     }
 
     fn visit_macro(&mut self, m: &'ast syn::Macro) {
@@ -1089,6 +1141,11 @@ impl<'ast> Visit<'ast> for BodyVisitor<'ast> {
     }
     fn visit_expr_match(&mut self, e: &'ast syn::ExprMatch) {
         self.decisions += e.arms.len().saturating_sub(1) as u32;
+        for arm in &e.arms {
+            if let Some(i) = unwrapped_binding(&arm.pat) {
+                self.bind(i, &e.expr);
+            }
+        }
         visit::visit_expr_match(self, e);
     }
     fn visit_bin_op(&mut self, op: &'ast syn::BinOp) {
@@ -1400,6 +1457,27 @@ macro_rules! mk { () => {} }
         assert_eq!(r.macro_calls, 2);
         // One per function plus the `for`.
         assert_eq!(f.complexity, 4);
+    }
+
+    #[test]
+    fn pattern_bindings_become_locals() {
+        let (_, r) = parse(
+            "fn f(repo: Repo) {\n    if let Some(o) = repo.get(1) {}\n    match repo.find() { Ok(x) => {}, None => {}, Err(e) => {} }\n    let Some(y) = repo.first() else { return };\n    while let Some(z) = repo.next() {}\n}\n",
+        );
+        let locals: Vec<(&str, u32)> = r.fns[0]
+            .locals
+            .iter()
+            .map(|l| (l.name.as_str(), l.line))
+            .collect();
+        assert_eq!(locals, vec![("o", 2), ("x", 3), ("y", 4), ("z", 5)]);
+        let p = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            r.fns[0].locals[0].init,
+            Some(RExpr::MethodCall(
+                Box::new(RExpr::Path(p(&["repo"]))),
+                "get".into()
+            ))
+        );
     }
 
     #[test]
