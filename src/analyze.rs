@@ -128,6 +128,7 @@ pub fn analyze(cfg: &AnalyzeConfig, progress: Progress) -> Result<Analysis, Anal
         }
     }
     found.files.retain(|f| f.language.supported());
+    let manifests = discover::cargo_manifests(&cfg.root, &found.files);
     timings.record("discover");
     if found.files.is_empty() {
         return Err(AnalyzeError::NoSource {
@@ -154,7 +155,7 @@ pub fn analyze(cfg: &AnalyzeConfig, progress: Progress) -> Result<Analysis, Anal
             .map(|opts| scope.spawn(move || history::mine(&cfg.root, opts)));
         let parsed = parse_all(&found, progress);
         let history = history.map(|h| h.join().expect("the history thread does not panic"));
-        finish(cfg, parsed, history, warnings, timings)
+        finish(cfg, parsed, &manifests, history, warnings, timings)
     })
 }
 
@@ -210,6 +211,7 @@ fn parse_all_with(found: &discover::Discovery, progress: Progress, read: ReadSou
 fn finish(
     cfg: &AnalyzeConfig,
     (files, skipped): Parsed,
+    manifests: &[(String, String)],
     history: Option<Result<History, history::HistoryError>>,
     mut warnings: Vec<String>,
     mut timings: Timings,
@@ -219,7 +221,7 @@ fn finish(
         warnings.push(format!("{}: skipped: {}", s.path, s.reason));
     }
 
-    let resolved = resolve::resolve(&files);
+    let resolved = resolve::resolve_with_manifests(&files, manifests);
     timings.record("resolve");
     let graph = CodeGraph::build(files.len(), &resolved.edges, resolved.symbol_calls);
     let sites = resolved.sites;

@@ -305,6 +305,44 @@ pub fn discover_entries(
     Ok(out)
 }
 
+/// Manifests are read only up to this size; a larger `Cargo.toml` is
+/// not a hand-written one.
+const MAX_MANIFEST_BYTES: u64 = 1024 * 1024;
+
+/// The `Cargo.toml` files that govern the discovered Rust files: every
+/// manifest in a folder from a Rust file up to the root, as (folder id,
+/// text), sorted by folder. Links are not followed; unreadable or oversized
+/// manifests are left out (resolution then falls back to folder names).
+pub fn cargo_manifests(root: &Path, files: &[SourceFile]) -> Vec<(String, String)> {
+    let mut dirs = std::collections::BTreeSet::new();
+    for f in files.iter().filter(|f| f.language == Language::Rust) {
+        let mut dir = f.id.rsplit_once('/').map_or("", |(d, _)| d);
+        loop {
+            if !dirs.insert(dir.to_string()) {
+                break;
+            }
+            match dir.rsplit_once('/') {
+                Some((d, _)) => dir = d,
+                None if !dir.is_empty() => dir = "",
+                None => break,
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for dir in dirs {
+        let path = root.join(&dir).join("Cargo.toml");
+        let regular = std::fs::symlink_metadata(&path)
+            .is_ok_and(|m| m.file_type().is_file() && m.len() <= MAX_MANIFEST_BYTES);
+        if !regular {
+            continue;
+        }
+        if let Ok(text) = std::fs::read_to_string(&path) {
+            out.push((dir, text));
+        }
+    }
+    out
+}
+
 /// The unit id: the path relative to the root, with `/` separators.
 /// Non-UTF-8 bytes are replaced (U+FFFD), the same way git output is read.
 pub fn unit_id(root: &Path, path: &Path) -> String {
@@ -407,5 +445,15 @@ mod tests {
             skipped,
             ["src/main/java/a/Huge.java", "src/main/java/a/Link.java"]
         );
+    }
+
+    #[test]
+    fn rust_test_conventions() {
+        assert!(is_test("tests/it.rs", Language::Rust));
+        assert!(is_test("crates/a/tests/it.rs", Language::Rust));
+        assert!(is_test("crates/a/benches/b.rs", Language::Rust));
+        assert!(is_test("examples/demo.rs", Language::Rust));
+        assert!(!is_test("crates/a/src/tests.rs", Language::Rust));
+        assert!(!is_test("crates/a/src/lib.rs", Language::Rust));
     }
 }

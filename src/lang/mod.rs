@@ -12,6 +12,8 @@
 pub mod java;
 mod lines;
 pub mod plan_facts;
+pub mod rust;
+mod rust_plan;
 
 pub use lines::count_code_lines;
 pub use plan_facts::{RouteDecl, TableDecl, TxScope};
@@ -60,7 +62,7 @@ impl Language {
 
     /// Whether this build has a frontend for the language yet.
     pub fn supported(self) -> bool {
-        matches!(self, Language::Java)
+        matches!(self, Language::Java | Language::Rust)
     }
 }
 
@@ -76,7 +78,8 @@ pub trait Frontend: Sync {
 pub fn frontend(language: Language) -> Option<&'static dyn Frontend> {
     match language {
         Language::Java => Some(&java::JavaFrontend),
-        Language::Python | Language::Rust => None,
+        Language::Rust => Some(&rust::RustFrontend),
+        Language::Python => None,
     }
 }
 
@@ -106,6 +109,9 @@ pub struct FileFacts {
     /// McCabe-style decision points plus one per function.
     pub complexity: u32,
     pub diagnostics: Vec<Diagnostic>,
+    /// Rust-only facts (module declarations, `use` trees, impls, receiver
+    /// facts); `None` for every other language.
+    pub rust: Option<Box<rust::RustFacts>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

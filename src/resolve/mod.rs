@@ -7,8 +7,10 @@
 //!
 //! Invariant: resolution reads only [`FileFacts`]; it never touches the disk.
 
+pub mod cargo;
 pub mod constants;
 pub mod java;
+pub mod rust;
 
 use serde::Serialize;
 
@@ -119,6 +121,12 @@ pub struct Resolved {
 /// Resolves every file; files of each language are resolved against their
 /// own language's index.
 pub fn resolve(files: &[ParsedFile]) -> Resolved {
+    resolve_with_manifests(files, &[])
+}
+
+/// [`resolve`], with the text of the `Cargo.toml` files that govern the
+/// Rust files (folder id, text), read at discovery time.
+pub fn resolve_with_manifests(files: &[ParsedFile], manifests: &[(String, String)]) -> Resolved {
     let mut out = Resolved {
         stats: vec![ResolveStats::default(); files.len()],
         names: files.iter().map(|f| f.id.clone()).collect(),
@@ -129,6 +137,12 @@ pub fn resolve(files: &[ParsedFile]) -> Resolved {
         .collect();
     if !java.is_empty() {
         java::resolve(files, &java, &mut out);
+    }
+    let rust: Vec<u32> = (0..files.len() as u32)
+        .filter(|&i| files[i as usize].language == Language::Rust)
+        .collect();
+    if !rust.is_empty() {
+        rust::resolve(files, &rust, manifests, &mut out);
     }
     out.edges.sort_unstable();
     out.sites.sort_unstable();

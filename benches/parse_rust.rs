@@ -1,0 +1,126 @@
+//! Rust parse benchmark: decompose's Rust frontend (syn parse + facts) and
+//! resolution against the floor, a bare `syn::parse_file` of the same
+//! files, in the same run.
+//!
+//! `cargo bench --bench parse_rust -- PATH [--threads N] [--repeat R]`
+//!
+//! Prints files, bytes, lines, and for each phase the best of R runs with
+//! lines per second. Results go to docs/performance.md by hand.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use decompose::discover::{cargo_manifests, discover, DiscoverOptions};
+use decompose::lang::{self, Language};
+use decompose::resolve::{self, ParsedFile};
+
+fn main() {
+    let mut args = std::env::args().skip(1).filter(|a| a != "--bench");
+    let mut path = None;
+    let mut threads = None;
+    let mut repeat = 3;
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--threads" => threads = args.next().and_then(|v| v.parse().ok()),
+            "--repeat" => repeat = args.next().and_then(|v| v.parse().ok()).unwrap_or(3),
+            _ => path = Some(PathBuf::from(a)),
+        }
+    }
+    let Some(path) = path else {
+        eprintln!("usage: cargo bench --bench parse_rust -- PATH [--threads N] [--repeat R]");
+        std::process::exit(2);
+    };
+    if let Some(n) = threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global()
+            .unwrap();
+    }
+    let found = discover(
+        &path,
+        &DiscoverOptions {
+            languages: vec![Language::Rust],
+            excludes: Vec::new(),
+        },
+    )
+    .expect("discover");
+    let manifests = cargo_manifests(&path, &found.files);
+    let sources: Vec<(String, String, bool)> = found
+        .files
+        .iter()
+        .map(|f| {
+            let bytes = std::fs::read(&f.path).unwrap();
+            (
+                f.id.clone(),
+                String::from_utf8_lossy(&bytes).into_owned(),
+                f.test,
+            )
+        })
+        .collect();
+    let n_bytes: usize = sources.iter().map(|s| s.1.len()).sum();
+    let n_lines: usize = sources.iter().map(|s| s.1.lines().count()).sum();
+    println!(
+        "files {}  bytes {}  lines {}  manifests {}  threads {}",
+        sources.len(),
+        n_bytes,
+        n_lines,
+        manifests.len(),
+        rayon::current_num_threads()
+    );
+
+    let best = |f: &dyn Fn() -> usize| {
+        (0..repeat)
+            .map(|_| {
+                let t = Instant::now();
+                std::hint::black_box(f());
+                t.elapsed().as_secs_f64()
+            })
+            .fold(f64::INFINITY, f64::min)
+    };
+
+    let bare = best(&|| {
+        sources
+            .par_iter()
+            .map(|(_, src, _)| usize::from(lang::rust::bare_parse(src)))
+            .sum::<usize>()
+    });
+    let frontend = lang::frontend(Language::Rust).unwrap();
+    let parse = best(&|| {
+        sources
+            .par_iter()
+            .map(|(id, src, _)| frontend.parse(id, src).functions.len())
+            .sum::<usize>()
+    });
+    let parsed: Vec<ParsedFile> = sources
+        .par_iter()
+        .map(|(id, src, test)| ParsedFile {
+            id: id.clone(),
+            language: Language::Rust,
+            test: *test,
+            facts: frontend.parse(id, src),
+        })
+        .collect();
+    let resolve = best(&|| {
+        resolve::resolve_with_manifests(&parsed, &manifests)
+            .edges
+            .len()
+    });
+
+    let report = |name: &str, secs: f64| {
+        println!(
+            "{name:<28} {secs:>8.3} s  {:>10.0} lines/s  {:>6.1} MB/s",
+            n_lines as f64 / secs,
+            n_bytes as f64 / secs / 1e6
+        );
+    };
+    report("bare syn parse", bare);
+    report("decompose parse (facts)", parse);
+    report("decompose resolve", resolve);
+    report("decompose parse + resolve", parse + resolve);
+    println!(
+        "ratio (parse + resolve) / bare: {:.2}",
+        (parse + resolve) / bare
+    );
+}

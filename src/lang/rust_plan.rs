@@ -1,0 +1,367 @@
+//! Plan facts of Rust code, stated in the language-neutral form of
+//! [`super::plan_facts`]: diesel `table!` and `#[diesel(table_name = …)]`,
+//! sea-orm `#[sea_orm(table_name = "…")]`; sqlx `query!` / `query_as!` and
+//! `sqlx::query("…")` strings (as SQL string literals); axum
+//! `.route("/p", get(h).post(h2))` and `.nest("/p", r)`, actix `#[get("/p")]`
+//! (also `post`, `put`, `delete`, `patch`, `head`) and `.route("/p",
+//! web::get().to(h))`; `.transaction(` and `.begin()` scopes.
+
+use proc_macro2::{TokenStream, TokenTree};
+use syn::{Attribute, Expr};
+
+use super::plan_facts::{RouteDecl, TableDecl};
+
+const HTTP_METHODS: &[&str] = &["get", "post", "put", "delete", "patch", "head", "options"];
+
+/// Method names that open a transaction scope when called on a receiver.
+pub const TX_METHODS: &[&str] = &["transaction", "begin"];
+
+/// The table of a diesel `table! { name (pk) { … } }` body: the first
+/// identifier outside attributes (`#[sql_name = "…"]` wins when present).
+pub fn diesel_table(tokens: &TokenStream, line: u32) -> Option<TableDecl> {
+    let mut iter = tokens.clone().into_iter().peekable();
+    let mut sql_name = None;
+    while let Some(tt) = iter.next() {
+        match tt {
+            TokenTree::Punct(p) if p.as_char() == '#' => {
+                if let Some(TokenTree::Group(g)) = iter.next() {
+                    let text = g.stream().to_string();
+                    if let Some(rest) = text.strip_prefix("sql_name") {
+                        sql_name = rest.split('"').nth(1).map(|s| s.to_ascii_lowercase());
+                    }
+                }
+            }
+            TokenTree::Ident(i) => {
+                let name = i.to_string();
+                if name == "use" {
+                    // `use diesel::sql_types::*;` inside the block.
+                    for t in iter.by_ref() {
+                        if matches!(&t, TokenTree::Punct(p) if p.as_char() == ';') {
+                            break;
+                        }
+                    }
+                    continue;
+                }
+                // `schema.table` form: take the last dotted part.
+                let mut table = name;
+                while matches!(iter.peek(), Some(TokenTree::Punct(p)) if p.as_char() == '.') {
+                    iter.next();
+                    if let Some(TokenTree::Ident(n)) = iter.next() {
+                        table = n.to_string();
+                    }
+                }
+                return Some(TableDecl {
+                    table: sql_name.unwrap_or_else(|| table.to_ascii_lowercase()),
+                    type_index: None,
+                    line,
+                });
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// `#[diesel(table_name = users)]`, `#[table_name = "users"]`,
+/// `#[sea_orm(table_name = "users")]` on a struct.
+pub fn model_table(attrs: &[Attribute]) -> Option<String> {
+    for a in attrs {
+        let p = a.path();
+        if p.is_ident("diesel") || p.is_ident("sea_orm") {
+            let text = a.meta.require_list().ok()?.tokens.to_string();
+            let mut parts = text.split(',');
+            let found = parts.find_map(|kv| {
+                let (k, v) = kv.split_once('=')?;
+                (k.trim() == "table_name").then(|| {
+                    let v = v.trim().trim_matches('"');
+                    // `crate::schema::users` → `users`.
+                    v.rsplit("::").next().unwrap_or(v).trim().to_string()
+                })
+            });
+            if let Some(t) = found {
+                return Some(t.to_ascii_lowercase());
+            }
+        } else if p.is_ident("table_name") {
+            if let Ok(nv) = a.meta.require_name_value() {
+                if let Expr::Lit(l) = &nv.value {
+                    if let syn::Lit::Str(s) = &l.lit {
+                        return Some(s.value().to_ascii_lowercase());
+                    }
+                }
+            }
+        }
+    }
+    None
+}
+
+/// actix-style route attributes on a function: `#[get("/p")]`,
+/// `#[route("/p", method = "GET", method = "POST")]`.
+pub fn attr_routes(attrs: &[Attribute], line: u32) -> Vec<(String, String, u32)> {
+    let mut out = Vec::new();
+    for a in attrs {
+        let Some(last) = a.path().segments.last() else {
+            continue;
+        };
+        let name = last.ident.to_string();
+        let Ok(list) = a.meta.require_list() else {
+            continue;
+        };
+        let text = list.tokens.to_string();
+        let Some(path) = text.split('"').nth(1).map(str::to_string) else {
+            continue;
+        };
+        if HTTP_METHODS.contains(&name.as_str()) {
+            out.push((name.to_ascii_uppercase(), path, line));
+        } else if name == "route" {
+            let methods: Vec<String> = text
+                .split("method")
+                .skip(1)
+                .filter_map(|m| m.split('"').nth(1))
+                .map(str::to_ascii_uppercase)
+                .collect();
+            if methods.is_empty() {
+                out.push(("ANY".into(), path.clone(), line));
+            }
+            for m in methods {
+                out.push((m, path.clone(), line));
+            }
+        }
+    }
+    out
+}
+
+fn str_lit(e: &Expr) -> Option<String> {
+    match e {
+        Expr::Lit(l) => match &l.lit {
+            syn::Lit::Str(s) => Some(s.value()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn expr_path(e: &Expr) -> Option<String> {
+    match e {
+        Expr::Path(p) => Some(
+            p.path
+                .segments
+                .iter()
+                .map(|s| s.ident.to_string())
+                .collect::<Vec<_>>()
+                .join("::"),
+        ),
+        Expr::Reference(r) => expr_path(&r.expr),
+        _ => None,
+    }
+}
+
+/// Routes stated by a `.route(path, method_router)` or `.nest(path, r)`
+/// call: (method, path, handler as written, include).
+pub fn call_routes(m: &syn::ExprMethodCall, line: u32) -> Vec<RouteDecl> {
+    let name = m.method.to_string();
+    let mut args = m.args.iter();
+    let first = args.next();
+    // actix: `web::resource("/p").route(web::get().to(h))`.
+    if name == "route" && m.args.len() == 1 {
+        let mut out = Vec::new();
+        if let (Some(path), Some(r)) = (resource_path(&m.receiver), first) {
+            method_router(r, &path, line, &mut out);
+        }
+        return out;
+    }
+    let Some(path) = first.and_then(str_lit) else {
+        return Vec::new();
+    };
+    let Some(second) = args.next() else {
+        return Vec::new();
+    };
+    match name.as_str() {
+        "route" => {
+            let mut out = Vec::new();
+            method_router(second, &path, line, &mut out);
+            out
+        }
+        "nest" | "nest_service" => vec![RouteDecl {
+            method: "ANY".into(),
+            path,
+            function: None,
+            handler: None,
+            include: Some(match second {
+                Expr::Call(c) => expr_path(&c.func).unwrap_or_default(),
+                e => expr_path(e).unwrap_or_default(),
+            }),
+            line,
+        }],
+        _ => Vec::new(),
+    }
+}
+
+/// The path of the `web::resource("/p")` a builder chain starts from.
+fn resource_path(e: &Expr) -> Option<String> {
+    match e {
+        Expr::MethodCall(mc) => resource_path(&mc.receiver),
+        Expr::Call(c) => {
+            let f = expr_path(&c.func)?;
+            (f.rsplit("::").next() == Some("resource"))
+                .then(|| c.args.first().and_then(str_lit))
+                .flatten()
+        }
+        _ => None,
+    }
+}
+
+/// A handler as written: a path, or the single argument of a wrapper
+/// call (`SeqHandler(h)`).
+fn handler_of(e: &Expr) -> Option<String> {
+    match e {
+        Expr::Call(c) if c.args.len() == 1 => handler_of(&c.args[0]),
+        e => expr_path(e),
+    }
+}
+
+/// `get(h)`, `get(h).post(h2)`, `axum::routing::get(h)`,
+/// `web::get().to(h)`.
+fn method_router(e: &Expr, path: &str, line: u32, out: &mut Vec<RouteDecl>) {
+    let mut push = |method: &str, handler: Option<String>| {
+        out.push(RouteDecl {
+            method: method.to_ascii_uppercase(),
+            path: path.to_string(),
+            function: None,
+            handler,
+            include: None,
+            line,
+        })
+    };
+    match e {
+        Expr::Call(c) => {
+            let Some(f) = expr_path(&c.func) else { return };
+            let last = f.rsplit("::").next().unwrap_or(&f).to_string();
+            if HTTP_METHODS.contains(&last.as_str()) || last == "any" {
+                let method = if last == "any" { "ANY" } else { &last };
+                push(method, c.args.first().and_then(handler_of));
+            }
+        }
+        Expr::MethodCall(mc) => {
+            let name = mc.method.to_string();
+            if name == "to" {
+                // actix: `web::get().to(h)`.
+                if let Expr::Call(c) = &*mc.receiver {
+                    if let Some(f) = expr_path(&c.func) {
+                        let last = f.rsplit("::").next().unwrap_or(&f).to_string();
+                        if HTTP_METHODS.contains(&last.as_str()) {
+                            push(&last, mc.args.first().and_then(handler_of));
+                        }
+                    }
+                }
+                return;
+            }
+            method_router(&mc.receiver, path, line, out);
+            if HTTP_METHODS.contains(&name.as_str()) {
+                let handler = mc.args.first().and_then(handler_of);
+                out.push(RouteDecl {
+                    method: name.to_ascii_uppercase(),
+                    path: path.to_string(),
+                    function: None,
+                    handler,
+                    include: None,
+                    line,
+                });
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lang::rust::RustFrontend;
+    use crate::lang::Frontend;
+
+    #[test]
+    fn tables_routes_sql_and_transactions() {
+        let src = r##"
+diesel::table! {
+    use diesel::sql_types::*;
+    shop.orders (id) { id -> Integer, }
+}
+#[derive(Queryable)]
+#[diesel(table_name = crate::schema::customers)]
+pub struct Customer { id: i32 }
+#[sea_orm(table_name = "Payments")]
+pub struct Model { id: i32 }
+
+pub fn router() -> Router {
+    Router::new()
+        .route("/orders", get(list_orders).post(create_order))
+        .route("/orders/{id}", axum::routing::delete(cancel))
+        .nest("/customers", customers::router())
+}
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(web::resource("/stats").route(web::get().to(SeqHandler(stats::get_stats))));
+}
+
+#[get("/health")]
+async fn health() -> &'static str { "ok" }
+
+async fn list_orders(pool: &PgPool) {
+    let rows = sqlx::query!("SELECT id FROM orders WHERE id = $1", 1);
+    let mut tx = pool.begin().await;
+}
+async fn create_order() {}
+fn cancel(conn: &mut Conn) {
+    conn.transaction(|c| Ok(()));
+}
+"##;
+        let f = RustFrontend.parse("x.rs", src);
+        let tables: Vec<(&str, Option<u32>)> = f
+            .tables
+            .iter()
+            .map(|t| (t.table.as_str(), t.type_index))
+            .collect();
+        assert_eq!(
+            tables,
+            vec![
+                ("orders", None),
+                ("customers", Some(0)),
+                ("payments", Some(1))
+            ]
+        );
+        type Row<'a> = (
+            &'a str,
+            &'a str,
+            Option<u32>,
+            Option<&'a str>,
+            Option<&'a str>,
+        );
+        let routes: Vec<Row> = f
+            .routes
+            .iter()
+            .map(|r| {
+                (
+                    r.method.as_str(),
+                    r.path.as_str(),
+                    r.function,
+                    r.handler.as_deref(),
+                    r.include.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            routes,
+            vec![
+                ("GET", "/orders", Some(3), None, None),
+                ("POST", "/orders", Some(4), None, None),
+                ("DELETE", "/orders/{id}", Some(5), None, None),
+                ("ANY", "/customers", None, None, Some("customers::router")),
+                ("GET", "/stats", None, Some("stats::get_stats"), None),
+                ("GET", "/health", Some(2), None, None),
+            ]
+        );
+        assert_eq!(f.sql.len(), 1);
+        assert_eq!(f.sql[0].text, "SELECT id FROM orders WHERE id = $1");
+        assert_eq!(f.sql[0].function, Some(3));
+        let tx: Vec<u32> = f.tx_scopes.iter().map(|t| t.function).collect();
+        assert_eq!(tx, vec![3, 5]);
+    }
+}
