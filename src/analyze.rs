@@ -619,18 +619,26 @@ fn parse_file(file: &SourceFile) -> Result<ParsedFile, String> {
     if bytes[..bytes.len().min(8192)].contains(&0) {
         return Err("binary content (NUL bytes) in a source file".into());
     }
-    let (text, lossy) = match String::from_utf8(bytes) {
-        Ok(s) => (s, false),
-        Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), true),
+    // Python honours PEP 263 coding cookies (src/lang/python.rs).
+    let (text, decoded) = if file.language == Language::Python {
+        lang::python::decode(&bytes)
+    } else {
+        match String::from_utf8(bytes) {
+            Ok(s) => (s, None),
+            Err(e) => (
+                String::from_utf8_lossy(e.as_bytes()).into_owned(),
+                Some("not valid UTF-8; undecodable bytes were replaced".to_string()),
+            ),
+        }
     };
     let mut facts = match lang::frontend(file.language) {
         Some(fe) => fe.parse(&file.id, &text),
         None => FileFacts::default(),
     };
-    if lossy {
+    if let Some(message) = decoded {
         facts.diagnostics.push(Diagnostic {
             line: None,
-            message: "not valid UTF-8; undecodable bytes were replaced".into(),
+            message,
         });
     }
     Ok(ParsedFile {

@@ -12,6 +12,7 @@
 pub mod java;
 mod lines;
 pub mod plan_facts;
+pub mod python;
 
 pub use lines::count_code_lines;
 pub use plan_facts::{RouteDecl, TableDecl, TxScope};
@@ -60,7 +61,7 @@ impl Language {
 
     /// Whether this build has a frontend for the language yet.
     pub fn supported(self) -> bool {
-        matches!(self, Language::Java)
+        matches!(self, Language::Java | Language::Python)
     }
 }
 
@@ -76,7 +77,8 @@ pub trait Frontend: Sync {
 pub fn frontend(language: Language) -> Option<&'static dyn Frontend> {
     match language {
         Language::Java => Some(&java::JavaFrontend),
-        Language::Python | Language::Rust => None,
+        Language::Python => Some(&python::PythonFrontend),
+        Language::Rust => None,
     }
 }
 
@@ -98,6 +100,8 @@ pub struct FileFacts {
     pub tables: Vec<TableDecl>,
     pub routes: Vec<RouteDecl>,
     pub tx_scopes: Vec<TxScope>,
+    /// Python-only facts (relative imports, `from` names, `__all__`).
+    pub python: Option<Box<python::PyFacts>>,
     /// Non-blank, non-comment lines.
     pub code_lines: u32,
     /// McCabe-style decision points plus one per function.
