@@ -689,7 +689,14 @@ fn build_report(
             fan_out: graph.fan_out(i as u32),
             service: None,
             confidence: None,
-            role: if f.test { "test" } else { "code" }.to_string(),
+            role: if f.test {
+                "test"
+            } else if discover::is_generated(&f.id, f.language) {
+                "generated"
+            } else {
+                "code"
+            }
+            .to_string(),
             hotspot: None,
             first_change: None,
             last_change: None,

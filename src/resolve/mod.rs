@@ -8,6 +8,7 @@
 //! Invariant: resolution reads only [`FileFacts`]; it never touches the disk.
 
 pub mod java;
+pub mod python;
 
 use serde::Serialize;
 
@@ -114,6 +115,12 @@ pub fn resolve(files: &[ParsedFile]) -> Resolved {
         .collect();
     if !java.is_empty() {
         java::resolve(files, &java, &mut out);
+    }
+    let python: Vec<u32> = (0..files.len() as u32)
+        .filter(|&i| files[i as usize].language == Language::Python)
+        .collect();
+    if !python.is_empty() {
+        python::resolve(files, &python, &mut out);
     }
     out.edges.sort_unstable();
     out.symbol_calls.sort();
