@@ -254,8 +254,7 @@ pub fn is_generated(id: &str, language: Language) -> bool {
     match language {
         Language::Python => {
             let file = id.rsplit('/').next().unwrap_or(id);
-            (id.starts_with("migrations/") || id.contains("/migrations/"))
-                && file != "__init__.py"
+            (id.starts_with("migrations/") || id.contains("/migrations/")) && file != "__init__.py"
         }
         Language::Java | Language::Rust => false,
     }
@@ -267,12 +266,24 @@ mod tests {
 
     #[test]
     fn python_test_and_generated_conventions() {
-        for t in ["tests/a.py", "shop/tests/b.py", "shop/test_x.py", "x_test.py", "conftest.py"] {
+        for t in [
+            "tests/a.py",
+            "shop/tests/b.py",
+            "shop/test_x.py",
+            "x_test.py",
+            "conftest.py",
+        ] {
             assert!(is_test(t, Language::Python), "{t}");
         }
         assert!(!is_test("shop/contest.py", Language::Python));
-        assert!(is_generated("shop/orders/migrations/0001_initial.py", Language::Python));
-        assert!(!is_generated("shop/orders/migrations/__init__.py", Language::Python));
+        assert!(is_generated(
+            "shop/orders/migrations/0001_initial.py",
+            Language::Python
+        ));
+        assert!(!is_generated(
+            "shop/orders/migrations/__init__.py",
+            Language::Python
+        ));
         assert!(!is_generated("shop/orders/models.py", Language::Python));
         assert!(!is_generated("db/migrations/V1.java", Language::Java));
     }

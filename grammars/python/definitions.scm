@@ -18,3 +18,11 @@
 
 ; `with transaction.atomic():`, `with session.begin():`, `with X() as y`.
 (with_item) @with
+
+; `for x in items:` binds a local typed by the element of `items`.
+(for_statement) @for
+
+; Python 2 statements the grammar still accepts: the file is read, and a
+; diagnostic says it is Python 2.
+(print_statement) @python2
+(exec_statement) @python2

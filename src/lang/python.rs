@@ -103,6 +103,8 @@ enum Cap {
     Decorator,
     Assign,
     With,
+    For,
+    Python2,
     Call,
     TypeRef,
     Branch,
@@ -122,6 +124,8 @@ fn capture_kinds() -> &'static [Cap] {
                 "decorator" => Cap::Decorator,
                 "assign" => Cap::Assign,
                 "with" => Cap::With,
+                "for" => Cap::For,
+                "python2" => Cap::Python2,
                 "call" => Cap::Call,
                 "type_ref" => Cap::TypeRef,
                 "branch" => Cap::Branch,
@@ -383,6 +387,24 @@ impl<'s> Extractor<'s> {
                 Cap::Decorator => self.decorator(node),
                 Cap::Assign => self.assign(node),
                 Cap::With => self.with_item(node),
+                Cap::For => self.for_loop(node),
+                Cap::Python2 => {
+                    if !self
+                        .facts
+                        .diagnostics
+                        .iter()
+                        .any(|d| d.message.contains("Python 2"))
+                    {
+                        self.facts.diagnostics.push(Diagnostic {
+                            line: Some(line(node)),
+                            message: format!(
+                                "Python 2 syntax at line {} ({}); facts from this file may be partial",
+                                line(node),
+                                node.kind().replace('_', " ")
+                            ),
+                        });
+                    }
+                }
                 Cap::Call => self.call(node),
                 Cap::TypeRef => self.type_ref(node),
                 Cap::Branch => self.facts.complexity += 1,
@@ -487,8 +509,12 @@ impl<'s> Extractor<'s> {
                 match c.kind() {
                     "dotted_name" => imp.names.push((strip_ws(self.text(c)), None)),
                     "aliased_import" => {
-                        let n = c.child_by_field_name("name").map(|n| strip_ws(self.text(n)));
-                        let a = c.child_by_field_name("alias").map(|n| self.text(n).to_string());
+                        let n = c
+                            .child_by_field_name("name")
+                            .map(|n| strip_ws(self.text(n)));
+                        let a = c
+                            .child_by_field_name("alias")
+                            .map(|n| self.text(n).to_string());
                         if let Some(n) = n {
                             imp.names.push((n, a));
                         }
@@ -521,7 +547,9 @@ impl<'s> Extractor<'s> {
                             continue;
                         };
                         one.module = strip_ws(self.text(n));
-                        one.alias = c.child_by_field_name("alias").map(|n| self.text(n).to_string());
+                        one.alias = c
+                            .child_by_field_name("alias")
+                            .map(|n| self.text(n).to_string());
                     }
                     _ => continue,
                 }
@@ -657,7 +685,9 @@ impl<'s> Extractor<'s> {
                         .unwrap_or_default();
                     let v = a
                         .child_by_field_name("value")
-                        .map(|v| string_value(v, self.src).unwrap_or_else(|| strip_ws(self.text(v))))
+                        .map(|v| {
+                            string_value(v, self.src).unwrap_or_else(|| strip_ws(self.text(v)))
+                        })
                         .unwrap_or_default();
                     out.push((k, v));
                 } else {
@@ -755,18 +785,20 @@ impl<'s> Extractor<'s> {
                 continue;
             };
             let methods: Vec<String> = match verb {
-                "route" | "api_route" => {
-                    match a.args.iter().find(|(k, _)| k == "methods") {
-                        Some((_, v)) => v
-                            .trim_matches(|c| c == '[' || c == ']' || c == '(' || c == ')')
-                            .split(',')
-                            .map(|m| m.trim().trim_matches(|c| c == '"' || c == '\'').to_ascii_uppercase())
-                            .filter(|m| !m.is_empty())
-                            .collect(),
-                        None if verb == "route" => vec!["GET".into()],
-                        None => vec!["ANY".into()],
-                    }
-                }
+                "route" | "api_route" => match a.args.iter().find(|(k, _)| k == "methods") {
+                    Some((_, v)) => v
+                        .trim_matches(|c| c == '[' || c == ']' || c == '(' || c == ')')
+                        .split(',')
+                        .map(|m| {
+                            m.trim()
+                                .trim_matches(|c| c == '"' || c == '\'')
+                                .to_ascii_uppercase()
+                        })
+                        .filter(|m| !m.is_empty())
+                        .collect(),
+                    None if verb == "route" => vec!["GET".into()],
+                    None => vec!["ANY".into()],
+                },
                 "get" | "post" | "put" | "delete" | "patch" | "head" | "options" => {
                     vec![verb.to_ascii_uppercase()]
                 }
@@ -831,6 +863,9 @@ impl<'s> Extractor<'s> {
                             ty,
                             line: line(node),
                         });
+                    }
+                    if let Some(r) = right.filter(|r| r.kind() == "call") {
+                        self.relation(t, &name, r);
                     }
                     // String class attributes (`__tablename__`, `db_table`)
                     // kept as annotations of the class for the model rules.
@@ -956,6 +991,94 @@ impl<'s> Extractor<'s> {
         }
     }
 
+    fn for_loop(&mut self, node: Node) {
+        if !self.in_function() {
+            return;
+        }
+        let (Some(left), Some(right)) = (
+            node.child_by_field_name("left"),
+            node.child_by_field_name("right"),
+        ) else {
+            return;
+        };
+        if left.kind() != "identifier" {
+            return;
+        }
+        let init = Some(self.expr(right, 0));
+        let name = self.text(left).to_string();
+        let f = self.current_function();
+        self.facts.functions[f as usize].locals.push(Local {
+            name,
+            ty: None,
+            init,
+            element_of_init: true,
+            line: line(node),
+        });
+    }
+
+    /// Django relation fields: `x = models.ForeignKey(Target, related_name="rn")`
+    /// types the field `x` by `Target` and is kept as an `=fk` annotation
+    /// of the class (field, target, related name) for reverse relations.
+    fn relation(&mut self, owner: u32, name: &str, call: Node) {
+        let a = self.annotation_of(call);
+        let simple = a.name.rsplit('.').next().unwrap_or("");
+        if !matches!(simple, "ForeignKey" | "OneToOneField" | "ManyToManyField") {
+            return;
+        }
+        let Some(target) = a
+            .args
+            .iter()
+            .find(|(k, _)| k == "value" || k == "to")
+            .map(|(_, v)| v.clone())
+        else {
+            return;
+        };
+        let class_name = self.facts.types[owner as usize].name.clone();
+        let target = if target == "self" {
+            class_name.clone()
+        } else {
+            // "app_label.Model" strings name the model class.
+            match target.split_once('.') {
+                Some((_, m))
+                    if !target.contains('(')
+                        && target.matches('.').count() == 1
+                        && m.starts_with(char::is_uppercase) =>
+                {
+                    m.to_string()
+                }
+                _ => target,
+            }
+        };
+        let related = a
+            .args
+            .iter()
+            .find(|(k, _)| k == "related_name")
+            .map(|(_, v)| v.clone())
+            .unwrap_or_else(|| format!("{}_set", class_name.to_ascii_lowercase()));
+        let ty = TypeRef {
+            name: target.clone(),
+            args: Vec::new(),
+            array_dims: 0,
+            line: line(call),
+        };
+        let t = &mut self.facts.types[owner as usize];
+        if simple != "ManyToManyField" {
+            if let Some(fd) = t.fields.iter_mut().find(|fd| fd.name == name) {
+                fd.ty = ty;
+            }
+        }
+        t.annotations.push(Annotation {
+            name: "=fk".into(),
+            args: vec![
+                ("field".into(), name.to_string()),
+                ("target".into(), target),
+                ("related_name".into(), related),
+                ("kind".into(), simple.to_string()),
+            ],
+            line: line(call),
+        });
+    }
+
     fn call(&mut self, node: Node) {
         let Some(callee) = node.child_by_field_name("function") else {
             return;
@@ -1012,7 +1135,10 @@ impl<'s> Extractor<'s> {
         let Some(path) = string_value(*p, self.src) else {
             return;
         };
-        let path = path.trim_start_matches('^').trim_end_matches('$').to_string();
+        let path = path
+            .trim_start_matches('^')
+            .trim_end_matches('$')
+            .to_string();
         let mut route = RouteDecl {
             method: "ANY".into(),
             path,
@@ -1118,7 +1244,8 @@ impl<'s> Extractor<'s> {
                 let v = string_value(node, self.src)?;
                 let v = v.trim();
                 (!v.is_empty()
-                    && v.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.'))
+                    && v.chars()
+                        .all(|c| c.is_alphanumeric() || c == '_' || c == '.'))
                 .then(|| mk(v.to_string(), Vec::new()))
             }
             "generic_type" | "subscript" => {
@@ -1339,14 +1466,28 @@ mod tests {
         let modules: Vec<&str> = i.iter().map(|x| x.module.as_str()).collect();
         assert_eq!(
             modules,
-            ["a.b.c", "a.b", "pkg.mod", "", "m", "typing", "orders.models", "ujson", "json", "late"]
+            [
+                "a.b.c",
+                "a.b",
+                "pkg.mod",
+                "",
+                "m",
+                "typing",
+                "orders.models",
+                "ujson",
+                "json",
+                "late"
+            ]
         );
         assert_eq!((i[0].from, i[0].alias.as_deref()), (false, None));
         assert_eq!(i[1].alias.as_deref(), Some("x"));
         assert_eq!(i[2].level, 2);
         assert_eq!(
             i[2].names,
-            vec![("n".to_string(), Some("m".to_string())), ("k".to_string(), None)]
+            vec![
+                ("n".to_string(), Some("m".to_string())),
+                ("k".to_string(), None)
+            ]
         );
         assert_eq!((i[3].level, i[3].names[0].0.as_str()), (1, "sib"));
         assert!(i[4].star && !i[3].star);
@@ -1409,7 +1550,11 @@ mod tests {
              @transaction.atomic\ndef place():\n    pass\ndef pay():\n    with transaction.atomic():\n        pass\n\
              urlpatterns = [path('api/', include('orders.urls')), path('x/<int:pk>/', views.detail)]\n",
         );
-        let r: Vec<(String, String)> = f.routes.iter().map(|r| (r.method.clone(), r.path.clone())).collect();
+        let r: Vec<(String, String)> = f
+            .routes
+            .iter()
+            .map(|r| (r.method.clone(), r.path.clone()))
+            .collect();
         assert_eq!(
             r,
             vec![
@@ -1430,8 +1575,16 @@ mod tests {
         assert_eq!(f.python.as_ref().unwrap().imports.len(), 1);
         assert!(f.functions.iter().any(|x| x.name == "ok"));
         assert_eq!(f.diagnostics.len(), 1);
-        assert!(f.diagnostics[0].message.contains("syntax error"), "{:?}", f.diagnostics);
-        assert!(f.diagnostics[0].message.contains("Python 2"), "{:?}", f.diagnostics);
+        assert!(
+            f.diagnostics[0].message.contains("syntax error"),
+            "{:?}",
+            f.diagnostics
+        );
+        assert!(
+            f.diagnostics[0].message.contains("Python 2"),
+            "{:?}",
+            f.diagnostics
+        );
     }
 
     #[test]
@@ -1444,6 +1597,9 @@ mod tests {
         let (s, d) = decode(b"x = '\xff'\n");
         assert!(s.contains('\u{FFFD}'));
         assert!(d.unwrap().contains("replaced"));
-        assert_eq!(decode(b"\xEF\xBB\xBFx = 1\n"), ("x = 1\n".to_string(), None));
+        assert_eq!(
+            decode(b"\xEF\xBB\xBFx = 1\n"),
+            ("x = 1\n".to_string(), None)
+        );
     }
 }

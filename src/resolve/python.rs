@@ -18,7 +18,7 @@ use std::collections::{BTreeSet, HashMap, VecDeque};
 
 use rayon::prelude::*;
 
-use super::{EdgeKind, FileEdge, ParsedFile, Resolved, ResolveStats, SymbolCall};
+use super::{EdgeKind, FileEdge, ParsedFile, ResolveStats, Resolved, SymbolCall};
 use crate::lang::python::PyFacts;
 use crate::lang::{Call, Expr, FileFacts, Function, FunctionKind, TypeRef};
 
@@ -41,6 +41,9 @@ enum Val {
     Func(u32, String),
     /// A module-level variable of a file: `(file, name)`.
     Global(u32, String),
+    /// A Django manager or queryset of a model class, with the custom
+    /// manager class when the model declares one (`objects = M()`).
+    Manager((u32, u32), Option<(u32, u32)>),
     External,
     Unknown,
 }
@@ -56,7 +59,35 @@ struct Index<'a> {
     roots: Vec<String>,
     /// Per file: resolved bases of each type.
     bases: HashMap<(u32, u32), Vec<(u32, u32)>>,
+    /// Django reverse relations: (model, related name) → related model.
+    reverse: HashMap<((u32, u32), String), (u32, u32)>,
 }
+
+/// Manager and queryset methods that return one model instance.
+const ONE: &[&str] = &[
+    "get",
+    "create",
+    "first",
+    "last",
+    "latest",
+    "earliest",
+    "get_or_create_one",
+];
+/// Manager and queryset methods that return a queryset.
+const MANY: &[&str] = &[
+    "all",
+    "filter",
+    "exclude",
+    "order_by",
+    "select_related",
+    "prefetch_related",
+    "select_for_update",
+    "distinct",
+    "using",
+    "annotate",
+    "only",
+    "defer",
+];
 
 fn join(dir: &str, rest: &str) -> String {
     match (dir.is_empty(), rest.is_empty()) {
@@ -113,6 +144,7 @@ impl<'a> Index<'a> {
             dirs,
             roots: Vec::new(),
             bases: HashMap::new(),
+            reverse: HashMap::new(),
         };
         index.roots = index.detect_roots(ids);
         index
@@ -171,7 +203,12 @@ impl<'a> Index<'a> {
             .cloned()
             .collect();
         // Deepest first: a module under `src/` is `shop.x`, not `src.shop.x`.
-        roots.sort_by_key(|r| (std::cmp::Reverse(r.matches('/').count() + !r.is_empty() as usize), r.clone()));
+        roots.sort_by_key(|r| {
+            (
+                std::cmp::Reverse(r.matches('/').count() + !r.is_empty() as usize),
+                r.clone(),
+            )
+        });
         roots
     }
 
@@ -181,9 +218,7 @@ impl<'a> Index<'a> {
             return None;
         }
         let rel = dotted.replace('.', "/");
-        self.roots
-            .iter()
-            .find_map(|r| self.at_path(&join(r, &rel)))
+        self.roots.iter().find_map(|r| self.at_path(&join(r, &rel)))
     }
 
     /// The module a (possibly relative) `from` / `import` names.
@@ -229,15 +264,14 @@ impl<'a> Index<'a> {
     /// The dotted module name of a file under the deepest root holding it.
     fn logical_name(&self, f: u32) -> Option<String> {
         let id = &self.files[f as usize].id;
-        let stem = id
-            .strip_suffix(".py")
-            .or_else(|| id.strip_suffix(".pyi"))?;
+        let stem = id.strip_suffix(".py").or_else(|| id.strip_suffix(".pyi"))?;
         let stem = stem.strip_suffix("/__init__").unwrap_or(stem);
         for r in &self.roots {
             let rel = if r.is_empty() {
                 Some(stem)
             } else {
-                stem.strip_prefix(r.as_str()).and_then(|s| s.strip_prefix('/'))
+                stem.strip_prefix(r.as_str())
+                    .and_then(|s| s.strip_prefix('/'))
             };
             if let Some(rel) = rel {
                 if !rel.is_empty() && rel.split('/').all(is_identifier) {
@@ -374,7 +408,28 @@ impl<'a> Index<'a> {
                 bases.insert((f, t as u32), out);
             }
         }
+        let mut reverse = HashMap::new();
+        for &f in ids {
+            for (t, ty) in self.facts(f).types.iter().enumerate() {
+                for a in ty.annotations.iter().filter(|a| a.name == "=fk") {
+                    let get =
+                        |k: &str| a.args.iter().find(|(x, _)| x == k).map(|(_, v)| v.as_str());
+                    let (Some(target), Some(related)) = (get("target"), get("related_name")) else {
+                        continue;
+                    };
+                    let cx = Scope {
+                        file: f,
+                        func: None,
+                        owner: None,
+                    };
+                    if let Val::Class(g, c) = self.type_name(&cx, target, 0) {
+                        reverse.insert(((g, c), related.to_string()), (f, t as u32));
+                    }
+                }
+            }
+        }
         self.bases = bases;
+        self.reverse = reverse;
     }
 
     /// Finds a method (or class attribute when `attr`) in a class and its
@@ -458,13 +513,30 @@ impl<'a> Index<'a> {
         }
         match v {
             Val::Module(m) => self.member(&m, name, depth + 1),
+            Val::Class(f, c) if name == "objects" => {
+                let custom = match self.lookup_field((f, c), name) {
+                    Some((g, _, ty)) => match self.instance_of(g, ty, depth + 1) {
+                        Val::Instance(mf, mc) => Some((mf, mc)),
+                        _ => None,
+                    },
+                    None => None,
+                };
+                Val::Manager((f, c), custom)
+            }
+            Val::Instance(f, c) if self.reverse.contains_key(&((f, c), name.to_string())) => {
+                Val::Manager(self.reverse[&((f, c), name.to_string())], None)
+            }
+            Val::Manager(m, custom) if MANY.contains(&name) => Val::Manager(m, custom),
             Val::Class(f, c) | Val::Instance(f, c) => {
                 if let Some((g, _, ty)) = self.lookup_field((f, c), name) {
                     return self.instance_of(g, ty, depth + 1);
                 }
-                if let Some(n) = self.facts(f).types.iter().position(|x| {
-                    x.parent == Some(c) && x.name == name
-                }) {
+                if let Some(n) = self
+                    .facts(f)
+                    .types
+                    .iter()
+                    .position(|x| x.parent == Some(c) && x.name == name)
+                {
                     return Val::Class(f, n as u32);
                 }
                 Val::Unknown
@@ -491,7 +563,15 @@ impl<'a> Index<'a> {
                         }
                         if let Some(init) = &l.init {
                             if init != e {
-                                return self.eval(cx, init, depth + 1);
+                                let v = self.eval(cx, init, depth + 1);
+                                if l.element_of_init {
+                                    // Iterating a queryset yields model instances.
+                                    return match v {
+                                        Val::Manager((f, c), _) => Val::Instance(f, c),
+                                        _ => Val::Unknown,
+                                    };
+                                }
+                                return v;
                             }
                         }
                         return Val::Unknown;
@@ -536,6 +616,25 @@ impl<'a> Index<'a> {
                     Some(r) => {
                         let v = self.eval(cx, r, depth + 1);
                         match v {
+                            Val::Manager(m, custom) => {
+                                if let Some((g, t)) =
+                                    custom.and_then(|c| self.lookup_method(c, name))
+                                {
+                                    return match self.returns(g, Some(t), name, depth) {
+                                        Val::Unknown if name != "get_queryset" => {
+                                            Val::Manager(m, custom)
+                                        }
+                                        v => v,
+                                    };
+                                }
+                                return if ONE.contains(&name.as_str()) {
+                                    Val::Instance(m.0, m.1)
+                                } else if MANY.contains(&name.as_str()) {
+                                    Val::Manager(m, custom)
+                                } else {
+                                    Val::Unknown
+                                };
+                            }
                             Val::Instance(f, c) | Val::Class(f, c) => {
                                 return match self.lookup_method((f, c), name) {
                                     Some((g, t)) => self.returns(g, Some(t), name, depth),
@@ -740,6 +839,12 @@ impl<'a> Index<'a> {
             }
             Some(recv) => match self.eval(cx, recv, 0) {
                 Val::Instance(f, c) | Val::Class(f, c) => return on_class((f, c)),
+                Val::Manager(_, custom) => {
+                    return match custom.and_then(|c| self.lookup_method(c, &call.name)) {
+                        Some((g, t)) => Target::Internal(g, self.class_symbol(g, t, &call.name)),
+                        None => Target::External,
+                    }
+                }
                 Val::Module(m) => self.member(&m, &call.name, 0),
                 Val::External => return Target::External,
                 _ => return Target::Unresolved,
@@ -749,7 +854,11 @@ impl<'a> Index<'a> {
             Val::Class(f, c) => ctor(f, c),
             Val::Func(f, n) => Target::Internal(f, n),
             Val::External => Target::External,
-            Val::Module(_) | Val::Global(..) | Val::Instance(..) | Val::Unknown => {
+            Val::Module(_)
+            | Val::Global(..)
+            | Val::Instance(..)
+            | Val::Manager(..)
+            | Val::Unknown => {
                 if call.receiver.is_none() && BUILTINS.contains(&call.name.as_str()) {
                     Target::External
                 } else {
@@ -762,10 +871,46 @@ impl<'a> Index<'a> {
 
 /// Builtins whose unqualified calls are external without a binding.
 const BUILTINS: &[&str] = &[
-    "len", "str", "int", "float", "bool", "list", "dict", "set", "tuple", "print", "isinstance",
-    "getattr", "setattr", "hasattr", "sorted", "sum", "min", "max", "range", "enumerate", "zip",
-    "repr", "round", "abs", "any", "all", "map", "filter", "iter", "next", "type", "super",
-    "open", "frozenset", "object", "format", "id", "hash", "vars", "callable",
+    "len",
+    "str",
+    "int",
+    "float",
+    "bool",
+    "list",
+    "dict",
+    "set",
+    "tuple",
+    "print",
+    "isinstance",
+    "getattr",
+    "setattr",
+    "hasattr",
+    "sorted",
+    "sum",
+    "min",
+    "max",
+    "range",
+    "enumerate",
+    "zip",
+    "repr",
+    "round",
+    "abs",
+    "any",
+    "all",
+    "map",
+    "filter",
+    "iter",
+    "next",
+    "type",
+    "super",
+    "open",
+    "frozenset",
+    "object",
+    "format",
+    "id",
+    "hash",
+    "vars",
+    "callable",
 ];
 
 struct Scope {
