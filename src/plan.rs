@@ -46,6 +46,8 @@ type Sym = (u32, String);
 struct Ctx<'a> {
     input: &'a PlanInput<'a>,
     names: Vec<String>,
+    /// Routes and model accesses of Python files (src/plan_python.rs).
+    py: Option<crate::plan_python::PythonPlan>,
 }
 
 impl Ctx<'_> {
@@ -199,6 +201,16 @@ fn endpoints(cx: &Ctx) -> Vec<EndpointRow> {
             }
         }
     }
+    for r in cx.py.iter().flat_map(|p| &p.routes) {
+        out.push(EndpointRow {
+            method: r.method.clone(),
+            path: r.path.clone(),
+            handler: r.handler.clone(),
+            unit: cx.unit(r.unit).to_string(),
+            line: r.line,
+            service: cx.svc_name(r.unit),
+        });
+    }
     out.sort_by(|a, b| {
         (&a.path, &a.method, &a.handler, &a.unit).cmp(&(&b.path, &b.method, &b.handler, &b.unit))
     });
@@ -326,6 +338,11 @@ fn data(cx: &Ctx) -> Data {
             by_class.insert(t.name.to_ascii_lowercase(), table.clone());
             tables.insert(table, (Some(t.name.clone()), Some(u as u32)));
         }
+        // Tables stated by the other frontends (Django, SQLAlchemy models).
+        for d in &f.facts.tables {
+            let entity = d.type_index.map(|i| f.facts.types[i as usize].name.clone());
+            tables.insert(d.table.clone(), (entity, Some(u as u32)));
+        }
     }
     let resolve_table = |name: &str| -> String {
         by_class
@@ -426,6 +443,11 @@ fn data(cx: &Ctx) -> Data {
         if cx.input.files[c.from_file as usize].test || method == "<init>" {
             continue;
         }
+        // Python model access is read from managers, querysets and
+        // save/delete instead (src/plan_python.rs), not from method names.
+        if cx.input.files[c.to_file as usize].language == crate::lang::Language::Python {
+            continue;
+        }
         add(
             cx,
             table.clone(),
@@ -481,6 +503,28 @@ fn data(cx: &Ctx) -> Data {
                 add(cx, table, u as u32, symbol.clone(), lit.line, write, "sql");
             }
         }
+    }
+
+    // Django managers, querysets and model instances (Python).
+    for a in cx.py.iter().flat_map(|p| &p.accesses) {
+        let Some(table) = cx
+            .facts(a.model_file)
+            .tables
+            .iter()
+            .find(|d| d.type_index == Some(a.model_type))
+        else {
+            continue;
+        };
+        let symbol = fn_symbol(cx.facts(a.file), a.function as usize);
+        add(
+            cx,
+            table.table.clone(),
+            a.file,
+            symbol,
+            a.line,
+            a.write,
+            "queryset",
+        );
     }
 
     let mut rows = Vec::new();
@@ -594,6 +638,7 @@ fn transactions(
                 .types
                 .iter()
                 .any(|t| has(&t.annotations, "Entity"))
+                || !cx.facts(u).tables.is_empty()
         })
         .collect();
     for (u, f) in cx.input.files.iter().enumerate() {
@@ -615,7 +660,8 @@ fn transactions(
                 }
                 false
             });
-            if !has(&func.annotations, "Transactional") && !class_tx {
+            let scope = facts.tx_scopes.iter().any(|t| t.function == fi as u32);
+            if !has(&func.annotations, "Transactional") && !class_tx && !scope {
                 continue;
             }
             let start: Sym = (u as u32, fn_symbol(facts, fi));
@@ -693,6 +739,7 @@ pub fn plan(input: &PlanInput) -> PlanOutput {
             .iter()
             .map(|s| s.name.clone())
             .collect(),
+        py: Some(crate::plan_python::python_plan(input.files)),
     };
     let n = cx.names.len();
     let endpoints = endpoints(&cx);
@@ -878,6 +925,7 @@ pub fn steps(input: &PlanInput, out: &PlanOutput, order: &[usize]) -> Vec<PlanSt
             .iter()
             .map(|s| s.name.clone())
             .collect(),
+        py: None,
     };
     let ops = operations(&cx);
     let mut steps = Vec::new();

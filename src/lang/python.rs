@@ -970,13 +970,12 @@ impl<'s> Extractor<'s> {
                 .child_by_field_name("function")
                 .map(|c| strip_ws(self.text(c)))
                 .unwrap_or_default();
-            if is_atomic(&callee) || callee.ends_with(".begin") || callee == "begin" {
-                if !self.facts.tx_scopes.iter().any(|t| t.function == f) {
-                    self.facts.tx_scopes.push(TxScope {
-                        function: f,
-                        line: line(node),
-                    });
-                }
+            let opens = is_atomic(&callee) || callee.ends_with(".begin") || callee == "begin";
+            if opens && !self.facts.tx_scopes.iter().any(|t| t.function == f) {
+                self.facts.tx_scopes.push(TxScope {
+                    function: f,
+                    line: line(node),
+                });
             }
         }
         if let Some(name) = alias {
