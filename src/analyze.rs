@@ -32,6 +32,8 @@ pub struct AnalyzeConfig {
     pub languages: Vec<Language>,
     pub excludes: Vec<String>,
     pub include_tests: bool,
+    /// `--python-root`: replaces the detected Python source roots.
+    pub python_roots: Vec<String>,
     pub seed: u64,
     /// Leave the timestamp out so equal inputs give equal bytes.
     pub deterministic: bool,
@@ -208,7 +210,12 @@ fn finish(
         warnings.push(format!("{}: skipped: {}", s.path, s.reason));
     }
 
-    let resolved = resolve::resolve(&files);
+    let resolved = resolve::resolve_with(
+        &files,
+        &resolve::ResolveOptions {
+            python_roots: cfg.python_roots.clone(),
+        },
+    );
     timings.record("resolve");
     let graph = CodeGraph::build(files.len(), &resolved.edges, resolved.symbol_calls);
     timings.record("graph");
@@ -277,7 +284,14 @@ fn finish(
         &unit_history.cochange,
     );
     add_hotspots(&mut report);
-    add_plan(&mut report, &files, &graph, &seams, &unit_history);
+    add_plan(
+        &mut report,
+        &files,
+        &graph,
+        &seams,
+        &unit_history,
+        &cfg.python_roots,
+    );
     timings.record("report");
     Ok(Analysis {
         report,
@@ -547,6 +561,7 @@ fn add_plan(
     graph: &CodeGraph,
     seams: &Seams,
     history: &UnitHistory,
+    python_roots: &[String],
 ) {
     let hotspot: Vec<f64> = report
         .units
@@ -577,6 +592,7 @@ fn add_plan(
         authors: &authors,
         churn_share: &churn_share,
         cochange_leakage: &cochange_leakage,
+        python_roots,
     };
     let out = plan::plan(&input);
     let index: BTreeMap<&str, usize> = seams

@@ -30,6 +30,8 @@ pub struct PlanInput<'a> {
     /// Per seams service: churn share and co-change leakage.
     pub churn_share: &'a [f64],
     pub cochange_leakage: &'a [f64],
+    /// `--python-root` (empty: detected), for resolving Python routes.
+    pub python_roots: &'a [String],
 }
 
 pub struct PlanOutput {
@@ -739,7 +741,10 @@ pub fn plan(input: &PlanInput) -> PlanOutput {
             .iter()
             .map(|s| s.name.clone())
             .collect(),
-        py: Some(crate::plan_python::python_plan(input.files)),
+        py: Some(crate::plan_python::python_plan(
+            input.files,
+            input.python_roots,
+        )),
     };
     let n = cx.names.len();
     let endpoints = endpoints(&cx);

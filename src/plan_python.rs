@@ -56,7 +56,7 @@ fn module_file(files: &[ParsedFile], module: &str) -> Option<u32> {
     hits.next().is_none().then_some(first)
 }
 
-pub fn python_plan(files: &[ParsedFile]) -> PythonPlan {
+pub fn python_plan(files: &[ParsedFile], roots: &[String]) -> PythonPlan {
     // Every dotted handler or mount target to resolve, in file scope.
     let mut queries: Vec<(u32, String)> = Vec::new();
     for (u, f) in files.iter().enumerate() {
@@ -74,7 +74,7 @@ pub fn python_plan(files: &[ParsedFile]) -> PythonPlan {
     }
     queries.sort();
     queries.dedup();
-    let facts = plan_facts(files, &queries);
+    let facts = plan_facts(files, roots, &queries);
     let resolved: BTreeMap<(u32, String), (u32, String)> = queries
         .iter()
         .cloned()

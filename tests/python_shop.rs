@@ -151,3 +151,49 @@ fn broken_python_2_and_latin_1_files_give_partial_facts_and_diagnostics() {
         vec!["not valid UTF-8 and no PEP 263 coding cookie; undecodable bytes were replaced"]
     );
 }
+
+#[test]
+fn python_root_overrides_detected_roots() {
+    let dir = project(&[
+        ("lib/pkg/__init__.py", ""),
+        ("lib/pkg/a.py", "def f():\n    return 1\n"),
+        ("app.py", "from pkg.a import f\n\nf()\n"),
+    ]);
+    let name_of = |r: &serde_json::Value, id: &str| {
+        r["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["id"] == id)
+            .unwrap()["name"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let edge = (
+        "import".to_string(),
+        "app.py".to_string(),
+        "lib/pkg/a.py".to_string(),
+    );
+    // Detected: `lib` is a root because `pkg.a` resolves under it.
+    let r = analyze_json(dir.path(), &["--no-history"]);
+    assert_eq!(name_of(&r, "lib/pkg/a.py"), "pkg.a");
+    assert!(report_edges(&r).contains(&edge));
+    // Only the repository root: `pkg.a` is now an external module.
+    let r = analyze_json(dir.path(), &["--no-history", "--python-root", "."]);
+    assert_eq!(name_of(&r, "lib/pkg/a.py"), "lib.pkg.a");
+    assert!(!report_edges(&r).contains(&edge));
+    let r = analyze_json(dir.path(), &["--no-history", "--python-root", "lib/"]);
+    assert_eq!(name_of(&r, "lib/pkg/a.py"), "pkg.a");
+    assert!(report_edges(&r).contains(&edge));
+
+    let out = decompose()
+        .arg("analyze")
+        .arg(dir.path())
+        .args(["-o", "-", "--python-root", "nope"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("--python-root \"nope\": no such folder under PATH"));
+}

@@ -102,9 +102,22 @@ pub struct Resolved {
     pub names: Vec<String>,
 }
 
+/// Options of resolution.
+#[derive(Debug, Clone, Default)]
+pub struct ResolveOptions {
+    /// Python source roots relative to the repository root (`""` for the
+    /// root itself); empty: detected (docs/python.md).
+    pub python_roots: Vec<String>,
+}
+
+/// Resolves every file with the default options.
+pub fn resolve(files: &[ParsedFile]) -> Resolved {
+    resolve_with(files, &ResolveOptions::default())
+}
+
 /// Resolves every file; files of each language are resolved against their
 /// own language's index.
-pub fn resolve(files: &[ParsedFile]) -> Resolved {
+pub fn resolve_with(files: &[ParsedFile], opts: &ResolveOptions) -> Resolved {
     let mut out = Resolved {
         stats: vec![ResolveStats::default(); files.len()],
         names: files.iter().map(|f| f.id.clone()).collect(),
@@ -120,7 +133,7 @@ pub fn resolve(files: &[ParsedFile]) -> Resolved {
         .filter(|&i| files[i as usize].language == Language::Python)
         .collect();
     if !python.is_empty() {
-        python::resolve(files, &python, &mut out);
+        python::resolve(files, &python, &opts.python_roots, &mut out);
     }
     out.edges.sort_unstable();
     out.symbol_calls.sort();

@@ -112,7 +112,7 @@ fn is_identifier(s: &str) -> bool {
 }
 
 impl<'a> Index<'a> {
-    fn build(files: &'a [ParsedFile], ids: &[u32]) -> Index<'a> {
+    fn build(files: &'a [ParsedFile], ids: &[u32], roots: &[String]) -> Index<'a> {
         let mut inits = HashMap::new();
         let mut modules = HashMap::new();
         let mut dirs = BTreeSet::new();
@@ -146,7 +146,19 @@ impl<'a> Index<'a> {
             bases: HashMap::new(),
             reverse: HashMap::new(),
         };
-        index.roots = index.detect_roots(ids);
+        index.roots = if roots.is_empty() {
+            index.detect_roots(ids)
+        } else {
+            let mut r = roots.to_vec();
+            r.sort_by_key(|r| {
+                (
+                    std::cmp::Reverse(r.matches('/').count() + !r.is_empty() as usize),
+                    r.clone(),
+                )
+            });
+            r.dedup();
+            r
+        };
         index
     }
 
@@ -951,8 +963,8 @@ pub fn symbol(facts: &FileFacts, func: &Function) -> String {
     }
 }
 
-pub(super) fn resolve(files: &[ParsedFile], ids: &[u32], out: &mut Resolved) {
-    let mut index = Index::build(files, ids);
+pub(super) fn resolve(files: &[ParsedFile], ids: &[u32], roots: &[String], out: &mut Resolved) {
+    let mut index = Index::build(files, ids, roots);
     index.resolve_bases(ids);
     let results: Vec<(u32, FileResult)> = ids
         .par_iter()
@@ -966,11 +978,6 @@ pub(super) fn resolve(files: &[ParsedFile], ids: &[u32], out: &mut Resolved) {
             out.names[f as usize] = name;
         }
     }
-}
-
-/// The source roots detected for a set of Python files (for docs and tests).
-pub fn roots(files: &[ParsedFile], ids: &[u32]) -> Vec<String> {
-    Index::build(files, ids).roots
 }
 
 /// Facts the plan stage needs from Python resolution: what route handlers
@@ -1008,7 +1015,7 @@ const WRITES: &[&str] = &[
 ];
 
 /// Resolves route handlers and model accesses for the plan stage.
-pub fn plan_facts(files: &[ParsedFile], handlers: &[(u32, String)]) -> PlanFacts {
+pub fn plan_facts(files: &[ParsedFile], roots: &[String], handlers: &[(u32, String)]) -> PlanFacts {
     let ids: Vec<u32> = (0..files.len() as u32)
         .filter(|&i| files[i as usize].language == crate::lang::Language::Python)
         .collect();
@@ -1017,7 +1024,7 @@ pub fn plan_facts(files: &[ParsedFile], handlers: &[(u32, String)]) -> PlanFacts
         out.handlers = vec![None; handlers.len()];
         return out;
     }
-    let mut index = Index::build(files, &ids);
+    let mut index = Index::build(files, &ids, roots);
     index.resolve_bases(&ids);
     for (file, name) in handlers {
         let cx = Scope {
