@@ -644,7 +644,8 @@ fn transactions(
         })
         .collect();
     for (u, f) in cx.input.files.iter().enumerate() {
-        if f.test {
+        // Generated code (Django migrations) is not a service's scope.
+        if f.test || crate::discover::is_generated(&f.id, f.language) {
             continue;
         }
         let facts = &f.facts;
