@@ -1128,9 +1128,32 @@ impl<'s> Extractor<'s> {
             .named_children(&mut c)
             .filter(|a| a.kind() != "keyword_argument" && a.kind() != "comment")
             .collect();
-        let (Some(p), Some(target)) = (pos.first(), pos.get(1)) else {
+        let (Some(p), Some(&target)) = (pos.first(), pos.get(1)) else {
             return;
         };
+        // A view wrapped by a decorator call (`csrf_exempt(View.as_view())`,
+        // `login_required(views.x)`): the wrapped view is the handler.
+        let mut target = target;
+        for _ in 0..4 {
+            if target.kind() != "call" {
+                break;
+            }
+            let callee = target
+                .child_by_field_name("function")
+                .map(|f| strip_ws(self.text(f)))
+                .unwrap_or_default();
+            if callee == "include" || callee.ends_with(".include") || callee.ends_with(".as_view") {
+                break;
+            }
+            match target
+                .child_by_field_name("arguments")
+                .and_then(|a| a.named_child(0))
+                .filter(|a| a.kind() != "keyword_argument")
+            {
+                Some(inner) => target = inner,
+                None => break,
+            }
+        }
         let Some(path) = string_value(*p, self.src) else {
             return;
         };
@@ -1166,7 +1189,7 @@ impl<'s> Extractor<'s> {
                 return;
             }
         } else {
-            route.handler = Some(strip_ws(self.text(*target)));
+            route.handler = Some(strip_ws(self.text(target)));
         }
         self.facts.routes.push(route);
     }
@@ -1547,7 +1570,8 @@ mod tests {
         let f = parse(
             "bp = Blueprint('o', __name__, url_prefix='/orders')\n@bp.route('/<id>', methods=['GET', 'POST'])\ndef show(id):\n    pass\n\
              @transaction.atomic\ndef place():\n    pass\ndef pay():\n    with transaction.atomic():\n        pass\n\
-             urlpatterns = [path('api/', include('orders.urls')), path('x/<int:pk>/', views.detail)]\n",
+             urlpatterns = [path('api/', include('orders.urls')), path('x/<int:pk>/', views.detail),\n\
+             path('g/', csrf_exempt(GraphQLView.as_view(schema=s)))]\n",
         );
         let r: Vec<(String, String)> = f
             .routes
@@ -1561,10 +1585,12 @@ mod tests {
                 ("POST".into(), "/orders/<id>".into()),
                 ("ANY".into(), "api/".into()),
                 ("ANY".into(), "x/<int:pk>/".into()),
+                ("ANY".into(), "g/".into()),
             ]
         );
         assert_eq!(f.routes[2].include.as_deref(), Some("orders.urls"));
         assert_eq!(f.routes[3].handler.as_deref(), Some("views.detail"));
+        assert_eq!(f.routes[4].handler.as_deref(), Some("GraphQLView"));
         assert_eq!(f.tx_scopes.len(), 2);
     }
 
