@@ -1,7 +1,7 @@
 //! Parse benchmark: decompose's parse + resolve against the floor, a bare
 //! tree-sitter parse of the same files, in the same run.
 //!
-//! `cargo bench --bench parse -- PATH [--threads N] [--repeat R]`
+//! `cargo bench --bench parse -- PATH [--threads N] [--repeat R] [--lang java|python]`
 //!
 //! Prints files, bytes, code lines, and for each phase the best of R runs
 //! with lines per second. Results go to docs/performance.md by hand.
@@ -20,10 +20,17 @@ fn main() {
     let mut path = None;
     let mut threads = None;
     let mut repeat = 3;
+    let mut language = Language::Java;
     while let Some(a) = args.next() {
         match a.as_str() {
             "--threads" => threads = args.next().and_then(|v| v.parse().ok()),
             "--repeat" => repeat = args.next().and_then(|v| v.parse().ok()).unwrap_or(3),
+            "--lang" => {
+                language = args
+                    .next()
+                    .and_then(|v| Language::from_name(&v))
+                    .unwrap_or(Language::Java)
+            }
             _ => path = Some(PathBuf::from(a)),
         }
     }
@@ -40,7 +47,7 @@ fn main() {
     let found = discover(
         &path,
         &DiscoverOptions {
-            languages: vec![Language::Java],
+            languages: vec![language],
             excludes: Vec::new(),
         },
     )
@@ -82,13 +89,17 @@ fn main() {
             .par_iter()
             .map(|(_, src, _)| {
                 let mut p = tree_sitter::Parser::new();
-                p.set_language(&tree_sitter_java::LANGUAGE.into()).unwrap();
+                let grammar: tree_sitter::Language = match language {
+                    Language::Python => tree_sitter_python::LANGUAGE.into(),
+                    _ => tree_sitter_java::LANGUAGE.into(),
+                };
+                p.set_language(&grammar).unwrap();
                 p.parse(src, None)
                     .map_or(0, |t| t.root_node().child_count() as usize)
             })
             .sum::<usize>()
     });
-    let frontend = lang::frontend(Language::Java).unwrap();
+    let frontend = lang::frontend(language).unwrap();
     let parse = best(&|| {
         sources
             .par_iter()
@@ -99,7 +110,7 @@ fn main() {
         .par_iter()
         .map(|(id, src, test)| ParsedFile {
             id: id.clone(),
-            language: Language::Java,
+            language,
             test: *test,
             facts: frontend.parse(id, src),
         })

@@ -32,6 +32,8 @@ pub struct AnalyzeConfig {
     pub languages: Vec<Language>,
     pub excludes: Vec<String>,
     pub include_tests: bool,
+    /// `--python-root`: replaces the detected Python source roots.
+    pub python_roots: Vec<String>,
     pub seed: u64,
     /// Leave the timestamp out so equal inputs give equal bytes.
     pub deterministic: bool,
@@ -221,7 +223,13 @@ fn finish(
         warnings.push(format!("{}: skipped: {}", s.path, s.reason));
     }
 
-    let resolved = resolve::resolve_with_manifests(&files, manifests);
+    let resolved = resolve::resolve_with(
+        &files,
+        &resolve::ResolveOptions {
+            python_roots: cfg.python_roots.clone(),
+            cargo_manifests: manifests.to_vec(),
+        },
+    );
     timings.record("resolve");
     let graph = CodeGraph::build(files.len(), &resolved.edges, resolved.symbol_calls);
     let sites = resolved.sites;
@@ -291,7 +299,14 @@ fn finish(
         &unit_history.cochange,
     );
     add_hotspots(&mut report);
-    add_plan(&mut report, &files, &graph, &seams, &unit_history);
+    add_plan(
+        &mut report,
+        &files,
+        &graph,
+        &seams,
+        &unit_history,
+        &cfg.python_roots,
+    );
     let (trend, trend_warnings) = crate::ci::trend::read_rows(&cfg.root);
     report.trend = trend;
     report.warnings.extend(trend_warnings);
@@ -640,6 +655,7 @@ fn add_plan(
     graph: &CodeGraph,
     seams: &Seams,
     history: &UnitHistory,
+    python_roots: &[String],
 ) {
     let hotspot: Vec<f64> = report
         .units
@@ -670,6 +686,7 @@ fn add_plan(
         authors: &authors,
         churn_share: &churn_share,
         cochange_leakage: &cochange_leakage,
+        python_roots,
     };
     let out = plan::plan(&input);
     let index: BTreeMap<&str, usize> = seams
@@ -710,18 +727,26 @@ pub fn parse_bytes(file: &SourceFile, bytes: Vec<u8>) -> Result<ParsedFile, Stri
     if bytes[..bytes.len().min(8192)].contains(&0) {
         return Err("binary content (NUL bytes) in a source file".into());
     }
-    let (text, lossy) = match String::from_utf8(bytes) {
-        Ok(s) => (s, false),
-        Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), true),
+    // Python honours PEP 263 coding cookies (src/lang/python.rs).
+    let (text, decoded) = if file.language == Language::Python {
+        lang::python::decode(&bytes)
+    } else {
+        match String::from_utf8(bytes) {
+            Ok(s) => (s, None),
+            Err(e) => (
+                String::from_utf8_lossy(e.as_bytes()).into_owned(),
+                Some("not valid UTF-8; undecodable bytes were replaced".to_string()),
+            ),
+        }
     };
     let mut facts = match lang::frontend(file.language) {
         Some(fe) => fe.parse(&file.id, &text),
         None => FileFacts::default(),
     };
-    if lossy {
+    if let Some(message) = decoded {
         facts.diagnostics.push(Diagnostic {
             line: None,
-            message: "not valid UTF-8; undecodable bytes were replaced".into(),
+            message,
         });
     }
     Ok(ParsedFile {
@@ -772,7 +797,14 @@ fn build_report(
             fan_out: graph.fan_out(i as u32),
             service: None,
             confidence: None,
-            role: if f.test { "test" } else { "code" }.to_string(),
+            role: if f.test {
+                "test"
+            } else if discover::is_generated(&f.id, f.language) {
+                "generated"
+            } else {
+                "code"
+            }
+            .to_string(),
             hotspot: None,
             first_change: None,
             last_change: None,

@@ -200,6 +200,10 @@ pub struct AnalyzeArgs {
     /// Cluster test code together with production code.
     #[arg(long)]
     pub include_tests: bool,
+    /// Python source root, relative to PATH (repeatable); replaces the
+    /// detected roots (docs/python.md).
+    #[arg(long = "python-root", value_name = "DIR")]
+    pub python_roots: Vec<String>,
     /// Target number of services (searches the Leiden resolution).
     #[arg(long, value_name = "N")]
     pub services: Option<usize>,
@@ -278,6 +282,8 @@ pub enum UsageError {
     NotAGraphFormat(String),
     #[error("decompose graph writes one format at a time")]
     OneGraphFormat,
+    #[error("--python-root {0:?}: {1}")]
+    BadPythonRoot(String, &'static str),
 }
 
 /// Parses `structural=1,cochange=0.6,...` over the defaults.
@@ -361,6 +367,24 @@ impl AnalyzeArgs {
         if self.services == Some(0) {
             return Err(UsageError::BadServices);
         }
+        let mut python_roots = Vec::new();
+        for r in &self.python_roots {
+            let norm = r.trim_start_matches("./").trim_end_matches('/');
+            let norm = if norm == "." { "" } else { norm };
+            if norm.starts_with('/') || norm.split('/').any(|c| c == "..") {
+                return Err(UsageError::BadPythonRoot(
+                    r.clone(),
+                    "must be a folder inside the analysed root",
+                ));
+            }
+            if !self.path.join(norm).is_dir() {
+                return Err(UsageError::BadPythonRoot(
+                    r.clone(),
+                    "no such folder under PATH",
+                ));
+            }
+            python_roots.push(norm.to_string());
+        }
         let weights = match &self.weights {
             Some(w) => parse_weights(w)?,
             None => SignalWeights::default(),
@@ -370,6 +394,7 @@ impl AnalyzeArgs {
             languages,
             excludes: self.excludes.clone(),
             include_tests: self.include_tests,
+            python_roots,
             seed: self.seed,
             deterministic: self.deterministic,
             weights,

@@ -389,9 +389,45 @@ pub fn is_test(id: &str, language: Language) -> bool {
     }
 }
 
+/// Whether a file is generated code that is left out of clustering by
+/// default: Django migrations (`<app>/migrations/*.py`, not `__init__.py`).
+pub fn is_generated(id: &str, language: Language) -> bool {
+    match language {
+        Language::Python => {
+            let file = id.rsplit('/').next().unwrap_or(id);
+            (id.starts_with("migrations/") || id.contains("/migrations/")) && file != "__init__.py"
+        }
+        Language::Java | Language::Rust => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn python_test_and_generated_conventions() {
+        for t in [
+            "tests/a.py",
+            "shop/tests/b.py",
+            "shop/test_x.py",
+            "x_test.py",
+            "conftest.py",
+        ] {
+            assert!(is_test(t, Language::Python), "{t}");
+        }
+        assert!(!is_test("shop/contest.py", Language::Python));
+        assert!(is_generated(
+            "shop/orders/migrations/0001_initial.py",
+            Language::Python
+        ));
+        assert!(!is_generated(
+            "shop/orders/migrations/__init__.py",
+            Language::Python
+        ));
+        assert!(!is_generated("shop/orders/models.py", Language::Python));
+        assert!(!is_generated("db/migrations/V1.java", Language::Java));
+    }
 
     #[test]
     fn java_test_conventions() {

@@ -14,6 +14,7 @@ pub mod history;
 pub mod lang;
 pub mod metrics;
 pub mod plan;
+pub mod plan_python;
 pub mod progress;
 pub mod report;
 pub mod resolve;

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use crate::analyze::round6;
 use crate::graph::CodeGraph;
-use crate::lang::{Annotation, Expr, FileFacts, FunctionKind};
+use crate::lang::{Annotation, Expr, FileFacts, FunctionKind, Language};
 use crate::report::{
     CallSite, CallStep, DataAction, DataConflict, DataSite, Dependent, EndpointRow, EntityRow,
     Extraction, Operation, PlanStep, TransactionRow,
@@ -31,6 +31,8 @@ pub struct PlanInput<'a> {
     /// Per seams service: churn share and co-change leakage.
     pub churn_share: &'a [f64],
     pub cochange_leakage: &'a [f64],
+    /// `--python-root` (empty: detected), for resolving Python routes.
+    pub python_roots: &'a [String],
 }
 
 pub struct PlanOutput {
@@ -47,6 +49,8 @@ type Sym = (u32, String);
 struct Ctx<'a> {
     input: &'a PlanInput<'a>,
     names: Vec<String>,
+    /// Routes and model accesses of Python files (src/plan_python.rs).
+    py: Option<crate::plan_python::PythonPlan>,
 }
 
 impl Ctx<'_> {
@@ -235,6 +239,39 @@ fn endpoints(cx: &Ctx) -> Vec<EndpointRow> {
             }
         }
     }
+    // Routes other frontends state in the neutral facts (Rust: axum,
+    // actix); Python's are resolved across files above. Mounts (`.nest`)
+    // are not applied yet: their routes keep the path written.
+    for (u, file) in cx.input.files.iter().enumerate() {
+        if file.test || file.language == Language::Python || file.language == Language::Java {
+            continue;
+        }
+        for r in file.facts.routes.iter().filter(|r| r.include.is_none()) {
+            let handler = match (r.function, &r.handler) {
+                (Some(fi), _) => fn_symbol(&file.facts, fi as usize),
+                (None, Some(h)) => h.clone(),
+                (None, None) => continue,
+            };
+            out.push(EndpointRow {
+                method: r.method.clone(),
+                path: join_path("", &r.path),
+                handler,
+                unit: file.id.clone(),
+                line: r.line,
+                service: cx.svc_name(u as u32),
+            });
+        }
+    }
+    for r in cx.py.iter().flat_map(|p| &p.routes) {
+        out.push(EndpointRow {
+            method: r.method.clone(),
+            path: r.path.clone(),
+            handler: r.handler.clone(),
+            unit: cx.unit(r.unit).to_string(),
+            line: r.line,
+            service: cx.svc_name(r.unit),
+        });
+    }
     out.sort_by(|a, b| {
         (&a.path, &a.method, &a.handler, &a.unit).cmp(&(&b.path, &b.method, &b.handler, &b.unit))
     });
@@ -362,6 +399,11 @@ fn data(cx: &Ctx) -> Data {
             by_class.insert(t.name.to_ascii_lowercase(), table.clone());
             tables.insert(table, (Some(t.name.clone()), Some(u as u32)));
         }
+        // Tables stated by the other frontends (Django, SQLAlchemy models).
+        for d in &f.facts.tables {
+            let entity = d.type_index.map(|i| f.facts.types[i as usize].name.clone());
+            tables.insert(d.table.clone(), (entity, Some(u as u32)));
+        }
     }
     let resolve_table = |name: &str| -> String {
         by_class
@@ -462,6 +504,11 @@ fn data(cx: &Ctx) -> Data {
         if cx.input.files[c.from_file as usize].test || method == "<init>" {
             continue;
         }
+        // Python model access is read from managers, querysets and
+        // save/delete instead (src/plan_python.rs), not from method names.
+        if cx.input.files[c.to_file as usize].language == crate::lang::Language::Python {
+            continue;
+        }
         add(
             cx,
             table.clone(),
@@ -517,6 +564,28 @@ fn data(cx: &Ctx) -> Data {
                 add(cx, table, u as u32, symbol.clone(), lit.line, write, "sql");
             }
         }
+    }
+
+    // Django managers, querysets and model instances (Python).
+    for a in cx.py.iter().flat_map(|p| &p.accesses) {
+        let Some(table) = cx
+            .facts(a.model_file)
+            .tables
+            .iter()
+            .find(|d| d.type_index == Some(a.model_type))
+        else {
+            continue;
+        };
+        let symbol = fn_symbol(cx.facts(a.file), a.function as usize);
+        add(
+            cx,
+            table.table.clone(),
+            a.file,
+            symbol,
+            a.line,
+            a.write,
+            "queryset",
+        );
     }
 
     let mut rows = Vec::new();
@@ -630,10 +699,12 @@ fn transactions(
                 .types
                 .iter()
                 .any(|t| has(&t.annotations, "Entity"))
+                || !cx.facts(u).tables.is_empty()
         })
         .collect();
     for (u, f) in cx.input.files.iter().enumerate() {
-        if f.test {
+        // Generated code (Django migrations) is not a service's scope.
+        if f.test || crate::discover::is_generated(&f.id, f.language) {
             continue;
         }
         let facts = &f.facts;
@@ -651,7 +722,8 @@ fn transactions(
                 }
                 false
             });
-            if !has(&func.annotations, "Transactional") && !class_tx {
+            let scope = facts.tx_scopes.iter().any(|t| t.function == fi as u32);
+            if !has(&func.annotations, "Transactional") && !class_tx && !scope {
                 continue;
             }
             let start: Sym = (u as u32, fn_symbol(facts, fi));
@@ -729,6 +801,10 @@ pub fn plan(input: &PlanInput) -> PlanOutput {
             .iter()
             .map(|s| s.name.clone())
             .collect(),
+        py: Some(crate::plan_python::python_plan(
+            input.files,
+            input.python_roots,
+        )),
     };
     let n = cx.names.len();
     let endpoints = endpoints(&cx);
@@ -914,6 +990,7 @@ pub fn steps(input: &PlanInput, out: &PlanOutput, order: &[usize]) -> Vec<PlanSt
             .iter()
             .map(|s| s.name.clone())
             .collect(),
+        py: None,
     };
     let ops = operations(&cx);
     let mut steps = Vec::new();

@@ -79,6 +79,10 @@ pub fn find_seams(
     let n = files.len();
     let clustered: Vec<u32> = (0..n as u32)
         .filter(|&u| opts.include_tests || !files[u as usize].test)
+        .filter(|&u| {
+            let f = &files[u as usize];
+            !crate::discover::is_generated(&f.id, f.language)
+        })
         .collect();
     let words: Vec<Vec<String>> = files.iter().map(unit_words).collect();
     let no_authors = BTreeSet::new();

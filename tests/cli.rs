@@ -34,7 +34,8 @@ fn folder_without_source_is_exit_2() {
         .args(["-o", "-"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("source files found"));
+        .stderr(predicate::str::contains("source files found"))
+        .stderr(predicate::str::contains(".py, .pyi"));
 }
 
 #[test]

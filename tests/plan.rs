@@ -236,3 +236,61 @@ public class InvoiceResource extends Resource {
         ]
     );
 }
+
+/// Rust routes stated by the frontend (axum `.route`, actix attributes)
+/// reach the gateway routing table.
+#[test]
+fn rust_axum_and_actix_routes_reach_the_routing_table() {
+    let dir = project(&[
+        (
+            "Cargo.toml",
+            "[package]\nname = \"shop\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        ),
+        ("src/lib.rs", "pub mod api;\npub mod admin;\n"),
+        (
+            "src/api.rs",
+            r#"use axum::{routing::{get, post}, Router};
+pub async fn list_orders() {}
+pub async fn create_order() {}
+pub fn router() -> Router {
+    Router::new()
+        .route("/orders", get(list_orders).post(create_order))
+        .route("/orders/{id}", get(list_orders))
+}
+"#,
+        ),
+        (
+            "src/admin.rs",
+            r#"use actix_web::{get, delete};
+#[get("/admin/users")]
+async fn users() -> &'static str { "" }
+#[delete("/admin/users/{id}")]
+async fn remove_user() -> &'static str { "" }
+"#,
+        ),
+    ]);
+    let r = analyze_json(dir.path(), &["--no-history"]);
+    let routes: Vec<String> = r["endpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            format!(
+                "{} {} {}",
+                e["method"].as_str().unwrap(),
+                e["path"].as_str().unwrap(),
+                e["unit"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        routes,
+        [
+            "GET /admin/users src/admin.rs",
+            "DELETE /admin/users/{id} src/admin.rs",
+            "GET /orders src/api.rs",
+            "POST /orders src/api.rs",
+            "GET /orders/{id} src/api.rs",
+        ]
+    );
+}

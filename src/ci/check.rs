@@ -173,6 +173,7 @@ pub struct CheckResult {
 pub fn analyze_config(root: &Path, cfg: &Config) -> AnalyzeConfig {
     AnalyzeConfig {
         root: root.to_path_buf(),
+        python_roots: Vec::new(),
         languages: cfg.languages(),
         excludes: cfg.analysis.exclude.clone(),
         include_tests: cfg.analysis.include_tests,

@@ -177,6 +177,7 @@ fn from_analysis(root: &Path, quiet: bool) -> Result<Proposal, InitError> {
     let weights = config::weights_in(root)?.unwrap_or_default();
     let cfg = AnalyzeConfig {
         root: root.to_path_buf(),
+        python_roots: Vec::new(),
         languages: crate::lang::Language::ALL.to_vec(),
         excludes: Vec::new(),
         include_tests: false,

@@ -231,6 +231,7 @@ pub fn row_at(
 fn seams_from_analysis(root: &Path, quiet: bool) -> Result<Config, TrendError> {
     let acfg = AnalyzeConfig {
         root: root.to_path_buf(),
+        python_roots: Vec::new(),
         languages: crate::lang::Language::ALL.to_vec(),
         excludes: Vec::new(),
         include_tests: false,

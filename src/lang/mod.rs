@@ -12,6 +12,7 @@
 pub mod java;
 mod lines;
 pub mod plan_facts;
+pub mod python;
 pub mod rust;
 mod rust_plan;
 
@@ -62,7 +63,7 @@ impl Language {
 
     /// Whether this build has a frontend for the language yet.
     pub fn supported(self) -> bool {
-        matches!(self, Language::Java | Language::Rust)
+        matches!(self, Language::Java | Language::Python | Language::Rust)
     }
 }
 
@@ -78,8 +79,8 @@ pub trait Frontend: Sync {
 pub fn frontend(language: Language) -> Option<&'static dyn Frontend> {
     match language {
         Language::Java => Some(&java::JavaFrontend),
+        Language::Python => Some(&python::PythonFrontend),
         Language::Rust => Some(&rust::RustFrontend),
-        Language::Python => None,
     }
 }
 
@@ -104,6 +105,8 @@ pub struct FileFacts {
     /// Fields initialised with a string expression (`SECTION_KEY = "/orders"`),
     /// so that mapping annotations built from constants can be evaluated.
     pub constants: Vec<Constant>,
+    /// Python-only facts (relative imports, `from` names, `__all__`).
+    pub python: Option<Box<python::PyFacts>>,
     /// Non-blank, non-comment lines.
     pub code_lines: u32,
     /// McCabe-style decision points plus one per function.

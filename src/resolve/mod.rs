@@ -10,6 +10,7 @@
 pub mod cargo;
 pub mod constants;
 pub mod java;
+pub mod python;
 pub mod rust;
 
 use serde::Serialize;
@@ -118,15 +119,36 @@ pub struct Resolved {
     pub names: Vec<String>,
 }
 
-/// Resolves every file; files of each language are resolved against their
-/// own language's index.
-pub fn resolve(files: &[ParsedFile]) -> Resolved {
-    resolve_with_manifests(files, &[])
+/// Options of resolution.
+#[derive(Debug, Clone, Default)]
+pub struct ResolveOptions {
+    /// Python source roots relative to the repository root (`""` for the
+    /// root itself); empty: detected (docs/python.md).
+    pub python_roots: Vec<String>,
+    /// The `Cargo.toml` files that govern the Rust files (folder id, text),
+    /// read at discovery time.
+    pub cargo_manifests: Vec<(String, String)>,
 }
 
-/// [`resolve`], with the text of the `Cargo.toml` files that govern the
-/// Rust files (folder id, text), read at discovery time.
+/// Resolves every file with the default options.
+pub fn resolve(files: &[ParsedFile]) -> Resolved {
+    resolve_with(files, &ResolveOptions::default())
+}
+
+/// [`resolve`], with the Cargo manifests of the Rust files.
 pub fn resolve_with_manifests(files: &[ParsedFile], manifests: &[(String, String)]) -> Resolved {
+    resolve_with(
+        files,
+        &ResolveOptions {
+            cargo_manifests: manifests.to_vec(),
+            ..ResolveOptions::default()
+        },
+    )
+}
+
+/// Resolves every file; files of each language are resolved against their
+/// own language's index.
+pub fn resolve_with(files: &[ParsedFile], opts: &ResolveOptions) -> Resolved {
     let mut out = Resolved {
         stats: vec![ResolveStats::default(); files.len()],
         names: files.iter().map(|f| f.id.clone()).collect(),
@@ -142,7 +164,13 @@ pub fn resolve_with_manifests(files: &[ParsedFile], manifests: &[(String, String
         .filter(|&i| files[i as usize].language == Language::Rust)
         .collect();
     if !rust.is_empty() {
-        rust::resolve(files, &rust, manifests, &mut out);
+        rust::resolve(files, &rust, &opts.cargo_manifests, &mut out);
+    }
+    let python: Vec<u32> = (0..files.len() as u32)
+        .filter(|&i| files[i as usize].language == Language::Python)
+        .collect();
+    if !python.is_empty() {
+        python::resolve(files, &python, &opts.python_roots, &mut out);
     }
     out.edges.sort_unstable();
     out.sites.sort_unstable();
