@@ -48,6 +48,29 @@ pub struct AnalyzeConfig {
     pub history: Option<HistoryOptions>,
 }
 
+impl AnalyzeConfig {
+    /// The defaults of `decompose analyze` for `root`: every language,
+    /// history on, 10 seeded runs at resolution 1, default weights, no
+    /// timestamp.
+    pub fn defaults(root: &std::path::Path) -> AnalyzeConfig {
+        AnalyzeConfig {
+            root: root.to_path_buf(),
+            languages: Language::ALL.to_vec(),
+            excludes: Vec::new(),
+            include_tests: false,
+            python_roots: Vec::new(),
+            seed: 1,
+            deterministic: true,
+            weights: SignalWeights::default(),
+            services: None,
+            resolution: 1.0,
+            max_service_size: None,
+            runs: 10,
+            history: Some(HistoryOptions::default()),
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum AnalyzeError {
     #[error(transparent)]
@@ -60,6 +83,25 @@ pub enum AnalyzeError {
         langs: String,
         exts: String,
     },
+}
+
+impl AnalyzeError {
+    /// No file of the requested (and supported) languages under `root`.
+    fn no_source(root: &std::path::Path, languages: &[Language]) -> AnalyzeError {
+        AnalyzeError::NoSource {
+            root: root.display().to_string(),
+            langs: languages
+                .iter()
+                .map(|l| l.name())
+                .collect::<Vec<_>>()
+                .join("/"),
+            exts: languages
+                .iter()
+                .flat_map(|l| l.extensions().iter().map(|e| format!(".{e}")))
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
+    }
 }
 
 /// Everything the pipeline produced; the report plus the internal data
@@ -133,19 +175,7 @@ pub fn analyze(cfg: &AnalyzeConfig, progress: Progress) -> Result<Analysis, Anal
     let manifests = discover::cargo_manifests(&cfg.root, &found.files);
     timings.record("discover");
     if found.files.is_empty() {
-        return Err(AnalyzeError::NoSource {
-            root: cfg.root.display().to_string(),
-            langs: languages
-                .iter()
-                .map(|l| l.name())
-                .collect::<Vec<_>>()
-                .join("/"),
-            exts: languages
-                .iter()
-                .flat_map(|l| l.extensions().iter().map(|e| format!(".{e}")))
-                .collect::<Vec<_>>()
-                .join(", "),
-        });
+        return Err(AnalyzeError::no_source(&cfg.root, &languages));
     }
 
     // History runs on its own thread while the files are parsed: the two
@@ -347,19 +377,7 @@ pub fn structure(cfg: &AnalyzeConfig, progress: Progress) -> Result<Structure, A
             .copied()
             .filter(|l| l.supported())
             .collect();
-        return Err(AnalyzeError::NoSource {
-            root: cfg.root.display().to_string(),
-            langs: languages
-                .iter()
-                .map(|l| l.name())
-                .collect::<Vec<_>>()
-                .join("/"),
-            exts: languages
-                .iter()
-                .flat_map(|l| l.extensions().iter().map(|e| format!(".{e}")))
-                .collect::<Vec<_>>()
-                .join(", "),
-        });
+        return Err(AnalyzeError::no_source(&cfg.root, &languages));
     }
     Ok(structure_from(&found, progress, &|f: &SourceFile| {
         fs::read(&f.path).map_err(|e| format!("unreadable: {e}"))

@@ -102,6 +102,26 @@ pub enum DiscoverError {
     },
 }
 
+/// `--exclude` globs (gitignore syntax) as ignore-crate overrides under `root`.
+fn exclude_overrides(
+    root: &Path,
+    excludes: &[String],
+) -> Result<ignore::overrides::Override, DiscoverError> {
+    let mut overrides = OverrideBuilder::new(root);
+    for pattern in excludes {
+        overrides
+            .add(&format!("!{pattern}"))
+            .map_err(|source| DiscoverError::BadGlob {
+                pattern: pattern.clone(),
+                source,
+            })?;
+    }
+    overrides.build().map_err(|source| DiscoverError::BadGlob {
+        pattern: excludes.join(" "),
+        source,
+    })
+}
+
 /// Walks `root` and returns the files of the requested languages.
 pub fn discover(root: &Path, opts: &DiscoverOptions) -> Result<Discovery, DiscoverError> {
     if !root.exists() {
@@ -110,19 +130,7 @@ pub fn discover(root: &Path, opts: &DiscoverOptions) -> Result<Discovery, Discov
     if !root.is_dir() {
         return Err(DiscoverError::NotADirectory(root.to_path_buf()));
     }
-    let mut overrides = OverrideBuilder::new(root);
-    for pattern in &opts.excludes {
-        overrides
-            .add(&format!("!{pattern}"))
-            .map_err(|source| DiscoverError::BadGlob {
-                pattern: pattern.clone(),
-                source,
-            })?;
-    }
-    let overrides = overrides.build().map_err(|source| DiscoverError::BadGlob {
-        pattern: opts.excludes.join(" "),
-        source,
-    })?;
+    let overrides = exclude_overrides(root, &opts.excludes)?;
 
     let walker = WalkBuilder::new(root)
         .follow_links(false)
@@ -228,19 +236,7 @@ pub fn discover_entries(
     entries: &[TreeEntry],
     opts: &DiscoverOptions,
 ) -> Result<Discovery, DiscoverError> {
-    let mut overrides = OverrideBuilder::new("/");
-    for pattern in &opts.excludes {
-        overrides
-            .add(&format!("!{pattern}"))
-            .map_err(|source| DiscoverError::BadGlob {
-                pattern: pattern.clone(),
-                source,
-            })?;
-    }
-    let overrides = overrides.build().map_err(|source| DiscoverError::BadGlob {
-        pattern: opts.excludes.join(" "),
-        source,
-    })?;
+    let overrides = exclude_overrides(Path::new("/"), &opts.excludes)?;
     let ids: std::collections::HashSet<&str> = entries.iter().map(|e| e.id.as_str()).collect();
     let mut out = Discovery::default();
     'entries: for e in entries {

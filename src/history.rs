@@ -515,26 +515,34 @@ struct Git<'a> {
     cwd: &'a Path,
 }
 
+/// A hardened `git` command in `cwd`: no pager, no prompt, no lazy fetch,
+/// only the file protocol, no optional locks, C locale, the repository's
+/// environment overrides removed, stdin closed. Every git process decompose
+/// starts is made here.
+pub fn git_command<S: AsRef<OsStr>>(program: &OsStr, cwd: &Path, args: &[S]) -> Command {
+    let mut c = Command::new(program);
+    c.current_dir(cwd).arg("--no-pager");
+    for kv in GIT_CONFIG {
+        c.arg("-c").arg(kv);
+    }
+    c.args(args);
+    for k in GIT_ENV_REMOVE {
+        c.env_remove(k);
+    }
+    c.env("GIT_TERMINAL_PROMPT", "0")
+        .env("GIT_NO_LAZY_FETCH", "1")
+        .env("GIT_ALLOW_PROTOCOL", "file")
+        .env("GIT_OPTIONAL_LOCKS", "0")
+        .env("GIT_PAGER", "cat")
+        .env("PAGER", "cat")
+        .env("LC_ALL", "C")
+        .stdin(Stdio::null());
+    c
+}
+
 impl Git<'_> {
     fn command<S: AsRef<OsStr>>(&self, args: &[S]) -> Command {
-        let mut c = Command::new(self.program);
-        c.current_dir(self.cwd).arg("--no-pager");
-        for kv in GIT_CONFIG {
-            c.arg("-c").arg(kv);
-        }
-        c.args(args);
-        for k in GIT_ENV_REMOVE {
-            c.env_remove(k);
-        }
-        c.env("GIT_TERMINAL_PROMPT", "0")
-            .env("GIT_NO_LAZY_FETCH", "1")
-            .env("GIT_ALLOW_PROTOCOL", "file")
-            .env("GIT_OPTIONAL_LOCKS", "0")
-            .env("GIT_PAGER", "cat")
-            .env("PAGER", "cat")
-            .env("LC_ALL", "C")
-            .stdin(Stdio::null());
-        c
+        git_command(self.program, self.cwd, args)
     }
 
     fn spawn_error(&self, e: io::Error) -> HistoryError {

@@ -172,19 +172,13 @@ pub struct CheckResult {
 /// matter to `check` and `trend`).
 pub fn analyze_config(root: &Path, cfg: &Config) -> AnalyzeConfig {
     AnalyzeConfig {
-        root: root.to_path_buf(),
-        python_roots: Vec::new(),
         languages: cfg.languages(),
         excludes: cfg.analysis.exclude.clone(),
         include_tests: cfg.analysis.include_tests,
-        seed: 1,
-        deterministic: true,
         weights: cfg.weights.unwrap_or_default(),
-        services: None,
-        resolution: 1.0,
-        max_service_size: None,
         runs: 1,
         history: None,
+        ..AnalyzeConfig::defaults(root)
     }
 }
 

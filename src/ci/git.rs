@@ -11,7 +11,7 @@ use std::path::Path;
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 
 use crate::discover::TreeEntry;
-use crate::history::{GIT_CONFIG, GIT_ENV_REMOVE};
+use crate::history::git_command;
 
 #[derive(Debug, thiserror::Error)]
 pub enum GitError {
@@ -28,24 +28,7 @@ pub enum GitError {
 }
 
 fn command(root: &Path, args: &[&str]) -> Command {
-    let mut c = Command::new("git");
-    c.current_dir(root).arg("--no-pager");
-    for kv in GIT_CONFIG {
-        c.arg("-c").arg(kv);
-    }
-    c.args(args);
-    for k in GIT_ENV_REMOVE {
-        c.env_remove(k);
-    }
-    c.env("GIT_TERMINAL_PROMPT", "0")
-        .env("GIT_NO_LAZY_FETCH", "1")
-        .env("GIT_ALLOW_PROTOCOL", "file")
-        .env("GIT_OPTIONAL_LOCKS", "0")
-        .env("GIT_PAGER", "cat")
-        .env("PAGER", "cat")
-        .env("LC_ALL", "C")
-        .stdin(Stdio::null());
-    c
+    git_command(std::ffi::OsStr::new("git"), root, args)
 }
 
 fn run(root: &Path, args: &[&str]) -> Result<Vec<u8>, GitError> {

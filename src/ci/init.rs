@@ -17,7 +17,6 @@ use crate::ci::check::{self, CheckError};
 use crate::ci::config::{self, Config, ConfigError, Seam, Thresholds};
 use crate::ci::git;
 use crate::ci::trend::glob_escape;
-use crate::history::HistoryOptions;
 use crate::progress::Progress;
 use crate::report::write;
 use crate::signals::SignalWeights;
@@ -176,19 +175,8 @@ pub fn init(opts: &InitOptions) -> Result<InitOutcome, InitError> {
 fn from_analysis(root: &Path, quiet: bool) -> Result<Proposal, InitError> {
     let weights = config::weights_in(root)?.unwrap_or_default();
     let cfg = AnalyzeConfig {
-        root: root.to_path_buf(),
-        python_roots: Vec::new(),
-        languages: crate::lang::Language::ALL.to_vec(),
-        excludes: Vec::new(),
-        include_tests: false,
-        seed: 1,
-        deterministic: true,
         weights,
-        services: None,
-        resolution: 1.0,
-        max_service_size: None,
-        runs: 10,
-        history: Some(HistoryOptions::default()),
+        ..AnalyzeConfig::defaults(root)
     };
     let a = analyze::analyze(&cfg, Progress::new(quiet))?;
     Ok(Proposal {

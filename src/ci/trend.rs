@@ -13,7 +13,6 @@ use crate::ci::config::{self, Config, ConfigError, Seam};
 use crate::ci::git::{self, Blobs, GitError};
 use crate::ci::measure;
 use crate::discover::{self, DiscoverOptions};
-use crate::history::HistoryOptions;
 use crate::progress::Progress;
 use crate::report::{write, TrendRow};
 use crate::resolve::ParsedFile;
@@ -230,19 +229,8 @@ pub fn row_at(
 /// shared kernel, each listing its files.
 fn seams_from_analysis(root: &Path, quiet: bool) -> Result<Config, TrendError> {
     let acfg = AnalyzeConfig {
-        root: root.to_path_buf(),
-        python_roots: Vec::new(),
-        languages: crate::lang::Language::ALL.to_vec(),
-        excludes: Vec::new(),
-        include_tests: false,
-        seed: 1,
-        deterministic: true,
         weights: config::weights_in(root)?.unwrap_or_else(SignalWeights::default),
-        services: None,
-        resolution: 1.0,
-        max_service_size: None,
-        runs: 10,
-        history: Some(HistoryOptions::default()),
+        ..AnalyzeConfig::defaults(root)
     };
     let a = analyze::analyze(&acfg, Progress::new(quiet))?;
     let mut seams: Vec<Seam> = a
