@@ -181,12 +181,35 @@ pub fn analyze(cfg: &AnalyzeConfig, progress: Progress) -> Result<Analysis, Anal
     // History runs on its own thread while the files are parsed: the two
     // are independent, and together they are the floor of the whole run.
     std::thread::scope(|scope| {
-        let history = cfg
-            .history
-            .as_ref()
-            .map(|opts| scope.spawn(move || history::mine(&cfg.root, opts)));
+        let counts = std::sync::Arc::new(history::MineProgress::default());
+        let history = cfg.history.as_ref().map(|opts| {
+            let counts = counts.clone();
+            scope.spawn(move || history::mine_observed(&cfg.root, opts, counts))
+        });
+        // A bar for the history, fed from the miner's counters.
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let ticker = (history.is_some() && progress.enabled()).then(|| {
+            let bar = progress.stage("history", 1);
+            let (counts, stop) = (counts.clone(), stop.clone());
+            scope.spawn(move || {
+                use std::sync::atomic::Ordering::Relaxed;
+                while !stop.load(Relaxed) {
+                    let total = counts.total.load(Relaxed);
+                    if total > 0 {
+                        bar.set_length(total);
+                    }
+                    bar.set_position(counts.done.load(Relaxed));
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                }
+                bar.finish_and_clear();
+            })
+        });
         let parsed = parse_all(&found, progress);
         let history = history.map(|h| h.join().expect("the history thread does not panic"));
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(t) = ticker {
+            t.join().expect("the progress thread does not panic");
+        }
         finish(cfg, parsed, &manifests, history, warnings, timings)
     })
 }

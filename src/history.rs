@@ -276,11 +276,38 @@ pub fn mine(root: &Path, opts: &HistoryOptions) -> Result<History, HistoryError>
     mine_with_git(OsStr::new("git"), root, opts)
 }
 
+/// How far [`mine_observed`] has come, for a progress bar on another thread.
+#[derive(Debug, Default)]
+pub struct MineProgress {
+    /// Commits to read (known once the commit list is in).
+    pub total: std::sync::atomic::AtomicU64,
+    /// Commits read so far.
+    pub done: std::sync::atomic::AtomicU64,
+}
+
+/// [`mine`], counting its progress into `progress`.
+pub fn mine_observed(
+    root: &Path,
+    opts: &HistoryOptions,
+    progress: std::sync::Arc<MineProgress>,
+) -> Result<History, HistoryError> {
+    mine_inner(OsStr::new("git"), root, opts, Some(progress))
+}
+
 /// [`mine`] with an explicit git program.
 pub fn mine_with_git(
     git: &OsStr,
     root: &Path,
     opts: &HistoryOptions,
+) -> Result<History, HistoryError> {
+    mine_inner(git, root, opts, None)
+}
+
+fn mine_inner(
+    git: &OsStr,
+    root: &Path,
+    opts: &HistoryOptions,
+    progress: Option<std::sync::Arc<MineProgress>>,
 ) -> Result<History, HistoryError> {
     if !root.is_dir() {
         return Err(HistoryError::RootNotFound(root.to_path_buf()));
@@ -329,6 +356,7 @@ pub fn mine_with_git(
     // Files at HEAD under the root: the identities that history is mapped to.
     let tree = git.run(&["ls-tree", "-r", "-z", "--full-tree", "HEAD"])?;
     let mut miner = Miner::new(opts, ticket);
+    miner.progress = progress;
     for rec in tree.split(|&b| b == 0) {
         let Some(tab) = rec.iter().position(|&b| b == b'\t') else {
             continue;
@@ -401,6 +429,10 @@ pub fn mine_with_git(
     }
     .min(ids.len().max(1));
 
+    if let Some(p) = &miner.progress {
+        p.total
+            .store(ids.len() as u64, std::sync::atomic::Ordering::Relaxed);
+    }
     let reports = run_workers(&spec, &ids, jobs, &mut miner)?;
 
     let mut examples = BTreeSet::new();
@@ -1253,6 +1285,8 @@ enum GroupKey {
 }
 
 struct Miner {
+    /// Commits read, for a progress bar (`mine_observed`).
+    progress: Option<std::sync::Arc<MineProgress>>,
     /// Path at the commit being processed → file id (HEAD identity).
     map: HashMap<Vec<u8>, u32>,
     names: Vec<String>,
@@ -1275,6 +1309,7 @@ struct Miner {
 impl Miner {
     fn new(opts: &HistoryOptions, ticket: Option<regex::Regex>) -> Self {
         Miner {
+            progress: None,
             map: HashMap::new(),
             names: Vec::new(),
             name_ids: HashMap::new(),
@@ -1311,6 +1346,9 @@ impl Miner {
     /// One commit, newest first.
     fn commit(&mut self, c: RawCommit) {
         self.analysed += 1;
+        if let Some(p) = &self.progress {
+            p.done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
         if c.partial {
             self.partial += 1;
         }

@@ -20,6 +20,11 @@ impl Progress {
         }
     }
 
+    /// Whether bars are drawn at all.
+    pub fn enabled(&self) -> bool {
+        self.enabled
+    }
+
     pub fn hidden() -> Progress {
         Progress { enabled: false }
     }
