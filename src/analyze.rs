@@ -402,9 +402,16 @@ pub fn structure(cfg: &AnalyzeConfig, progress: Progress) -> Result<Structure, A
             .collect();
         return Err(AnalyzeError::no_source(&cfg.root, &languages));
     }
-    Ok(structure_from(&found, progress, &|f: &SourceFile| {
-        fs::read(&f.path).map_err(|e| format!("unreadable: {e}"))
-    }))
+    let opts = resolve::ResolveOptions {
+        python_roots: cfg.python_roots.clone(),
+        cargo_manifests: discover::cargo_manifests(&cfg.root, &found.files),
+    };
+    Ok(structure_from(
+        &found,
+        progress,
+        &|f: &SourceFile| fs::read(&f.path).map_err(|e| format!("unreadable: {e}")),
+        &opts,
+    ))
 }
 
 /// [`Structure`] of already discovered files whose bytes come from `read`
@@ -413,6 +420,7 @@ pub fn structure_from(
     found: &discover::Discovery,
     progress: Progress,
     read: ReadSource,
+    opts: &resolve::ResolveOptions,
 ) -> Structure {
     let mut found_supported = discover::Discovery {
         files: found.files.clone(),
@@ -420,13 +428,17 @@ pub fn structure_from(
     };
     found_supported.files.retain(|f| f.language.supported());
     let (files, skipped) = parse_all_with(&found_supported, progress, read);
-    structure_of(files, skipped)
+    structure_of(files, skipped, opts)
 }
 
 /// [`Structure`] of files already parsed (in id order): resolution and the
 /// graph. `trend` parses only the files a commit changed and reuses the rest.
-pub fn structure_of(files: Vec<ParsedFile>, skipped: Vec<SkippedRow>) -> Structure {
-    let resolved = resolve::resolve(&files);
+pub fn structure_of(
+    files: Vec<ParsedFile>,
+    skipped: Vec<SkippedRow>,
+    opts: &resolve::ResolveOptions,
+) -> Structure {
+    let resolved = resolve::resolve_with(&files, opts);
     let graph = CodeGraph::build(files.len(), &resolved.edges, resolved.symbol_calls);
     Structure {
         files,

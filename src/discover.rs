@@ -301,15 +301,32 @@ pub fn discover_entries(
     Ok(out)
 }
 
-/// Manifests are read only up to this size; a larger `Cargo.toml` is
-/// not a hand-written one.
-const MAX_MANIFEST_BYTES: u64 = 1024 * 1024;
-
 /// The `Cargo.toml` files that govern the discovered Rust files: every
 /// manifest in a folder from a Rust file up to the root, as (folder id,
 /// text), sorted by folder. Links are not followed; unreadable or oversized
 /// manifests are left out (resolution then falls back to folder names).
 pub fn cargo_manifests(root: &Path, files: &[SourceFile]) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for dir in manifest_dirs(files) {
+        let path = root.join(&dir).join("Cargo.toml");
+        let regular = std::fs::symlink_metadata(&path)
+            .is_ok_and(|m| m.file_type().is_file() && m.len() <= MAX_MANIFEST_BYTES);
+        if !regular {
+            continue;
+        }
+        if let Ok(text) = std::fs::read_to_string(&path) {
+            out.push((dir, text));
+        }
+    }
+    out
+}
+
+/// The largest `Cargo.toml` read (from disk or from a commit's tree).
+pub const MAX_MANIFEST_BYTES: u64 = 1024 * 1024;
+
+/// The folders whose `Cargo.toml` may govern the Rust files: every folder
+/// from a Rust file up to the root, sorted.
+pub fn manifest_dirs(files: &[SourceFile]) -> std::collections::BTreeSet<String> {
     let mut dirs = std::collections::BTreeSet::new();
     for f in files.iter().filter(|f| f.language == Language::Rust) {
         let mut dir = f.id.rsplit_once('/').map_or("", |(d, _)| d);
@@ -324,19 +341,7 @@ pub fn cargo_manifests(root: &Path, files: &[SourceFile]) -> Vec<(String, String
             }
         }
     }
-    let mut out = Vec::new();
-    for dir in dirs {
-        let path = root.join(&dir).join("Cargo.toml");
-        let regular = std::fs::symlink_metadata(&path)
-            .is_ok_and(|m| m.file_type().is_file() && m.len() <= MAX_MANIFEST_BYTES);
-        if !regular {
-            continue;
-        }
-        if let Ok(text) = std::fs::read_to_string(&path) {
-            out.push((dir, text));
-        }
-    }
-    out
+    dirs
 }
 
 /// The unit id: the path relative to the root, with `/` separators.

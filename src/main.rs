@@ -15,7 +15,7 @@ use decompose::cli::{
     AnalyzeArgs, CheckArgs, CheckFormat, Cli, Command, Format, GraphLevel, InitArgs, TrendArgs,
 };
 use decompose::progress::Progress;
-use decompose::report::{graph, html, json, markdown, routes, write};
+use decompose::report::{graph, html, json, markdown, printable, routes, write};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -117,7 +117,7 @@ fn run_check(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     };
     let result = ci::check::check(&opts)?;
     for w in result.warnings.iter().take(20) {
-        eprintln!("decompose: warning: {w}");
+        eprintln!("decompose: warning: {}", printable(w));
     }
     let text = match args.format {
         CheckFormat::Text => ci::output::text(&result),
@@ -153,7 +153,7 @@ fn run_trend(args: &TrendArgs) -> anyhow::Result<ExitCode> {
         quiet: args.quiet,
     })?;
     for w in out.warnings.iter().take(20) {
-        eprintln!("decompose: warning: {w}");
+        eprintln!("decompose: warning: {}", printable(w));
     }
     if out.seams_from_analysis {
         eprintln!("decompose: no decompose.toml: seams are the services of an analysis of the working tree");
@@ -217,11 +217,15 @@ fn print_warnings(args: &AnalyzeArgs, analysis: &analyze::Analysis) {
             .collect();
         eprintln!("decompose: timings: {}", stages.join(", "));
         for w in &report.warnings {
-            eprintln!("decompose: warning: {w}");
+            eprintln!("decompose: warning: {}", printable(w));
         }
         for d in &report.diagnostics {
             let line = d.line.map(|l| format!(":{l}")).unwrap_or_default();
-            eprintln!("decompose: warning: {}{line}: {}", d.unit, d.message);
+            eprintln!(
+                "decompose: warning: {}{line}: {}",
+                printable(&d.unit),
+                printable(&d.message)
+            );
         }
     } else {
         for w in report
@@ -230,11 +234,15 @@ fn print_warnings(args: &AnalyzeArgs, analysis: &analyze::Analysis) {
             .filter(|w| !w.contains(": skipped: "))
             .take(20)
         {
-            eprintln!("decompose: warning: {w}");
+            eprintln!("decompose: warning: {}", printable(w));
         }
         for d in report.diagnostics.iter().take(20) {
             let line = d.line.map(|l| format!(":{l}")).unwrap_or_default();
-            eprintln!("decompose: warning: {}{line}: {}", d.unit, d.message);
+            eprintln!(
+                "decompose: warning: {}{line}: {}",
+                printable(&d.unit),
+                printable(&d.message)
+            );
         }
         if report.skipped_files_count() > 0 {
             eprintln!(

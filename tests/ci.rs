@@ -757,3 +757,68 @@ fn trend_by_default_spreads_at_most_100_commits_over_the_history() {
     let got: Vec<&str> = rows.iter().map(|r| r["commit"].as_str().unwrap()).collect();
     assert_eq!(got, expected);
 }
+
+/// `check` and `trend` resolve Rust through the Cargo manifests, as
+/// `analyze` does: on rust-shop (crates renamed in Cargo.toml, e.g. package
+/// `shop-common` in `crates/common`) they see every dependency analyze sees.
+#[test]
+fn check_and_trend_read_cargo_manifests_like_analyze() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("rust-shop"), dir.path());
+    git(dir.path(), &["init", "-q"]);
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-q", "-m", "import"]);
+    let report = analyze_json(dir.path(), &["--no-history"]);
+    let distinct: std::collections::BTreeSet<(String, String, String)> = report["dependencies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["from"] != d["to"])
+        .map(|d| {
+            (
+                d["from"].as_str().unwrap().to_string(),
+                d["to"].as_str().unwrap().to_string(),
+                d["kind"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(distinct
+        .iter()
+        .any(|(_, to, _)| to.starts_with("crates/common/")));
+    decompose()
+        .args(["init", "-q"])
+        .arg(dir.path())
+        .assert()
+        .code(0);
+    let (code, v) = check_json(dir.path(), &["--no-history"]);
+    assert_eq!(code, 0, "{v}");
+    // Test code is not considered by check (include_tests = false).
+    let tests: std::collections::BTreeSet<&str> = report["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|u| u["test"] == true)
+        .map(|u| u["id"].as_str().unwrap())
+        .collect();
+    let production = distinct
+        .iter()
+        .filter(|(f, t, _)| !tests.contains(f.as_str()) && !tests.contains(t.as_str()))
+        .count();
+    assert_eq!(v["metrics"]["dependencies"], production as u64, "{v}");
+    // trend at HEAD: the same figure from git objects.
+    decompose()
+        .args(["trend", "-q"])
+        .arg(dir.path())
+        .args(["--at", "HEAD"])
+        .assert()
+        .code(0);
+    let row: Value = serde_json::from_str(
+        std::fs::read_to_string(dir.path().join("decompose-trend.jsonl"))
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(row["dependencies"], production as u64);
+}

@@ -220,9 +220,56 @@ fn deeply_nested_expression_does_not_overflow_the_stack() {
     );
     std::fs::write(dir.path().join("Deep.java"), src).unwrap();
     std::fs::write(dir.path().join("B.java"), "class B { Deep d; }").unwrap();
+    // Rust: syn parses by recursion, so such a file goes to the line scan
+    // (this one aborted the whole run before; found by fuzzing).
+    std::fs::write(
+        dir.path().join("deep.rs"),
+        format!(
+            "mod m;\nfn f() {{ let x = {}1{}; }}\n",
+            "(".repeat(depth),
+            ")".repeat(depth)
+        ),
+    )
+    .unwrap();
+    // Python: tree-sitter again, expressions read to a bounded depth.
+    std::fs::write(
+        dir.path().join("deep.py"),
+        format!("x = {}1{}\n", "(".repeat(depth), ")".repeat(depth)),
+    )
+    .unwrap();
     let (code, _, report) = analyze_capture(dir.path(), true);
     assert_eq!(code, Some(0));
-    assert_eq!(unit_ids(&report), ["B.java", "Deep.java"]);
+    assert_eq!(
+        unit_ids(&report),
+        ["B.java", "Deep.java", "deep.py", "deep.rs"]
+    );
+    let rust_diag = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["unit"] == "deep.rs")
+        .expect("a diagnostic for deep.rs");
+    assert!(rust_diag["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("brackets nest 20001 deep (over 200)"));
+}
+
+#[test]
+fn a_file_name_cannot_forge_a_line_in_warnings() {
+    // In GitHub Actions a stderr line starting with `::` is a command.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("A.java"), "class A {}").unwrap();
+    let name = "x\n::error file=forged::owned.java";
+    std::fs::write(dir.path().join(name), "class {").unwrap();
+    let (code, stderr, report) = analyze_capture(dir.path(), true);
+    assert_eq!(code, Some(0));
+    assert!(unit_ids(&report).contains(&name.to_string()));
+    assert!(
+        stderr.contains("x\\n::error file=forged::owned.java"),
+        "{stderr}"
+    );
+    assert!(!stderr.lines().any(|l| l.starts_with("::")), "{stderr}");
 }
 
 #[test]

@@ -160,10 +160,15 @@ pub fn init(opts: &InitOptions) -> Result<InitOutcome, InitError> {
     let keys = check::current_keys(&measured);
     let n_keys = keys.len();
     write::write_atomic(&config_path, text.as_bytes())?;
-    write::write_atomic(
+    if let Err(e) = write::write_atomic(
         &baseline_path,
         &Baseline::new(keys, cochange.share).to_bytes(),
-    )?;
+    ) {
+        // Both files or neither: a config without its baseline would make
+        // the next `init` refuse to run without --force.
+        let _ = std::fs::remove_file(&config_path);
+        return Err(e.into());
+    }
     Ok(InitOutcome {
         config: config_path,
         baseline: baseline_path,

@@ -7,6 +7,7 @@ use serde_json::json;
 
 use crate::ci::check::{CheckResult, Rule, Violation};
 use crate::report::markdown::md;
+use crate::report::printable;
 
 /// One line per offending reference (`path:line: error[rule]: message`),
 /// then stale entries, unassigned units, co-change and the verdict.
@@ -16,9 +17,10 @@ pub fn text(r: &CheckResult) -> String {
         for (file, line) in places(v, r) {
             let at = line.map(|l| format!(":{l}")).unwrap_or_default();
             out.push_str(&format!(
-                "{file}{at}: error[{}]: {}\n",
+                "{}{at}: error[{}]: {}\n",
+                printable(&file),
                 v.rule.id(),
-                v.message
+                printable(&v.message)
             ));
         }
     }
@@ -29,7 +31,12 @@ pub fn text(r: &CheckResult) -> String {
             if r.stale.len() == 1 { "y" } else { "ies" }
         ));
         for k in &r.stale {
-            out.push_str(&format!("  {} -> {} ({})\n", k.from, k.to, k.kind));
+            out.push_str(&format!(
+                "  {} -> {} ({})\n",
+                printable(&k.from),
+                printable(&k.to),
+                k.kind
+            ));
         }
     }
     if !r.accepted.is_empty() {
@@ -46,7 +53,7 @@ pub fn text(r: &CheckResult) -> String {
             r.config
         ));
         for u in r.unassigned.iter().take(50) {
-            out.push_str(&format!("  {u}\n"));
+            out.push_str(&format!("  {}\n", printable(u)));
         }
         if r.unassigned.len() > 50 {
             out.push_str(&format!("  ... and {} more\n", r.unassigned.len() - 50));

@@ -51,6 +51,11 @@ pub enum TrendError {
     Write(#[from] write::WriteError),
     #[error("--every must be at least 1")]
     BadEvery,
+    #[error("cannot read {path}: {source} (the trend file is left as it is)")]
+    ReadTrend {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
 }
 
 #[derive(Debug, Clone, Default)]
@@ -89,17 +94,35 @@ pub fn trend(opts: &TrendOptions) -> Result<TrendOutcome, TrendError> {
             .map(|r| git::commit(&opts.root, r))
             .collect::<Result<_, _>>()?
     };
-    if let Some(n) = opts.limit {
-        commits.truncate(n);
-    }
-    // Oldest first in the file: history order reversed, named revisions by
-    // commit time.
+    // The newest N, oldest first in the file. The history is newest first;
+    // named revisions go by commit time, ties in the order given.
     if opts.at.is_empty() {
+        if let Some(n) = opts.limit {
+            commits.truncate(n);
+        }
         commits.reverse();
     } else {
+        if let Some(n) = opts.limit {
+            let mut newest: Vec<usize> = (0..commits.len()).collect();
+            newest.sort_by_key(|&i| std::cmp::Reverse(commits[i].1));
+            newest.truncate(n);
+            newest.sort_unstable();
+            commits = newest.into_iter().map(|i| commits[i].clone()).collect();
+        }
         commits.sort_by_key(|c| c.1);
     }
-    let existing_text = std::fs::read_to_string(&opts.output).unwrap_or_default();
+    // Only a missing file is an empty trend: an unreadable one must not be
+    // replaced by the new rows alone.
+    let existing_text = match std::fs::read_to_string(&opts.output) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(source) => {
+            return Err(TrendError::ReadTrend {
+                path: opts.output.clone(),
+                source,
+            })
+        }
+    };
     let (existing, warnings) = parse_rows(&opts.output, &existing_text);
     outcome.warnings.extend(warnings);
     let present: BTreeSet<&str> = existing.iter().map(|r| r.commit.as_str()).collect();
@@ -220,7 +243,41 @@ pub fn row_at(
             },
         );
     }
-    let structure = analyze::structure_of(files, Vec::new());
+    // The Cargo manifests of this commit, from its tree (as on disk).
+    let mut cargo_manifests = Vec::new();
+    let dirs = discover::manifest_dirs(&found.files);
+    let wanted: HashMap<String, String> = dirs
+        .iter()
+        .map(|d| {
+            let id = if d.is_empty() {
+                "Cargo.toml".to_string()
+            } else {
+                format!("{d}/Cargo.toml")
+            };
+            (id, d.clone())
+        })
+        .collect();
+    let mut manifests_in_tree: Vec<(&String, &discover::TreeEntry, &String)> = tree
+        .iter()
+        .filter_map(|(e, oid)| wanted.get(&e.id).map(|d| (d, e, oid)))
+        .collect();
+    manifests_in_tree.sort_by(|a, b| a.0.cmp(b.0));
+    for (dir, entry, oid) in manifests_in_tree {
+        if entry.symlink || entry.bytes > discover::MAX_MANIFEST_BYTES {
+            continue;
+        }
+        if let Some(bytes) = blobs.read(oid)? {
+            cargo_manifests.push((dir.clone(), String::from_utf8_lossy(&bytes).into_owned()));
+        }
+    }
+    let structure = analyze::structure_of(
+        files,
+        Vec::new(),
+        &crate::resolve::ResolveOptions {
+            python_roots: Vec::new(),
+            cargo_manifests,
+        },
+    );
     let measured = measure::measure(cfg, &structure);
     Ok(TrendRow::new(commit.to_string(), time, &measured.metrics))
 }
@@ -269,16 +326,18 @@ fn seams_from_analysis(root: &Path, quiet: bool) -> Result<Config, TrendError> {
 }
 
 /// A file path as a glob matching exactly it: glob metacharacters in
-/// brackets.
+/// brackets, a backslash escaped (`!` is special only at the start of a
+/// class, so it stays as is).
 pub fn glob_escape(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     for c in path.chars() {
         match c {
-            '*' | '?' | '[' | ']' | '{' | '}' | '\\' | '!' => {
+            '*' | '?' | '[' | ']' | '{' | '}' => {
                 out.push('[');
                 out.push(c);
                 out.push(']');
             }
+            '\\' => out.push_str("\\\\"),
             _ => out.push(c),
         }
     }
@@ -353,5 +412,17 @@ mod tests {
             .compile_matcher();
         assert!(g.is_match("a/b[1]*.java"));
         assert!(!g.is_match("a/b1x.java"));
+        for odd in [
+            "a/wow!/B.java",
+            "a/back\\slash/C.java",
+            "a/{x,y}/D.java",
+            "a/q?.java",
+        ] {
+            let g = config::glob(&glob_escape(odd))
+                .unwrap_or_else(|e| panic!("{odd}: {e}"))
+                .compile_matcher();
+            assert!(g.is_match(odd), "{odd}");
+            assert!(!g.is_match("a/other/B.java"), "{odd}");
+        }
     }
 }

@@ -586,8 +586,12 @@ impl<'s> Extractor<'s> {
             Some(Container::Type(t)) => {
                 for (name, value) in &names {
                     let Some(value) = value else { continue };
-                    if matches!(value.kind(), "string_literal" | "binary_expression")
-                        && self.text(*value).contains('"')
+                    let stringy = ty.name == "String" || ty.name == "java.lang.String";
+                    let kind = value.kind();
+                    if kind == "string_literal"
+                        || (kind == "binary_expression"
+                            && (stringy || self.text(*value).contains('"')))
+                        || (stringy && matches!(kind, "identifier" | "field_access"))
                     {
                         self.facts.constants.push(super::Constant {
                             owner: t,

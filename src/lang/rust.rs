@@ -196,6 +196,20 @@ impl Frontend for RustFrontend {
             code_lines: count_code_lines(source, &C_LIKE),
             ..FileFacts::default()
         };
+        // syn parses by recursive descent: nesting deep enough overflows the
+        // worker's stack and aborts the whole run (found by fuzzing). Such a
+        // file is read by the line scan instead.
+        let depth = nesting_depth(source);
+        if depth > MAX_NESTING {
+            facts.diagnostics.push(Diagnostic {
+                line: None,
+                message: format!(
+                    "brackets nest {depth} deep (over {MAX_NESTING}); mod, use and item names read by a line scan"
+                ),
+            });
+            facts.rust = Some(Box::new(line_scan(source, &mut facts)));
+            return facts;
+        }
         let parsed = syn::parse_file(source);
         match parsed {
             Ok(file) => {
@@ -224,6 +238,54 @@ impl Frontend for RustFrontend {
         proc_macro2::extra::invalidate_current_thread_spans();
         facts
     }
+}
+
+/// Deepest bracket nesting syn is given; hand-written Rust stays far below
+/// (nushell's deepest file: under 40).
+const MAX_NESTING: usize = 200;
+
+/// The deepest nesting of `(`, `[`, `{` outside comments, strings and char
+/// literals; a lexical approximation (raw strings are read as plain
+/// strings), used only to decide whether syn may see the file.
+fn nesting_depth(source: &str) -> usize {
+    let b = source.as_bytes();
+    let (mut i, mut depth, mut max) = (0, 0usize, 0usize);
+    while i < b.len() {
+        match b[i] {
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i + 1 < b.len() && !(b[i] == b'*' && b[i + 1] == b'/') {
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'"' => {
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    if b[i] == b'\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+            }
+            // A char literal ('(' or '\''); a lifetime ('a) has no closing quote.
+            b'\'' if b.get(i + 2) == Some(&b'\'') => i += 2,
+            b'\'' if b.get(i + 1) == Some(&b'\\') && b.get(i + 3) == Some(&b'\'') => i += 3,
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    max
 }
 
 /// A route whose handler is a free function of this file points at it.

@@ -188,7 +188,7 @@ fn unit_graph(report: &Report) -> Graph {
 /// Edge pen width from 1 to 6 on a log scale of the weight.
 fn pen(weight: u32, max: u32) -> f64 {
     let w = (1.0 + f64::from(weight)).ln() / (1.0 + f64::from(max.max(1))).ln();
-    (1.0 + 5.0 * w * 100.0).round() / 100.0
+    ((1.0 + 5.0 * w) * 100.0).round() / 100.0
 }
 
 /// Graphviz DOT.
@@ -359,7 +359,7 @@ pub fn mermaid_str(s: &str) -> String {
             '[' | ']' | '{' | '}' | '(' | ')' => {
                 let _ = write!(out, "#{};", c as u32);
             }
-            c if c.is_control() => out.push(' '),
+            c if c.is_control() || c == '\u{2028}' || c == '\u{2029}' => out.push(' '),
             c => out.push(c),
         }
     }

@@ -18,6 +18,27 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+/// `s` on one line: control characters (a newline in a file name, an
+/// escape sequence) written as `\n`, `\u{1b}`. For text output and
+/// warnings, where a raw line break could forge a line (a CI annotation
+/// such as `::error` in GitHub Actions logs).
+pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    std::borrow::Cow::Owned(
+        s.chars()
+            .map(|c| {
+                if c.is_control() {
+                    c.escape_default().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
+}
+
 /// Bumped on any change to the shape of the stable core.
 pub const SCHEMA_VERSION: u32 = 1;
 

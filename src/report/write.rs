@@ -46,3 +46,37 @@ pub fn create_dir(dir: &Path) -> Result<(), WriteError> {
         source,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A write that fails after the temporary file is complete (the rename
+    /// onto a non-empty folder fails, for root too) leaves the target as it
+    /// was and no temporary file behind.
+    #[test]
+    fn a_failed_write_leaves_the_old_target_and_no_temp_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("report.json");
+        std::fs::create_dir(&target).unwrap();
+        std::fs::write(target.join("keep"), "old").unwrap();
+        let err = write_atomic(&target, b"new report").unwrap_err();
+        assert_eq!(err.path, target);
+        assert_eq!(std::fs::read_to_string(target.join("keep")).unwrap(), "old");
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["report.json"]);
+    }
+
+    #[test]
+    fn a_successful_write_replaces_the_target_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("report.json");
+        std::fs::write(&target, "old").unwrap();
+        write_atomic(&target, b"new").unwrap();
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "new");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+}

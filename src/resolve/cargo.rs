@@ -236,17 +236,31 @@ pub struct Target {
 
 /// Joins a manifest folder and a relative path, normalising `.` and `..`.
 pub fn join(dir: &str, rel: &str) -> String {
+    // An absolute path, or one climbing above the root, names no file of
+    // the repository: it keeps a form no unit id has (`/x`, `../x`), so
+    // it stays unresolved instead of landing on an unrelated file.
+    if rel.starts_with('/') {
+        return rel.to_string();
+    }
     let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
+    let mut above = 0usize;
     for seg in rel.split('/') {
         match seg {
             "" | "." => {}
             ".." => {
-                parts.pop();
+                if parts.pop().is_none() {
+                    above += 1;
+                }
             }
             s => parts.push(s),
         }
     }
-    parts.join("/")
+    let joined = parts.join("/");
+    if above > 0 {
+        format!("{}{joined}", "../".repeat(above))
+    } else {
+        joined
+    }
 }
 
 /// The crate targets of every package, given the set of `.rs` files that

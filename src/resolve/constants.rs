@@ -19,6 +19,10 @@ use super::ParsedFile;
 /// How deep constants may refer to constants (and supertypes to supertypes).
 const MAX_DEPTH: u32 = 8;
 
+/// The longest value an evaluation may build; a longer one (constants
+/// doubling themselves level after level) is not a path.
+const MAX_VALUE: usize = 4096;
+
 pub struct ConstIndex<'a> {
     files: &'a [ParsedFile],
     /// Type simple name -> declaring (file, type index).
@@ -67,6 +71,9 @@ impl<'a> ConstIndex<'a> {
                     out.push_str(&self.eval_depth(at.0, at.1, init, depth + 1)?);
                 }
             }
+            if out.len() > MAX_VALUE {
+                return None;
+            }
         }
         Some(out)
     }
@@ -109,9 +116,14 @@ impl<'a> ConstIndex<'a> {
             t = facts.types.get(i as usize).and_then(|d| d.parent);
         }
         let decl = facts.types.get(ty as usize)?;
-        for (_, sup) in &decl.supertypes {
+        // Supertypes by simple name; only the first few candidates of a
+        // name, so a name shared by many types cannot fan out.
+        for (_, sup) in decl.supertypes.iter().take(8) {
             let simple = sup.name.rsplit('.').next().unwrap_or(&sup.name);
-            for &(f, t) in self.types.get(simple).into_iter().flatten() {
+            for &(f, t) in self.types.get(simple).into_iter().flatten().take(4) {
+                if (f, t) == (file, ty) {
+                    continue;
+                }
                 if let Some(hit) = self.in_hierarchy(f, t, name, depth + 1) {
                     return Some(hit);
                 }
@@ -242,6 +254,20 @@ mod tests {
         assert_eq!(ix.eval(2, 0, "\"/\" + MISSING"), None);
         assert_eq!(ix.eval(2, 0, "Paths.of(\"x\")"), None);
         assert_eq!(ix.eval(2, 0, "\"a\" \"b\""), None);
+    }
+
+    #[test]
+    fn doubling_constants_stop_at_the_value_limit() {
+        let mut src = String::from("class D { static final String C0 = \"xxxxxxxxxxxxxxxx\";");
+        for i in 1..8 {
+            let terms = vec![format!("C{}", i - 1); 8].join(" + ");
+            src.push_str(&format!(" static final String C{i} = {terms};"));
+        }
+        src.push('}');
+        let fs = files(&[("D.java", &src)]);
+        let ix = ConstIndex::new(&fs);
+        assert_eq!(ix.eval(0, 0, "C2").map(|v| v.len()), Some(16 * 64));
+        assert_eq!(ix.eval(0, 0, "C7"), None);
     }
 
     #[test]
