@@ -124,6 +124,22 @@ pub fn report_edges(report: &serde_json::Value) -> BTreeSet<Edge> {
         .collect()
 }
 
+/// Asserts that the `kind` edges of `got` are exactly those of `expected`
+/// (listing what is missing and what is extra), precision and recall 1.0.
+pub fn assert_edges_exact(got: &BTreeSet<Edge>, expected: &BTreeSet<Edge>, kind: &str) {
+    let missing: Vec<_> = expected
+        .iter()
+        .filter(|e| e.0 == kind && !got.contains(*e))
+        .collect();
+    let extra: Vec<_> = got
+        .iter()
+        .filter(|e| e.0 == kind && !expected.contains(*e))
+        .collect();
+    assert!(missing.is_empty(), "{kind}: missing {missing:#?}");
+    assert!(extra.is_empty(), "{kind}: unexpected {extra:#?}");
+    assert_eq!(precision_recall(got, expected, kind), (1.0, 1.0));
+}
+
 /// (precision, recall) of the `kind` edges in `got` against `expected`.
 pub fn precision_recall(got: &BTreeSet<Edge>, expected: &BTreeSet<Edge>, kind: &str) -> (f64, f64) {
     let g: BTreeSet<&Edge> = got.iter().filter(|e| e.0 == kind).collect();
