@@ -210,25 +210,53 @@ impl Frontend for RustFrontend {
             facts.rust = Some(Box::new(line_scan(source, &mut facts)));
             return facts;
         }
-        let parsed = syn::parse_file(source);
-        match parsed {
-            Ok(file) => {
-                let mut ex = Extractor {
-                    facts: &mut facts,
-                    rust: RustFacts::default(),
-                };
-                ex.items(&file.items, Ctx::default());
-                let rust = ex.rust;
+        // syn recurses for every nesting level (brackets, prefix operators,
+        // `else if` chains, ...): it runs on a thread of its own with a
+        // large stack (reserved, not committed, until used), and a panic
+        // there is a diagnostic, not an abort.
+        let outcome = std::thread::scope(|scope| {
+            std::thread::Builder::new()
+                .name("syn".into())
+                .stack_size(SYN_STACK)
+                .spawn_scoped(scope, || {
+                    let parsed = syn::parse_file(source).map(|file| {
+                        let mut facts = FileFacts::default();
+                        let mut ex = Extractor {
+                            facts: &mut facts,
+                            rust: RustFacts::default(),
+                        };
+                        ex.items(&file.items, Ctx::default());
+                        let rust = ex.rust;
+                        (facts, rust)
+                    });
+                    let parsed = parsed.map_err(|e| (e.span().start().line as u32, e.to_string()));
+                    // Span locations are kept per thread; the facts hold
+                    // line numbers only, so release them.
+                    proc_macro2::extra::invalidate_current_thread_spans();
+                    parsed
+                })
+                .map(|h| h.join())
+        });
+        match outcome {
+            Ok(Ok(Ok((mut parsed, rust)))) => {
+                parsed.code_lines = facts.code_lines;
+                facts = parsed;
                 link_route_handlers(&mut facts);
                 facts.rust = Some(Box::new(rust));
             }
-            Err(e) => {
-                let line = e.span().start().line as u32;
+            Ok(Ok(Err((line, e)))) => {
                 facts.diagnostics.push(Diagnostic {
                     line: (line > 0).then_some(line),
                     message: format!(
                         "syn could not parse this file ({e}); mod, use and item names read by a line scan"
                     ),
+                });
+                facts.rust = Some(Box::new(line_scan(source, &mut facts)));
+            }
+            Ok(Err(_)) | Err(_) => {
+                facts.diagnostics.push(Diagnostic {
+                    line: None,
+                    message: "the Rust parser failed on this file; mod, use and item names read by a line scan".into(),
                 });
                 facts.rust = Some(Box::new(line_scan(source, &mut facts)));
             }
@@ -243,6 +271,10 @@ impl Frontend for RustFrontend {
 /// Deepest bracket nesting syn is given; hand-written Rust stays far below
 /// (nushell's deepest file: under 40).
 const MAX_NESTING: usize = 200;
+
+/// Stack of the thread syn runs on: address space reserved, pages used only
+/// as deep as the file nests.
+const SYN_STACK: usize = 512 << 20;
 
 /// The deepest nesting of `(`, `[`, `{` outside comments, strings and char
 /// literals; a lexical approximation (raw strings are read as plain
@@ -281,6 +313,19 @@ fn nesting_depth(source: &str) -> usize {
                 max = max.max(depth);
             }
             b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            // Runs of prefix operators (`!!!!x`, `- - -x`, `&&&&x`) recurse
+            // in syn like brackets do.
+            b'!' | b'-' | b'*' | b'&' => {
+                let mut run = 0;
+                while i < b.len() && matches!(b[i], b'!' | b'-' | b'*' | b'&' | b' ' | b'\t') {
+                    if !matches!(b[i], b' ' | b'\t') {
+                        run += 1;
+                    }
+                    i += 1;
+                }
+                max = max.max(depth + run);
+                continue;
+            }
             _ => {}
         }
         i += 1;
