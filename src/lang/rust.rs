@@ -214,37 +214,43 @@ impl Frontend for RustFrontend {
         // `else if` chains, ...): it runs on a thread of its own with a
         // large stack (reserved, not committed, until used), and a panic
         // there is a diagnostic, not an abort.
+        let parse = || {
+            let parsed = syn::parse_file(source).map(|file| {
+                let mut facts = FileFacts::default();
+                let mut ex = Extractor {
+                    facts: &mut facts,
+                    rust: RustFacts::default(),
+                };
+                ex.items(&file.items, Ctx::default());
+                let rust = ex.rust;
+                (facts, rust)
+            });
+            let parsed = parsed.map_err(|e| (e.span().start().line as u32, e.to_string()));
+            // Span locations are kept per thread; the facts hold line
+            // numbers only, so release them.
+            proc_macro2::extra::invalidate_current_thread_spans();
+            parsed
+        };
         let outcome = std::thread::scope(|scope| {
-            std::thread::Builder::new()
+            match std::thread::Builder::new()
                 .name("syn".into())
                 .stack_size(SYN_STACK)
-                .spawn_scoped(scope, || {
-                    let parsed = syn::parse_file(source).map(|file| {
-                        let mut facts = FileFacts::default();
-                        let mut ex = Extractor {
-                            facts: &mut facts,
-                            rust: RustFacts::default(),
-                        };
-                        ex.items(&file.items, Ctx::default());
-                        let rust = ex.rust;
-                        (facts, rust)
-                    });
-                    let parsed = parsed.map_err(|e| (e.span().start().line as u32, e.to_string()));
-                    // Span locations are kept per thread; the facts hold
-                    // line numbers only, so release them.
-                    proc_macro2::extra::invalidate_current_thread_spans();
-                    parsed
-                })
-                .map(|h| h.join())
+                .spawn_scoped(scope, parse)
+            {
+                Ok(h) => h.join(),
+                // No room for the big stack (a tight address-space limit):
+                // parse here, protected by the nesting pre-check only.
+                Err(_) => Ok(parse()),
+            }
         });
         match outcome {
-            Ok(Ok(Ok((mut parsed, rust)))) => {
+            Ok(Ok((mut parsed, rust))) => {
                 parsed.code_lines = facts.code_lines;
                 facts = parsed;
                 link_route_handlers(&mut facts);
                 facts.rust = Some(Box::new(rust));
             }
-            Ok(Ok(Err((line, e)))) => {
+            Ok(Err((line, e))) => {
                 facts.diagnostics.push(Diagnostic {
                     line: (line > 0).then_some(line),
                     message: format!(
@@ -253,7 +259,7 @@ impl Frontend for RustFrontend {
                 });
                 facts.rust = Some(Box::new(line_scan(source, &mut facts)));
             }
-            Ok(Err(_)) | Err(_) => {
+            Err(_) => {
                 facts.diagnostics.push(Diagnostic {
                     line: None,
                     message: "the Rust parser failed on this file; mod, use and item names read by a line scan".into(),
