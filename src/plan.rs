@@ -73,15 +73,6 @@ impl Ctx<'_> {
     }
 }
 
-/// `Type.method` of a function, the way the resolver names symbols.
-fn fn_symbol(facts: &FileFacts, f: usize) -> String {
-    let func = &facts.functions[f];
-    match func.owner {
-        Some(o) => format!("{}.{}", facts.types[o as usize].path, func.name),
-        None => func.name.clone(),
-    }
-}
-
 fn has(anns: &[Annotation], name: &str) -> bool {
     anns.iter().any(|a| a.simple_name() == name)
 }
@@ -229,7 +220,7 @@ fn endpoints(cx: &Ctx) -> Vec<EndpointRow> {
                         out.push(EndpointRow {
                             method: method.to_string(),
                             path: join_path(prefix, &sub),
-                            handler: fn_symbol(facts, fi),
+                            handler: facts.symbol(fi),
                             unit: file.id.clone(),
                             line: func.lines.0,
                             service: cx.svc_name(u as u32),
@@ -248,7 +239,7 @@ fn endpoints(cx: &Ctx) -> Vec<EndpointRow> {
         }
         for r in file.facts.routes.iter().filter(|r| r.include.is_none()) {
             let handler = match (r.function, &r.handler) {
-                (Some(fi), _) => fn_symbol(&file.facts, fi as usize),
+                (Some(fi), _) => file.facts.symbol(fi as usize),
                 (None, Some(h)) => h.clone(),
                 (None, None) => continue,
             };
@@ -547,7 +538,7 @@ fn data(cx: &Ctx) -> Data {
                     cx,
                     table.clone(),
                     u as u32,
-                    fn_symbol(facts, fi),
+                    facts.symbol(fi),
                     call.line,
                     writes_by_name(&call.name),
                     "repository_call",
@@ -556,7 +547,7 @@ fn data(cx: &Ctx) -> Data {
         }
         for lit in &facts.sql {
             let symbol = match lit.function {
-                Some(fi) => fn_symbol(facts, fi as usize),
+                Some(fi) => facts.symbol(fi as usize),
                 None => String::new(),
             };
             for (name, write) in sql_tables(&lit.text) {
@@ -576,7 +567,7 @@ fn data(cx: &Ctx) -> Data {
         else {
             continue;
         };
-        let symbol = fn_symbol(cx.facts(a.file), a.function as usize);
+        let symbol = cx.facts(a.file).symbol(a.function as usize);
         add(
             cx,
             table.table.clone(),
@@ -676,9 +667,9 @@ fn call_graph(cx: &Ctx) -> BTreeMap<Sym, BTreeSet<(Sym, u32)>> {
                     .position(|g| g.owner == Some(owner) && g.name == call.name);
                 if let Some(g) = target {
                     if g != fi {
-                        adj.entry((u as u32, fn_symbol(facts, fi)))
+                        adj.entry((u as u32, facts.symbol(fi)))
                             .or_default()
-                            .insert(((u as u32, fn_symbol(facts, g)), call.line));
+                            .insert(((u as u32, facts.symbol(g)), call.line));
                     }
                 }
             }
@@ -726,7 +717,7 @@ fn transactions(
             if !has(&func.annotations, "Transactional") && !class_tx && !scope {
                 continue;
             }
-            let start: Sym = (u as u32, fn_symbol(facts, fi));
+            let start: Sym = (u as u32, facts.symbol(fi));
             let mut parent: BTreeMap<Sym, Option<Sym>> = BTreeMap::new();
             parent.insert(start.clone(), None);
             let mut queue = VecDeque::from([start.clone()]);

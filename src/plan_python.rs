@@ -122,11 +122,7 @@ pub fn python_plan(files: &[ParsedFile], roots: &[String]) -> PythonPlan {
             }
             let path = join(&prefix, &r.path);
             if let Some(fi) = r.function {
-                let func = &facts.functions[fi as usize];
-                let handler = match func.owner {
-                    Some(o) => format!("{}.{}", facts.types[o as usize].path, func.name),
-                    None => func.name.clone(),
-                };
+                let handler = facts.symbol(fi as usize);
                 routes.insert(Route {
                     method: r.method.clone(),
                     path,

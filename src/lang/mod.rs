@@ -117,6 +117,18 @@ pub struct FileFacts {
     pub rust: Option<Box<rust::RustFacts>>,
 }
 
+impl FileFacts {
+    /// `Type.method` (nested types dotted) of function `f`, or the bare
+    /// name of a free function: how resolvers and the plan name symbols.
+    pub fn symbol(&self, f: usize) -> String {
+        let func = &self.functions[f];
+        match func.owner {
+            Some(o) => format!("{}.{}", self.types[o as usize].path, func.name),
+            None => func.name.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Import {
     /// The imported path as written, dotted (`com.shop.orders.Order`).

@@ -20,7 +20,7 @@ use rayon::prelude::*;
 
 use super::{EdgeKind, FileEdge, ParsedFile, ResolveStats, Resolved, SymbolCall};
 use crate::lang::python::PyFacts;
-use crate::lang::{Call, Expr, FileFacts, Function, FunctionKind, TypeRef};
+use crate::lang::{Call, Expr, FileFacts, FunctionKind, TypeRef};
 
 /// Bound on re-export chains and expression typing recursion.
 const MAX_DEPTH: usize = 12;
@@ -804,7 +804,7 @@ impl<'a> Index<'a> {
                 func: Some(fi as u32),
                 owner: func.owner,
             };
-            let caller = symbol(facts, func);
+            let caller = facts.symbol(fi);
             for call in &func.calls {
                 match self.resolve_call(&cx, call) {
                     Target::Internal(to, sym) => {
@@ -953,14 +953,6 @@ struct FileResult {
     edges: Vec<FileEdge>,
     symbol_calls: Vec<SymbolCall>,
     stats: ResolveStats,
-}
-
-/// `Class.method`, `function`, `<module>` or `Class.<class>`.
-pub fn symbol(facts: &FileFacts, func: &Function) -> String {
-    match func.owner {
-        Some(o) => format!("{}.{}", facts.types[o as usize].path, func.name),
-        None => func.name.clone(),
-    }
 }
 
 pub(super) fn resolve(files: &[ParsedFile], ids: &[u32], roots: &[String], out: &mut Resolved) {
