@@ -21,7 +21,7 @@ use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 
-use super::{EdgeKind, EdgeSite, FileEdge, ParsedFile, ResolveStats, Resolved, SymbolCall};
+use super::{EdgeKind, EdgeSite, FileEdge, FileResult, ParsedFile, Resolved, SymbolCall};
 use crate::lang::{CallKind, Expr, FileFacts, Function, ImportKind, SuperKind, TypeKind, TypeRef};
 
 /// Bounds the recursion when typing `var` chains and receiver expressions.
@@ -189,27 +189,12 @@ pub(super) fn resolve(files: &[ParsedFile], java: &[u32], out: &mut Resolved) {
     index.resolve_supertypes(java);
     index.resolve_members();
 
-    let results: Vec<(u32, FileResult)> = java
-        .par_iter()
-        .map(|&f| (f, index.resolve_file(f)))
-        .collect();
-    for (f, r) in results {
-        out.edges.extend(r.edges);
-        out.sites.extend(r.sites);
-        out.symbol_calls.extend(r.symbol_calls);
-        out.stats[f as usize] = r.stats;
-        if let Some(name) = index.logical_name(f) {
-            out.names[f as usize] = name;
-        }
-    }
-}
-
-#[derive(Default)]
-struct FileResult {
-    edges: Vec<FileEdge>,
-    sites: Vec<EdgeSite>,
-    symbol_calls: Vec<SymbolCall>,
-    stats: ResolveStats,
+    super::resolve_each(
+        java,
+        out,
+        |f| index.resolve_file(f),
+        |f| index.logical_name(f),
+    );
 }
 
 impl<'a> Index<'a> {

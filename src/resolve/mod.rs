@@ -119,6 +119,36 @@ pub struct Resolved {
     pub names: Vec<String>,
 }
 
+/// What resolving one file yields (every language's resolver).
+#[derive(Default)]
+pub(crate) struct FileResult {
+    pub edges: Vec<FileEdge>,
+    pub sites: Vec<EdgeSite>,
+    pub symbol_calls: Vec<SymbolCall>,
+    pub stats: ResolveStats,
+}
+
+/// Resolves `ids` in parallel and gathers the results into `out` in id
+/// order (so the thread count never shows), with each file's logical name.
+pub(crate) fn resolve_each(
+    ids: &[u32],
+    out: &mut Resolved,
+    resolve_file: impl Fn(u32) -> FileResult + Sync,
+    logical_name: impl Fn(u32) -> Option<String>,
+) {
+    use rayon::prelude::*;
+    let results: Vec<(u32, FileResult)> = ids.par_iter().map(|&f| (f, resolve_file(f))).collect();
+    for (f, r) in results {
+        out.edges.extend(r.edges);
+        out.sites.extend(r.sites);
+        out.symbol_calls.extend(r.symbol_calls);
+        out.stats[f as usize] = r.stats;
+        if let Some(name) = logical_name(f) {
+            out.names[f as usize] = name;
+        }
+    }
+}
+
 /// Options of resolution.
 #[derive(Debug, Clone, Default)]
 pub struct ResolveOptions {

@@ -16,9 +16,7 @@
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
 
-use rayon::prelude::*;
-
-use super::{EdgeKind, FileEdge, ParsedFile, ResolveStats, Resolved, SymbolCall};
+use super::{EdgeKind, FileEdge, FileResult, ParsedFile, Resolved, SymbolCall};
 use crate::lang::python::PyFacts;
 use crate::lang::{Call, Expr, FileFacts, FunctionKind, TypeRef};
 
@@ -948,28 +946,15 @@ enum Target {
     Unresolved,
 }
 
-#[derive(Default)]
-struct FileResult {
-    edges: Vec<FileEdge>,
-    symbol_calls: Vec<SymbolCall>,
-    stats: ResolveStats,
-}
-
 pub(super) fn resolve(files: &[ParsedFile], ids: &[u32], roots: &[String], out: &mut Resolved) {
     let mut index = Index::build(files, ids, roots);
     index.resolve_bases(ids);
-    let results: Vec<(u32, FileResult)> = ids
-        .par_iter()
-        .map(|&f| (f, index.resolve_file(f)))
-        .collect();
-    for (f, r) in results {
-        out.edges.extend(r.edges);
-        out.symbol_calls.extend(r.symbol_calls);
-        out.stats[f as usize] = r.stats;
-        if let Some(name) = index.logical_name(f) {
-            out.names[f as usize] = name;
-        }
-    }
+    super::resolve_each(
+        ids,
+        out,
+        |f| index.resolve_file(f),
+        |f| index.logical_name(f),
+    );
 }
 
 /// Facts the plan stage needs from Python resolution: what route handlers

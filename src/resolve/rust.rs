@@ -23,10 +23,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use rayon::prelude::*;
-
 use super::cargo::{self, Manifest, Target};
-use super::{EdgeKind, FileEdge, ParsedFile, ResolveStats, Resolved, SymbolCall};
+use super::{EdgeKind, FileEdge, FileResult, ParsedFile, Resolved, SymbolCall};
 use crate::lang::rust::{ItemKind, RCallKind, RExpr, RType, RustFacts, RustFn};
 use crate::lang::TypeRef;
 
@@ -220,25 +218,12 @@ pub(super) fn resolve(
     out: &mut Resolved,
 ) {
     let ix = Index::build(files, rust_files, manifests);
-    let results: Vec<(u32, FileResult)> = rust_files
-        .par_iter()
-        .map(|&f| (f, ix.resolve_file(f)))
-        .collect();
-    for (f, r) in results {
-        out.edges.extend(r.edges);
-        out.symbol_calls.extend(r.symbol_calls);
-        out.stats[f as usize] = r.stats;
-        if let Some(name) = ix.logical_name(f) {
-            out.names[f as usize] = name;
-        }
-    }
-}
-
-#[derive(Default)]
-struct FileResult {
-    edges: Vec<FileEdge>,
-    symbol_calls: Vec<SymbolCall>,
-    stats: ResolveStats,
+    super::resolve_each(
+        rust_files,
+        out,
+        |f| ix.resolve_file(f),
+        |f| ix.logical_name(f),
+    );
 }
 
 fn dir_of(id: &str) -> &str {
