@@ -22,7 +22,7 @@ use crate::report::{
     SCHEMA_VERSION,
 };
 use crate::resolve::{self, EdgeSite, ParsedFile, ResolveStats};
-use crate::seams::{self, SeamOptions, Seams, UnitHistory};
+use crate::seams::{self, PinGroup, Pins, SeamInput, SeamOptions, Seams, UnitHistory};
 use crate::signals::SignalWeights;
 
 /// Validated options of one analysis.
@@ -40,7 +40,15 @@ pub struct AnalyzeConfig {
     pub weights: SignalWeights,
     /// Target number of services; `None` uses `resolution`.
     pub services: Option<usize>,
-    pub resolution: f64,
+    /// `None`: the most stable resolution of a grid.
+    pub resolution: Option<f64>,
+    /// Seams fixed by the architect, in file order then `--pin` order.
+    pub pins: Vec<PinSpec>,
+    /// Seam names or globs that must land in different services.
+    pub keep_apart: Vec<Vec<String>>,
+    /// Warnings from reading the settings (unknown keys of decompose.toml),
+    /// reported with the run's own.
+    pub config_warnings: Vec<String>,
     pub max_service_size: Option<usize>,
     /// Seeded clustering runs in the consensus.
     pub runs: usize,
@@ -63,12 +71,26 @@ impl AnalyzeConfig {
             deterministic: true,
             weights: SignalWeights::default(),
             services: None,
-            resolution: 1.0,
+            resolution: None,
+            pins: Vec::new(),
+            keep_apart: Vec::new(),
+            config_warnings: Vec::new(),
             max_service_size: None,
             runs: 10,
             history: Some(HistoryOptions::default()),
         }
     }
+}
+
+/// One pinned seam as declared: a name and path globs (docs/ci.md).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PinSpec {
+    pub name: String,
+    pub paths: Vec<String>,
+    /// Pins into the shared kernel.
+    pub kernel: bool,
+    /// Where it was declared, for warnings (`decompose.toml:12`, `--pin`).
+    pub source: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -307,10 +329,16 @@ fn finish(
         .map(|(i, f)| (f.id.as_str(), i as u32))
         .collect();
     let unit_history = unit_history(history.as_ref(), &files, &unit_index);
+    warnings.extend(cfg.config_warnings.iter().cloned());
+    let pins = pin_groups(cfg, &files, &mut warnings);
+    let entity = plan::entity_units(&files);
     let seams = seams::find_seams(
-        &files,
-        &graph,
-        &unit_history,
+        &SeamInput {
+            files: &files,
+            graph: &graph,
+            history: &unit_history,
+            entity: &entity,
+        },
         &SeamOptions {
             weights: cfg.weights,
             seed: cfg.seed,
@@ -319,6 +347,7 @@ fn finish(
             resolution: cfg.resolution,
             include_tests: cfg.include_tests,
             max_service_size: cfg.max_service_size,
+            pins,
         },
     );
     timings.record("cluster");
@@ -371,6 +400,73 @@ fn finish(
         sites,
         timings,
     })
+}
+
+/// Pinned seams matched to units: the first seam (in declaration order)
+/// whose globs match a unit gets it; a seam matching nothing and a unit
+/// claimed by two seams are warnings. `keep_apart` entries that are not
+/// seam names pin what their glob matches as a group of its own, so the
+/// two sides cannot share a service.
+fn pin_groups(cfg: &AnalyzeConfig, files: &[ParsedFile], warnings: &mut Vec<String>) -> Pins {
+    let mut specs = cfg.pins.clone();
+    for side in cfg.keep_apart.iter().flatten() {
+        if !specs.iter().any(|s| &s.name == side) {
+            specs.push(PinSpec {
+                name: side.clone(),
+                paths: vec![side.clone()],
+                kernel: false,
+                source: "keep_apart".into(),
+            });
+        }
+    }
+    let matchers: Vec<globset::GlobSet> = specs
+        .iter()
+        .map(|s| {
+            let mut b = globset::GlobSetBuilder::new();
+            for p in &s.paths {
+                if let Ok(g) = discover::path_glob(p) {
+                    b.add(g);
+                }
+            }
+            b.build().unwrap_or_else(|_| globset::GlobSet::empty())
+        })
+        .collect();
+    let mut groups: Vec<PinGroup> = specs
+        .iter()
+        .map(|s| PinGroup {
+            name: s.name.clone(),
+            kernel: s.kernel,
+            units: Vec::new(),
+        })
+        .collect();
+    for (u, f) in files.iter().enumerate() {
+        let hits: Vec<usize> = (0..specs.len())
+            .filter(|&i| matchers[i].is_match(&f.id))
+            .collect();
+        if let Some(&first) = hits.first() {
+            groups[first].units.push(u as u32);
+            if hits.len() > 1 {
+                warnings.push(format!(
+                    "{}: {} matches seams {}; the first, {:?}, takes it",
+                    specs[hits[1]].source,
+                    f.id,
+                    hits.iter()
+                        .map(|&i| format!("{:?}", specs[i].name))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    specs[first].name
+                ));
+            }
+        }
+    }
+    for (s, g) in specs.iter().zip(&groups) {
+        if g.units.is_empty() {
+            warnings.push(format!("{}: seam {:?} matches no unit", s.source, s.name));
+        }
+    }
+    Pins {
+        groups: groups.into_iter().filter(|g| !g.units.is_empty()).collect(),
+    }
 }
 
 /// The structural part of an analysis: discover, parse, resolve and the
@@ -620,6 +716,10 @@ fn add_seams(
     for (u, row) in report.units.iter_mut().enumerate() {
         row.service = seams.service_of[u].map(|s| ids[s as usize].clone());
         row.confidence = seams.confidence[u];
+        row.placement = seams.placement[u].map(|p| p.as_str().to_string());
+        row.reason = seams.kernel_reason[u]
+            .clone()
+            .or_else(|| seams.unplaced_reason[u].clone());
         if seams.kernel[u] {
             row.role = "kernel".into();
         }
@@ -656,6 +756,7 @@ fn add_seams(
             cochange_leakage: m.cochange_leakage,
             confidence: s.confidence,
             signals: s.signals.clone(),
+            origin: s.origin.as_str().to_string(),
             extraction: Default::default(),
         })
         .collect();
@@ -696,6 +797,16 @@ fn add_seams(
             ifn: Some(p.ifn),
             ned: Some(p.ned),
             resolution: Some(seams.resolution),
+            kernel_back_references: Some(
+                graph
+                    .dependencies
+                    .iter()
+                    .filter(|d| {
+                        seams.kernel[d.from as usize] && seams.service_of[d.to as usize].is_some()
+                    })
+                    .map(|d| d.count)
+                    .sum(),
+            ),
         };
     }
 }
@@ -850,6 +961,8 @@ fn build_report(
             fan_out: graph.fan_out(i as u32),
             service: None,
             confidence: None,
+            placement: None,
+            reason: None,
             role: if f.test {
                 "test"
             } else if discover::is_generated(&f.id, f.language) {

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::analyze::AnalyzeConfig;
+use crate::analyze::{AnalyzeConfig, PinSpec};
 use crate::history::{Grouping, HistoryOptions};
 use crate::lang::Language;
 use crate::signals::SignalWeights;
@@ -207,9 +207,17 @@ pub struct AnalyzeArgs {
     /// Target number of services (searches the Leiden resolution).
     #[arg(long, value_name = "N")]
     pub services: Option<usize>,
-    /// Leiden resolution γ (higher: more, smaller services).
-    #[arg(long, value_name = "G", default_value_t = 1.0)]
-    pub resolution: f64,
+    /// Leiden resolution γ (higher: more, smaller services); default: the
+    /// most stable of a grid (docs/clustering.md).
+    #[arg(long, value_name = "G")]
+    pub resolution: Option<f64>,
+    /// Pin the units matching GLOB into a service NAME (repeatable; adds to
+    /// the seams of decompose.toml).
+    #[arg(long = "pin", value_name = "NAME=GLOB")]
+    pub pins: Vec<String>,
+    /// The seam file to honour (default: decompose.toml in PATH, if any).
+    #[arg(long = "config", value_name = "FILE")]
+    pub seam_config: Option<PathBuf>,
     /// Largest number of units one service may hold.
     #[arg(long, value_name = "N")]
     pub max_service_size: Option<usize>,
@@ -274,6 +282,8 @@ pub enum UsageError {
     StdoutNeedsOneFormat,
     #[error("--weights: {0}")]
     BadWeights(String),
+    #[error("--pin {0:?}: expected NAME=GLOB with a valid path glob")]
+    BadPin(String),
     #[error("--resolution must be a finite number > 0, got {0}")]
     BadResolution(f64),
     #[error("--services must be at least 1")]
@@ -306,9 +316,10 @@ pub fn parse_weights(text: &str) -> Result<SignalWeights, UsageError> {
             "cochange" => w.cochange = v,
             "semantic" => w.semantic = v,
             "ownership" => w.ownership = v,
+            "namespace" => w.namespace = v,
             other => {
                 return Err(UsageError::BadWeights(format!(
-                    "unknown signal {other:?} (known: structural, cochange, semantic, ownership)"
+                    "unknown signal {other:?} (known: structural, cochange, semantic, ownership, namespace)"
                 )))
             }
         }
@@ -361,8 +372,27 @@ impl AnalyzeArgs {
         if self.output() == "-" && self.formats().len() != 1 {
             return Err(UsageError::StdoutNeedsOneFormat);
         }
-        if !(self.resolution.is_finite() && self.resolution > 0.0) {
-            return Err(UsageError::BadResolution(self.resolution));
+        if let Some(r) = self.resolution.filter(|r| !(r.is_finite() && *r > 0.0)) {
+            return Err(UsageError::BadResolution(r));
+        }
+        let mut pins: Vec<PinSpec> = Vec::new();
+        for p in &self.pins {
+            let (name, glob) = p
+                .split_once('=')
+                .filter(|(n, g)| !n.trim().is_empty() && !g.trim().is_empty())
+                .ok_or_else(|| UsageError::BadPin(p.clone()))?;
+            if crate::discover::path_glob(glob.trim()).is_err() {
+                return Err(UsageError::BadPin(p.clone()));
+            }
+            match pins.iter_mut().find(|s| s.name == name.trim()) {
+                Some(s) => s.paths.push(glob.trim().to_string()),
+                None => pins.push(PinSpec {
+                    name: name.trim().to_string(),
+                    paths: vec![glob.trim().to_string()],
+                    kernel: false,
+                    source: "--pin".to_string(),
+                }),
+            }
         }
         if self.services == Some(0) {
             return Err(UsageError::BadServices);
@@ -400,6 +430,9 @@ impl AnalyzeArgs {
             weights,
             services: self.services,
             resolution: self.resolution,
+            pins,
+            keep_apart: Vec::new(),
+            config_warnings: Vec::new(),
             max_service_size: self.max_service_size,
             runs: self.runs.max(1),
             history: (!self.no_history).then(|| HistoryOptions {

@@ -402,6 +402,14 @@ pub fn is_generated(id: &str, language: Language) -> bool {
     }
 }
 
+/// A path glob over unit ids: `*` and `?` stay inside one folder, `**`
+/// crosses folders (the seams of `decompose.toml` and `--pin`).
+pub fn path_glob(pattern: &str) -> Result<globset::Glob, globset::Error> {
+    globset::GlobBuilder::new(pattern)
+        .literal_separator(true)
+        .build()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -166,15 +166,51 @@ fn run_trend(args: &TrendArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The analysis settings: the flags, and the signal weights of
-/// decompose.toml unless given on the command line.
+/// The analysis settings: the flags; the seams (pins), `keep_apart` and
+/// signal weights of decompose.toml (`--config FILE`, else the file in the
+/// analysed root when there is one), weights only unless given on the
+/// command line. Unknown keys are warnings; a malformed file is an error.
 fn analyze_config(args: &AnalyzeArgs) -> anyhow::Result<analyze::AnalyzeConfig> {
     let mut cfg = args.config()?;
+    let path = match &args.seam_config {
+        Some(p) => Some(p.clone()),
+        None => Some(cfg.root.join(ci::config::CONFIG_FILE)).filter(|p| p.is_file()),
+    };
+    let Some(path) = path else {
+        return Ok(cfg);
+    };
+    let text = std::fs::read_to_string(&path).map_err(|source| ci::config::ConfigError::Read {
+        path: path.clone(),
+        source,
+    })?;
+    let (file, warnings) = ci::config::Config::parse_lenient(&path, &text)?;
     if args.weights.is_none() {
-        if let Some(w) = ci::config::weights_in(&cfg.root)? {
+        if let Some(w) = file.weights {
             cfg.weights = w;
         }
     }
+    let mut pins: Vec<analyze::PinSpec> = file
+        .seams
+        .iter()
+        .zip(&file.seam_lines)
+        .map(|(s, line)| analyze::PinSpec {
+            name: s.name.clone(),
+            paths: s.paths.clone(),
+            kernel: s.kernel,
+            source: format!("{}:{line}", path.display()),
+        })
+        .collect();
+    // `--pin` adds to the file's seams (globs of a seam of the same name
+    // join it).
+    for p in std::mem::take(&mut cfg.pins) {
+        match pins.iter_mut().find(|s| s.name == p.name) {
+            Some(s) => s.paths.extend(p.paths),
+            None => pins.push(p),
+        }
+    }
+    cfg.pins = pins;
+    cfg.keep_apart = file.keep_apart;
+    cfg.config_warnings = warnings;
     Ok(cfg)
 }
 

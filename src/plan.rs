@@ -367,6 +367,18 @@ struct Data {
     writer_units: BTreeMap<String, BTreeSet<u32>>,
 }
 
+/// Per unit: does it declare a table-mapped type (a JPA `@Entity`, or a
+/// model a frontend stated as a table)? Entities anchor services.
+pub fn entity_units(files: &[ParsedFile]) -> Vec<bool> {
+    files
+        .iter()
+        .map(|f| {
+            f.facts.types.iter().any(|t| has(&t.annotations, "Entity"))
+                || f.facts.tables.iter().any(|d| d.type_index.is_some())
+        })
+        .collect()
+}
+
 fn data(cx: &Ctx) -> Data {
     // table -> (entity class, unit)
     let mut tables: BTreeMap<String, (Option<String>, Option<u32>)> = BTreeMap::new();

@@ -1,15 +1,18 @@
 //! The seam graph: one weighted, undirected edge per pair of units that
-//! belong together, combining four signals.
+//! belong together, combining five signals.
 //!
-//! `w = a·structural + b·cochange + c·semantic + d·ownership`, each term in
-//! [0, 1] (docs/metrics.md, "Seam graph"). Every edge keeps its terms so the
-//! report can say which signals hold a service together.
+//! `w = a·structural + b·cochange + c·semantic + d·ownership + e·namespace`,
+//! each term in [0, 1] (docs/metrics.md, "Seam graph"). Structural
+//! references are damped by the target's fan-in, so widely used units do not
+//! glue domains together; units sharing a domain stem are semantically
+//! equal. Every edge keeps its terms so the report can say which signals
+//! hold a service together.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::resolve::EdgeKind;
 
-/// Weights of the four signals. Defaults are documented with the
+/// Weights of the five signals. Defaults are documented with the
 /// measurement that chose them in docs/metrics.md.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SignalWeights {
@@ -17,6 +20,7 @@ pub struct SignalWeights {
     pub cochange: f64,
     pub semantic: f64,
     pub ownership: f64,
+    pub namespace: f64,
 }
 
 impl Default for SignalWeights {
@@ -26,6 +30,7 @@ impl Default for SignalWeights {
             cochange: 0.6,
             semantic: 0.4,
             ownership: 0.2,
+            namespace: 0.5,
         }
     }
 }
@@ -52,6 +57,10 @@ pub struct SignalInput<'a> {
     pub words: &'a [Vec<String>],
     /// Human authors per unit.
     pub authors: &'a [BTreeSet<String>],
+    /// Domain stem per unit (`crate::seams::roles::domain_stem`).
+    pub stems: &'a [Option<String>],
+    /// Namespace term per unit pair (a < b), already in [0, 1].
+    pub namespace: &'a [(u32, u32, f64)],
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -62,6 +71,7 @@ pub struct SeamEdge {
     pub cochange: f64,
     pub semantic: f64,
     pub ownership: f64,
+    pub namespace: f64,
     pub weight: f64,
 }
 
@@ -76,15 +86,10 @@ pub fn seam_graph(input: &SignalInput, w: &SignalWeights) -> Vec<SeamEdge> {
     let mut edges: BTreeMap<(u32, u32), SeamEdge> = BTreeMap::new();
     let key = |a: u32, b: u32| if a < b { (a, b) } else { (b, a) };
 
-    // Structural: weighted reference counts, both directions summed, scaled
-    // by log1p against the largest pair so one huge pair does not flatten
-    // the rest.
-    let mut raw: HashMap<(u32, u32), f64> = HashMap::new();
-    for &(a, b, kind, count) in input.dependencies {
-        if a != b {
-            *raw.entry(key(a, b)).or_default() += kind_weight(kind) * count as f64;
-        }
-    }
+    // Structural: damped, weighted reference counts, both directions
+    // summed, scaled by log1p against the largest pair so one huge pair
+    // does not flatten the rest.
+    let raw = structural_raw(input.n, input.dependencies);
     let max = raw.values().copied().fold(0.0, f64::max);
     for (k, v) in raw {
         edges.entry(k).or_default().structural = log_scale(v, max);
@@ -100,6 +105,14 @@ pub fn seam_graph(input: &SignalInput, w: &SignalWeights) -> Vec<SeamEdge> {
     for (a, b, sim) in semantic_pairs(input.words) {
         edges.entry(key(a, b)).or_default().semantic = sim;
     }
+    for (a, b) in stem_pairs(input.stems) {
+        edges.entry((a, b)).or_default().semantic = 1.0;
+    }
+    for &(a, b, v) in input.namespace {
+        if a != b && v > 0.0 {
+            edges.entry(key(a, b)).or_default().namespace = v;
+        }
+    }
 
     // Ownership modulates existing ties and never creates one: the same
     // people often work across domains.
@@ -110,9 +123,67 @@ pub fn seam_graph(input: &SignalInput, w: &SignalWeights) -> Vec<SeamEdge> {
         e.weight = w.structural * e.structural
             + w.cochange * e.cochange
             + w.semantic * e.semantic
-            + w.ownership * e.ownership;
+            + w.ownership * e.ownership
+            + w.namespace * e.namespace;
     }
     edges.into_values().filter(|e| e.weight > 0.0).collect()
+}
+
+/// Hub damping of a reference into a unit with `fan_in` distinct
+/// dependents among `n` units: `ln((1 + n) / (1 + fan_in)) / ln(1 + n)`,
+/// an inverse document frequency in [0, 1) (docs/metrics.md).
+pub fn hub_damping(fan_in: usize, n: usize) -> f64 {
+    if n == 0 {
+        return 0.0;
+    }
+    (((1 + n) as f64 / (1 + fan_in) as f64).ln() / ((1 + n) as f64).ln()).clamp(0.0, 1.0)
+}
+
+/// Per unordered pair (a < b): Σ kind_weight · count · damping(target) over
+/// the references between a and b in both directions.
+pub fn structural_raw(
+    n: usize,
+    dependencies: &[(u32, u32, EdgeKind, u32)],
+) -> HashMap<(u32, u32), f64> {
+    let mut dependents: Vec<BTreeSet<u32>> = vec![BTreeSet::new(); n];
+    for &(a, b, _, _) in dependencies {
+        if a != b {
+            dependents[b as usize].insert(a);
+        }
+    }
+    let damping: Vec<f64> = dependents.iter().map(|d| hub_damping(d.len(), n)).collect();
+    let mut raw: HashMap<(u32, u32), f64> = HashMap::new();
+    for &(a, b, kind, count) in dependencies {
+        if a != b {
+            let k = if a < b { (a, b) } else { (b, a) };
+            *raw.entry(k).or_default() += kind_weight(kind) * count as f64 * damping[b as usize];
+        }
+    }
+    raw.retain(|_, v| *v > 0.0);
+    raw
+}
+
+/// Stem groups larger than this are too common to say anything (a stem
+/// shared by a hundred units is a word of the whole code base).
+const STEM_GROUP_MAX: usize = 40;
+
+/// Pairs of units (a < b) with the same domain stem.
+fn stem_pairs(stems: &[Option<String>]) -> Vec<(u32, u32)> {
+    let mut groups: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+    for (u, s) in stems.iter().enumerate() {
+        if let Some(s) = s {
+            groups.entry(s.as_str()).or_default().push(u as u32);
+        }
+    }
+    let mut out = Vec::new();
+    for members in groups.values().filter(|m| m.len() <= STEM_GROUP_MAX) {
+        for (i, &a) in members.iter().enumerate() {
+            for &b in &members[i + 1..] {
+                out.push((a, b));
+            }
+        }
+    }
+    out
 }
 
 fn log_scale(v: f64, max: f64) -> f64 {
@@ -359,7 +430,7 @@ pub fn split_words(identifier: &str, out: &mut Vec<String>) {
     let flush = |word: &mut String, out: &mut Vec<String>| {
         if word.len() > 1 {
             let w = word.to_lowercase();
-            if !STOP_WORDS.contains(&w.as_str()) {
+            if !STOP_WORDS.contains(&w.as_str()) && !crate::seams::roles::is_role_word(&w) {
                 out.push(w);
             }
         }
@@ -395,7 +466,9 @@ mod tests {
     #[test]
     fn splits_identifiers() {
         assert_eq!(words("OrderLineDao"), vec!["order", "line"]);
-        assert_eq!(words("HTTPServerError"), vec!["http", "server"]);
+        // `http` is a role prefix (src/seams/roles.rs), `error` a stop word.
+        assert_eq!(words("HTTPServerError"), vec!["server"]);
+        assert_eq!(words("PatientValidator"), vec!["patient"]);
         assert_eq!(
             words("loyalty_points_writer"),
             vec!["loyalty", "points", "writer"]
@@ -446,6 +519,8 @@ mod tests {
                 cochange: &cc,
                 words: &words,
                 authors: &authors,
+                stems: &[None, None, None],
+                namespace: &[],
             },
             &SignalWeights::default(),
         );
@@ -455,8 +530,19 @@ mod tests {
         assert_eq!(g[0].cochange, 1.0);
         assert_eq!(g[0].ownership, 1.0);
         assert_eq!(g[0].weight, 1.0 + 0.6 + 0.2);
-        // 1 call vs the max of 3.25 on the log scale.
-        assert!((g[1].structural - 2f64.ln() / 4.25f64.ln()).abs() < 1e-12);
+        // Every unit has one dependent among three: damping ln(4/2)/ln(4)
+        // = 0.5. Pair (0, 1): (3 calls + 0.25 import) · 0.5 = 1.625; pair
+        // (1, 2): 1 call · 0.5 = 0.5, on the log scale against 1.625.
+        assert!((g[1].structural - 1.5f64.ln() / 2.625f64.ln()).abs() < 1e-12);
         assert_eq!(g[1].ownership, 0.0);
+    }
+
+    #[test]
+    fn hub_damping_is_an_inverse_document_frequency() {
+        // One dependent among 9 units: ln(10/2)/ln(10).
+        assert!((hub_damping(1, 9) - 5f64.ln() / 10f64.ln()).abs() < 1e-12);
+        // Used by every unit: ln(10/10) = 0.
+        assert_eq!(hub_damping(9, 9), 0.0);
+        assert!(hub_damping(2, 100) > hub_damping(50, 100));
     }
 }

@@ -34,19 +34,20 @@ fn promotions_ranks_first() {
         .collect();
     assert_eq!(
         names,
+        // The project package (`shop/`: settings and root urls) is no
+        // service of its own: it joins the service it is most tied to.
         [
             "promotions",
-            "payments",
             "cart",
             "catalog",
+            "payments",
             "customers",
-            "orders",
-            "shop"
+            "orders"
         ]
     );
     assert_eq!(r["services"][0]["rank"], 1);
     assert_eq!(r["plan"][0]["service"], "promotions");
-    assert_eq!(r["services"][0]["score"], 0.267589);
+    assert_eq!(r["services"][0]["score"], 0.266327);
     let members: Vec<&str> = r["services"][0]["members"]
         .as_array()
         .unwrap()

@@ -9,7 +9,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
+use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -48,6 +48,9 @@ struct RawConfig {
     thresholds: Thresholds,
     #[serde(default, rename = "seam")]
     seams: Vec<RawSeam>,
+    /// Seam names or path globs that `analyze` keeps in different services.
+    #[serde(default)]
+    keep_apart: Vec<Spanned<Vec<String>>>,
 }
 
 /// What `check` and `trend` analyse.
@@ -84,6 +87,7 @@ struct RawWeights {
     cochange: Option<f64>,
     semantic: Option<f64>,
     ownership: Option<f64>,
+    namespace: Option<f64>,
 }
 
 /// The thresholds of `check` (docs/ci.md, docs/metrics.md "CI").
@@ -159,6 +163,10 @@ pub struct Config {
     pub weights: Option<SignalWeights>,
     pub thresholds: Thresholds,
     pub seams: Vec<Seam>,
+    /// 1-based line of each seam's name, for messages.
+    pub seam_lines: Vec<usize>,
+    /// `keep_apart` groups: seam names or globs.
+    pub keep_apart: Vec<Vec<String>>,
     matchers: Vec<GlobSet>,
 }
 
@@ -209,6 +217,7 @@ impl Config {
                 cochange: w.cochange.unwrap_or(d.cochange),
                 semantic: w.semantic.unwrap_or(d.semantic),
                 ownership: w.ownership.unwrap_or(d.ownership),
+                namespace: w.namespace.unwrap_or(d.namespace),
             }
         });
         if let Some(w) = &weights {
@@ -217,6 +226,7 @@ impl Config {
                 ("cochange", w.cochange),
                 ("semantic", w.semantic),
                 ("ownership", w.ownership),
+                ("namespace", w.namespace),
             ] {
                 if !(v.is_finite() && v >= 0.0) {
                     return Err(invalid(
@@ -297,6 +307,31 @@ impl Config {
                 forbidden: s.forbidden.iter().map(|x| x.get_ref().clone()).collect(),
             });
         }
+        let mut keep_apart = Vec::new();
+        for k in &raw.keep_apart {
+            if k.get_ref().len() < 2 {
+                return Err(invalid(
+                    k.span().start,
+                    "keep_apart: each entry names two or more seams or globs".into(),
+                ));
+            }
+            for side in k.get_ref() {
+                if !names.contains(side.as_str()) {
+                    glob(side).map_err(|e| {
+                        invalid(
+                            k.span().start,
+                            format!("keep_apart: {side:?} is neither a seam nor a glob: {e}"),
+                        )
+                    })?;
+                }
+            }
+            keep_apart.push(k.get_ref().clone());
+        }
+        let seam_lines = raw
+            .seams
+            .iter()
+            .map(|s| line_of(text, s.name.span().start))
+            .collect();
         for lang in &raw.analysis.languages {
             if crate::lang::Language::from_name(lang).is_none() {
                 return Err(invalid(
@@ -311,8 +346,40 @@ impl Config {
             weights,
             thresholds: t,
             seams,
+            seam_lines,
+            keep_apart,
             matchers,
         })
+    }
+
+    /// As [`Config::parse`], but an unknown key is a warning (naming the
+    /// file and line) and is left out, as `analyze` reads the file; every
+    /// other problem is still an error.
+    pub fn parse_lenient(path: &Path, text: &str) -> Result<(Config, Vec<String>), ConfigError> {
+        let mut text = text.to_string();
+        let mut warnings = Vec::new();
+        // Each round blanks one unknown key's line; a file has few.
+        for _ in 0..64 {
+            match Config::parse(path, &text) {
+                Err(ConfigError::Invalid { line, message, .. })
+                    if message.starts_with("unknown field") =>
+                {
+                    let key = message.split('`').nth(1).unwrap_or("?").to_string();
+                    warnings.push(format!(
+                        "{}:{line}: unknown key `{key}` ignored",
+                        path.display()
+                    ));
+                    let mut lines: Vec<&str> = text.split('\n').collect();
+                    match lines.get_mut(line - 1) {
+                        Some(l) if l.trim_start().starts_with(&key) => *l = "",
+                        _ => return Config::parse(path, &text).map(|c| (c, warnings)),
+                    }
+                    text = lines.join("\n");
+                }
+                other => return other.map(|c| (c, warnings)),
+            }
+        }
+        Config::parse(path, &text).map(|c| (c, warnings))
     }
 
     /// Builds a config in memory (`trend` without a `decompose.toml`).
@@ -334,7 +401,9 @@ impl Config {
             analysis,
             weights: None,
             thresholds: Thresholds::default(),
+            seam_lines: vec![0; seams.len()],
             seams,
+            keep_apart: Vec::new(),
             matchers,
         }
     }
@@ -360,7 +429,7 @@ impl Config {
 
 /// A path glob: `*` and `?` stay inside one folder, `**` crosses folders.
 pub fn glob(pattern: &str) -> Result<Glob, globset::Error> {
-    GlobBuilder::new(pattern).literal_separator(true).build()
+    crate::discover::path_glob(pattern)
 }
 
 /// 1-based line of a byte offset.
@@ -425,6 +494,27 @@ mod tests {
         assert!(
             e.starts_with("decompose.toml:3: unknown field `path`"),
             "{e}"
+        );
+    }
+
+    #[test]
+    fn analyze_reads_unknown_keys_as_warnings_and_keep_apart() {
+        let (c, w) = Config::parse_lenient(
+            Path::new("decompose.toml"),
+            "keep_apart = [[\"a\", \"src/b/**\"]]\n\n[[seam]]\nname = \"a\"\npathz = 1\npaths = [\"src/a/**\"]\n",
+        )
+        .unwrap();
+        assert_eq!(w, vec!["decompose.toml:5: unknown key `pathz` ignored"]);
+        assert_eq!(c.seams[0].paths, vec!["src/a/**"]);
+        assert_eq!(c.seam_lines, vec![4]);
+        assert_eq!(
+            c.keep_apart,
+            vec![vec!["a".to_string(), "src/b/**".to_string()]]
+        );
+        let e = parse("keep_apart = [[\"a\"]]\n").unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "decompose.toml:1: keep_apart: each entry names two or more seams or globs"
         );
     }
 

@@ -446,12 +446,12 @@ fn render(
     s.push_str(
         "# Weights of the clustering signals (`decompose analyze` uses them unless\n\
          # --weights is given): structural dependencies, co-change, identifier\n\
-         # similarity, shared authors. docs/metrics.md.\n[weights]\n",
+         # similarity, shared authors, folder proximity. docs/metrics.md.\n[weights]\n",
     );
     let _ = writeln!(
         s,
-        "structural = {:?}\ncochange = {:?}\nsemantic = {:?}\nownership = {:?}\n",
-        w.structural, w.cochange, w.semantic, w.ownership
+        "structural = {:?}\ncochange = {:?}\nsemantic = {:?}\nownership = {:?}\nnamespace = {:?}\n",
+        w.structural, w.cochange, w.semantic, w.ownership, w.namespace
     );
     s.push_str(
         "[thresholds]\n\

@@ -181,6 +181,13 @@ pub struct UnitRow {
     pub confidence: Option<f64>,
     /// `code`, `test`, `kernel` (shared kernel) or `generated`.
     pub role: String,
+    /// How the unit came to its service: `clustered`, `pinned`, `carrier`,
+    /// `stem`, `descriptor`, `folder`, `words` or `merged`
+    /// (docs/metrics.md, "Services"); `null` without a service.
+    pub placement: Option<String>,
+    /// Why a kernel unit is kernel, or why a production unit has no
+    /// service; `null` otherwise.
+    pub reason: Option<String>,
     /// Rank-normalised hotspot score (0..1); `null` without history.
     pub hotspot: Option<f64>,
     /// First and last change in the history window, RFC 3339; `null`
@@ -259,6 +266,8 @@ pub struct ServiceRow {
     pub confidence: f64,
     /// Share of the service's internal edge weight from each signal (0..1).
     pub signals: SignalShares,
+    /// `pinned` (a seam of decompose.toml or `--pin`) or `proposed`.
+    pub origin: String,
     /// Every component of `score` (docs/metrics.md, "Plan").
     pub extraction: Extraction,
 }
@@ -300,6 +309,7 @@ pub struct SignalShares {
     pub cochange: f64,
     pub semantic: f64,
     pub ownership: f64,
+    pub namespace: f64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -321,6 +331,9 @@ pub struct Metrics {
     pub ned: Option<f64>,
     /// The Leiden resolution γ used.
     pub resolution: Option<f64>,
+    /// Dependency references from shared-kernel units into services'
+    /// units (the kernel's references back; docs/metrics.md).
+    pub kernel_back_references: Option<u32>,
 }
 
 /// A place in the code that reads or writes a table.

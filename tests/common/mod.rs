@@ -395,6 +395,8 @@ pub fn synthetic_report(
             fan_out: 0,
             service: svc.map(|s| format!("s{s}")),
             confidence: svc.map(|_| 0.5 + rnd(50) as f64 / 100.0),
+            placement: svc.map(|_| "clustered".to_string()),
+            reason: (role == "kernel").then(|| evil("used from 5 services")),
             role: role.into(),
             hotspot: Some(rnd(1000) as f64 / 1000.0),
             first_change: Some("2023-01-01T12:00:00Z".into()),
@@ -499,7 +501,9 @@ pub fn synthetic_report(
                     cochange: 0.3,
                     semantic: 0.2,
                     ownership: 0.1,
+                    namespace: 0.0,
                 },
+                origin: "proposed".into(),
                 extraction: Extraction::default(),
             }
         })
@@ -719,6 +723,7 @@ pub fn synthetic_report(
             ifn: Some(3.4),
             ned: Some(0.8),
             resolution: Some(1.0),
+            kernel_back_references: Some(0),
         },
         entities,
         endpoints,
