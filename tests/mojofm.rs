@@ -151,7 +151,10 @@ fn objects_missing_from_one_side_are_an_error() {
     );
     let a = groups(&[("A1", "abcde")]);
     let err = mno(&a, &b).unwrap_err();
-    assert!(err.contains("1 (e) only in the proposed one, 0 only in the expert one"), "{err}");
+    assert!(
+        err.contains("1 (e) only in the proposed one, 0 only in the expert one"),
+        "{err}"
+    );
     let dup = [
         ("a".to_string(), "X".to_string()),
         ("a".to_string(), "Y".to_string()),
@@ -227,7 +230,11 @@ fn report_decompositions_kernel_alone_and_folders() {
     assert_eq!(s.report_only, vec!["web/Servlet.java".to_string()]);
     assert_eq!(s.expected_only, vec!["missing/X.java".to_string()]);
     assert_eq!(
-        (s.n_expected_clusters, s.n_decompose_clusters, s.n_baseline_clusters),
+        (
+            s.n_expected_clusters,
+            s.n_decompose_clusters,
+            s.n_baseline_clusters
+        ),
         (3, 2, 3)
     );
 }

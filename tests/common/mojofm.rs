@@ -53,7 +53,9 @@ pub fn partition(pairs: &[(String, String)]) -> Result<Partition, String> {
 fn clusters(p: &Partition) -> BTreeMap<&str, BTreeSet<&str>> {
     let mut out: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for (object, cluster) in p {
-        out.entry(cluster.as_str()).or_default().insert(object.as_str());
+        out.entry(cluster.as_str())
+            .or_default()
+            .insert(object.as_str());
     }
     out
 }
@@ -101,8 +103,7 @@ pub fn mno_terms(a: &Partition, b: &Partition) -> Result<MnoTerms, String> {
     same_objects(a, b)?;
     let a_clusters = clusters(a);
     let b_names: Vec<&str> = clusters(b).keys().copied().collect();
-    let b_index: BTreeMap<&str, usize> =
-        b_names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+    let b_index: BTreeMap<&str, usize> = b_names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
     let mut sum_max = 0;
     // tags[i]: the B clusters of maximal overlap with A_i.
     let mut tags: Vec<Vec<usize>> = Vec::with_capacity(a_clusters.len());
@@ -226,7 +227,10 @@ pub fn parse_expected(text: &str, name: &str) -> Result<Partition, String> {
         if object.is_empty() || cluster.is_empty() {
             return Err(format!("{name}:{}: empty path or service", i + 1));
         }
-        if map.insert(object.to_string(), cluster.to_string()).is_some() {
+        if map
+            .insert(object.to_string(), cluster.to_string())
+            .is_some()
+        {
             return Err(format!("{name}:{}: {object} is listed twice", i + 1));
         }
     }
