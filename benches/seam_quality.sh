@@ -23,7 +23,7 @@ for arg in "$@"; do
     path[${arg%%=*}]=${arg#*=}
 done
 out=$(mktemp -d)
-trap '[ -s "$out/stderr" ] && echo "decompose printed $(wc -l <"$out/stderr") warning lines" >&2; rm -rf "$out"' EXIT
+trap '[ -s "$out/stderr" ] && { echo "decompose said:" >&2; cat "$out/stderr" >&2; }; rm -rf "$out"' EXIT
 
 printf '%-18s %-10s %6s %8s %10s %9s %8s\n' subject history objects clusters decompose baseline unlisted
 row() { # name mode report expected
