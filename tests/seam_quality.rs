@@ -116,7 +116,10 @@ fn wired_shop_entry_points_land_with_their_domain() {
 #[test]
 fn feature_shop_keeps_its_folders() {
     let s = scores("feature-shop", Run::NoHistory, &[]);
-    assert_eq!((s.n, s.n_expected_clusters, s.n_baseline_clusters), (33, 6, 6));
+    assert_eq!(
+        (s.n, s.n_expected_clusters, s.n_baseline_clusters),
+        (33, 6, 6)
+    );
     // The folders are the planted decomposition: the baseline is exact.
     assert_eq!(s.baseline, 100.0);
     assert_at_least_baseline("feature-shop", &s);
