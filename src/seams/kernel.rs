@@ -4,7 +4,7 @@
 //! A unit is kernel when (a) the production units depending on it lie in at
 //! least T services other than its own, or in at least T services counting
 //! its own while less than half of its seam weight ties it to its own
-//! service, T = min(max(3, ⌈(K − 1)/2⌉), max(2, K − 1)) for K services; (b) it depends on at
+//! service or while it depends on no unit at all (a leaf value type), T = min(max(3, ⌈(K − 1)/2⌉), max(2, K − 1)) for K services; (b) it depends on at
 //! most [`KERNEL_MAX_OUT`] units outside the kernel (so the kernel's
 //! references back into services stay bounded); (c) it is no table-mapped
 //! entity (an entity belongs to exactly one service) and no pinned unit.
