@@ -228,7 +228,7 @@ pub struct AnalyzeArgs {
     /// Only the newest N non-merge commits.
     #[arg(long, value_name = "N")]
     pub max_commits: Option<usize>,
-    /// Changesets with more files are left out of co-change.
+    /// Changesets touching more paths (any file, not only analysed ones) are left out of co-change.
     #[arg(long, value_name = "N", default_value_t = crate::history::DEFAULT_MAX_CHANGESET)]
     pub max_changeset: usize,
     /// Count merge commits too (against their first parent).

@@ -5,7 +5,7 @@
 use super::identity::Identities;
 use super::log::RawCommit;
 use super::{is_bot, CoChange, FileHistory, Grouping, History, HistoryOptions, MineProgress};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::BuildHasherDefault;
 
 #[derive(Default)]
@@ -52,8 +52,11 @@ pub(super) struct Miner {
     pub(super) files: Vec<FileAcc>,
     pub(super) authors: Vec<String>,
     pub(super) author_ids: HashMap<String, u32>,
-    pub(super) groups: Vec<Vec<u32>>,
+    /// Changesets: the reported files each touched, and its size `n`.
+    pub(super) groups: Vec<(Vec<u32>, usize)>,
     pub(super) group_ids: HashMap<GroupKey, usize>,
+    /// Every path a grouped changeset touched, for its size.
+    pub(super) group_paths: HashMap<usize, HashSet<Vec<u8>>>,
     pub(super) ticket: Option<regex::Regex>,
     pub(super) author_day: bool,
     pub(super) include_bots: bool,
@@ -74,6 +77,7 @@ impl Miner {
             author_ids: HashMap::new(),
             groups: Vec::new(),
             group_ids: HashMap::new(),
+            group_paths: HashMap::new(),
             ticket,
             author_day: opts.grouping == Grouping::AuthorDay,
             include_bots: opts.include_bots,
@@ -115,10 +119,6 @@ impl Miner {
                 false
             }
         });
-        if touched.is_empty() {
-            return;
-        }
-
         let author = if self.include_bots || !is_bot(&c.name, &c.email) {
             let key = if c.name.is_empty() { &c.email } else { &c.name };
             Some(match self.author_ids.get(key) {
@@ -164,16 +164,22 @@ impl Miner {
             None
         };
         let files = touched.into_iter().map(|(f, _)| f);
+        // The size of a changeset counts every path it touched (a rename
+        // once), reported or not, as code-maat counts the log.
         match key {
             Some(k) => {
                 let next = self.groups.len();
                 let g = *self.group_ids.entry(k).or_insert(next);
                 if g == next {
-                    self.groups.push(Vec::new());
+                    self.groups.push((Vec::new(), 0));
                 }
-                self.groups[g].extend(files);
+                let paths = self.group_paths.entry(g).or_default();
+                paths.extend(c.entries.iter().map(|e| e.path.clone()));
+                self.groups[g].0.extend(files);
+                self.groups[g].1 = paths.len();
             }
-            None => self.groups.push(files.collect()),
+            None if files.len() == 0 => {}
+            None => self.groups.push((files.collect(), c.entries.len())),
         }
     }
 
@@ -182,17 +188,17 @@ impl Miner {
         // cache locality than one big map when changesets are large.
         let mut rows: Vec<HashMap<u32, (u32, f64), BuildHasherDefault<PairHasher>>> =
             (0..self.files.len()).map(|_| HashMap::default()).collect();
-        for g in &mut self.groups {
+        for (g, size) in &mut self.groups {
             g.sort_unstable();
             g.dedup();
             for &f in g.iter() {
                 self.files[f as usize].changesets += 1;
             }
-            let n = g.len();
-            if n < 2 || n > self.max_changeset {
+            let (n, size) = (g.len(), *size);
+            if n < 2 || size > self.max_changeset {
                 continue;
             }
-            let w = 1.0 / (n - 1) as f64;
+            let w = 1.0 / (size - 1) as f64;
             for i in 0..n {
                 let row = &mut rows[g[i] as usize];
                 for &b in &g[i + 1..] {

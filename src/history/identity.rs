@@ -4,8 +4,9 @@
 //! Commits are processed newest first. The map starts as the files at `HEAD`
 //! under the analysed root; [`Identities::step_back`] reads one commit's
 //! entries in the state after the commit, then moves the map to the state
-//! before it: a rename `old → new` passes the identity of `new` to `old`,
-//! and an added path had no identity before the commit.
+//! before it: a rename `old → new` passes the identity of `new` to `old`.
+//! Additions and deletions leave the map alone, so a path keeps its history
+//! across a delete and re-add, as `git log -- PATH` counts it.
 
 use super::log::Entry;
 use std::collections::HashMap;
@@ -40,28 +41,37 @@ impl Identities {
     /// The files one commit touched, with their line counts (unsorted, a
     /// file may repeat), looked up in the state after the commit; then moves
     /// the map to the state before it.
+    ///
+    /// A deletion touches the file like any change (`git log -- PATH` lists
+    /// it), and an addition keeps the path's identity: a path deleted and
+    /// later re-added at HEAD is one file with one history. A rename
+    /// `old → new` passes the identity of `new` to `old`.
     pub(super) fn step_back(&mut self, entries: &[Entry]) -> Vec<(u32, u64)> {
-        // 1. identities, looked up in the state after this commit
+        // 1. identities, looked up in the state after this commit (for a
+        //    deletion: the state before it, where the path still exists)
         let mut touched: Vec<(u32, u64)> = Vec::new();
         for e in entries {
-            if e.new_gitlink || e.status == b'D' {
+            let gitlink = if e.status == b'D' {
+                e.old_gitlink
+            } else {
+                e.new_gitlink
+            };
+            if gitlink {
                 continue;
             }
             if let Some(&id) = self.map.get(&e.path) {
                 touched.push((id, e.churn));
             }
         }
-        // 2. the state before this commit: added / renamed-to paths did not
-        //    exist; renamed-from paths carry the identity.
+        // 2. the state before this commit: renamed-to paths did not exist
+        //    and their renamed-from paths carry the identity.
         let mut moved = Vec::new();
         for e in entries {
-            let added = matches!(e.status, b'A' | b'R' | b'C')
-                || (e.status == b'T' && e.old_gitlink && !e.new_gitlink);
-            if !added || e.new_gitlink {
+            if e.status != b'R' || e.new_gitlink {
                 continue;
             }
             let id = self.map.remove(&e.path);
-            if let (b'R', Some(id), Some(src)) = (e.status, id, &e.src) {
+            if let (Some(id), Some(src)) = (id, &e.src) {
                 moved.push((src.clone(), id));
             }
         }

@@ -38,8 +38,9 @@
 //! * Renames are followed as `git log -M` detects them: a file's history
 //!   includes its commits under older paths. Commits are processed newest
 //!   first with a map *path at that commit → path at HEAD*. Only files that
-//!   exist at `HEAD` are reported; a path deleted and later re-added is a new
-//!   file from the re-add on. Submodule entries (gitlinks) are ignored.
+//!   exist at `HEAD` are reported; a path deleted and later re-added keeps
+//!   its whole history, the deletion included, as `git log -- PATH` counts
+//!   it. Submodule entries (gitlinks) are ignored.
 //! * Paths are read as raw bytes from `-z` output and converted with
 //!   [`String::from_utf8_lossy`]; two HEAD paths that differ only in invalid
 //!   UTF-8 bytes therefore merge into one file.
@@ -49,9 +50,11 @@
 //! * Churn is added + deleted lines from `--numstat`; binary files count 0.
 //! * All times are committer times (unix seconds).
 //! * Co-change: a *changeset* is one commit, or with [`Grouping`] one logical
-//!   change (its commits merged, each file once). For a changeset touching
-//!   `n` reported files, if `2 <= n <= max_changeset` every pair gets
-//!   `shared += 1` and `weight += 1/(n-1)`. `revs` of a file is its number of
+//!   change (its commits merged, each file once). Its size `n` is every path
+//!   it touched (reported or not, a rename once; under the root for a
+//!   subfolder root), as code-maat counts the log. If `n <= max_changeset`,
+//!   every pair of reported files it touched gets `shared += 1` and
+//!   `weight += 1/(n-1)`. `revs` of a file is its number of
 //!   changesets of any size. `degree = 100·shared/avg(revs_a, revs_b)`,
 //!   `confidence_ab = shared/revs_a`. Per-file `commits` stays the raw commit
 //!   count.
@@ -94,7 +97,8 @@ pub struct HistoryOptions {
     pub max_commits: Option<usize>,
     /// Count merge commits, with their diff against the first parent.
     pub include_merges: bool,
-    /// Changesets touching more files than this are left out of co-change
+    /// Changesets touching more paths than this (every path, reported or
+    /// not) are left out of co-change
     /// pairs (they still count as commits, churn and revs). Default 30.
     pub max_changeset: usize,
     /// How commits are grouped into logical changes for co-change.

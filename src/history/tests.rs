@@ -201,20 +201,21 @@ fn edits_renames_deletions_bots_and_pairs() {
     assert_eq!(n.authors, names(&["Alice", "Carol"]));
     assert_eq!((n.first_change, n.last_change), (T0 + DAY, T0 + 4 * DAY));
 
-    // changesets: c1 {a,b,new} c2 {a,b} c3 {new} c4 {a,new} c5 {b} c6 {a}
+    // changesets: c1 {a,b,new} c2 {a,b} c3 {new} c4 {a,new} c5 {b} c6 {a};
+    // c1 has 4 paths (gone.txt too), so each of its pairs weighs 1/3
     assert_eq!(h.pairs.len(), 3);
     let ab = pair(&h, "a.txt", "b.txt");
     assert_eq!((ab.shared, ab.revs_a, ab.revs_b), (2, 4, 3));
-    assert!(close(ab.weight, 1.5));
+    assert!(close(ab.weight, 1.0 / 3.0 + 1.0));
     assert!(close(ab.degree, 100.0 * 2.0 / 3.5));
     assert!(close(ab.confidence_ab, 0.5));
     assert!(close(ab.confidence_ba, 2.0 / 3.0));
     let an = pair(&h, "a.txt", "new.txt");
     assert_eq!((an.shared, an.revs_a, an.revs_b), (2, 4, 3));
-    assert!(close(an.weight, 1.5));
+    assert!(close(an.weight, 1.0 / 3.0 + 1.0));
     let bn = pair(&h, "b.txt", "new.txt");
     assert_eq!((bn.shared, bn.revs_a, bn.revs_b), (1, 3, 3));
-    assert!(close(bn.weight, 0.5));
+    assert!(close(bn.weight, 1.0 / 3.0));
     assert!(close(bn.degree, 100.0 / 3.0));
     assert_eq!(h.report_pairs().count(), 0, "too few revs for the report");
 
@@ -586,8 +587,10 @@ fn author_day_grouping() {
     assert_eq!((ab.shared, ab.revs_a, ab.revs_b), (2, 3, 2));
 }
 
+// Issue 19: a path keeps its history across delete and re-add, as
+// `git log -- PATH` counts it (the deletion is one of its commits).
 #[test]
-fn deleted_then_readded_is_a_new_file() {
+fn deleted_then_readded_keeps_its_history() {
     let r = Repo::new();
     r.write("p.txt", "1\n");
     r.write("q.txt", "q\n");
@@ -602,8 +605,62 @@ fn deleted_then_readded_is_a_new_file() {
     r.commit(5, "edit again");
     let h = mine_ok(r.path(), &HistoryOptions::default());
     let p = file(&h, "p.txt");
-    assert_eq!((p.commits, p.churn, p.first_change), (2, 2, T0 + 4 * DAY));
-    assert!(h.pairs.is_empty(), "{:?}", h.pairs);
+    let git_log = r.git(&["log", "--format=%H", "--", "p.txt"]);
+    assert_eq!(p.commits as usize, git_log.lines().count());
+    // churn: add 1, edit 1, delete 2, re-add 1, edit 1
+    assert_eq!((p.commits, p.churn, p.first_change), (5, 6, T0 + DAY));
+    assert_eq!(pair(&h, "p.txt", "q.txt").shared, 1);
+    assert_eq!(h.pairs.len(), 1);
+}
+
+// Issue 19: the size of a changeset is every path the commit touched, not
+// only the files that exist at HEAD.
+#[test]
+fn changeset_size_counts_every_path() {
+    let r = Repo::new();
+    r.write("a.txt", "a\n");
+    r.write("b.txt", "b\n");
+    for i in 0..29 {
+        r.write(&format!("tmp/t{i:02}.txt"), "t\n");
+    }
+    r.commit(1, "31 paths, 2 of them at HEAD");
+    r.git(&["rm", "-q", "-r", "tmp"]);
+    r.commit(2, "29 deletions");
+    r.append("a.txt", "a2");
+    r.append("b.txt", "b2");
+    r.write("c.txt", "c\n");
+    r.commit(3, "3 paths");
+    r.rm("c.txt");
+    r.commit(4, "c goes");
+    let h = mine_ok(r.path(), &HistoryOptions::default());
+    assert_eq!(keys(&h), ["a.txt", "b.txt"]);
+    let p = pair(&h, "a.txt", "b.txt");
+    assert_eq!((p.shared, p.revs_a, p.revs_b), (1, 2, 2), "c1 has 31 paths");
+    assert!(close(p.weight, 0.5), "c3 has 3 paths: 1/(3-1)");
+    let wide = mine_ok(
+        r.path(),
+        &HistoryOptions {
+            max_changeset: 31,
+            ..Default::default()
+        },
+    );
+    let p = pair(&wide, "a.txt", "b.txt");
+    assert_eq!(p.shared, 2);
+    assert!(close(p.weight, 0.5 + 1.0 / 30.0));
+    // grouped: c1 and c3 in one ticket give 32 distinct paths
+    r.append("a.txt", "a3");
+    r.commit(5, "no ticket");
+    let g = mine_ok(
+        r.path(),
+        &HistoryOptions {
+            max_changeset: 32,
+            grouping: Grouping::Ticket("^(\\d+) paths".into()),
+            ..Default::default()
+        },
+    );
+    let p = pair(&g, "a.txt", "b.txt");
+    assert_eq!((p.shared, p.revs_a, p.revs_b), (2, 3, 2));
+    assert!(close(p.weight, 0.5 + 1.0 / 30.0));
 }
 
 #[test]
@@ -639,9 +696,19 @@ fn subfolder_root() {
     assert_eq!(h.pairs.len(), 2);
     assert_eq!(pair(&h, "x.txt", "y.txt").shared, 1);
     assert!(close(pair(&h, "w.txt", "y.txt").weight, 1.0));
+    // with a subfolder root, a changeset's size counts the paths under it
+    r.append("sub/x.txt", "x3");
+    r.append("sub/y.txt", "y3");
+    for i in 0..30 {
+        r.write(&format!("other/o{i:02}.txt"), "o\n");
+    }
+    r.commit(6, "c6: 2 paths under sub, 30 outside");
+    let s = mine_ok(&r.path().join("sub"), &HistoryOptions::default());
+    assert_eq!(pair(&s, "x.txt", "y.txt").shared, 2);
+    assert!(close(pair(&s, "x.txt", "y.txt").weight, 2.0));
     // the same from a deeper working directory name with a space
     r.write("sub/deep er/z.txt", "z\n");
-    r.commit(6, "c6");
+    r.commit(7, "c7");
     let d = mine_ok(&r.path().join("sub/deep er"), &HistoryOptions::default());
     assert_eq!(keys(&d), ["z.txt"]);
     assert_eq!(d.commits_analyzed, 1);
