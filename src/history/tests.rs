@@ -966,3 +966,88 @@ fn parser_handles_renames_binary_and_empty_commits() {
     assert_eq!(e[0].churn, 4);
     assert_eq!((e[1].churn, e[2].new_gitlink), (0, true));
 }
+
+/// Every blob id in the repository (all its objects are loose in tests).
+fn all_blobs(r: &Repo) -> Vec<String> {
+    let objects = r.git(&["rev-list", "--objects", "--all"]);
+    let mut blobs: Vec<String> = objects
+        .lines()
+        .filter_map(|l| l.split(' ').next())
+        .filter(|id| r.git(&["cat-file", "-t", id]) == "blob")
+        .map(str::to_string)
+        .collect();
+    blobs.sort();
+    blobs.dedup();
+    blobs
+}
+
+// Issue 19: a commit whose line counts cannot be read still counts for
+// commits and co-change, because its tree diff needs no blobs. A copy of a
+// scripted store with blobs removed gives every file the commits, revs and
+// pair counts of the healthy store; only churn is lost.
+#[test]
+fn missing_blobs_lose_no_commit() {
+    let r = Repo::new();
+    for day in 1..=24 {
+        let i = day as usize;
+        r.write(&format!("m{}.txt", i % 5), &lines(i, "m"));
+        r.write(&format!("n{}.txt", i % 7), &lines(i + 1, "n"));
+        if day % 6 == 0 {
+            r.rm(&format!("m{}.txt", (i + 1) % 5));
+        }
+        if day == 9 {
+            std::fs::create_dir_all(r.path().join("moved")).unwrap();
+            r.git(&["mv", "n3.txt", "moved/n3.txt"]);
+        }
+        r.commit(day, &format!("c{day}"));
+    }
+    let healthy = mine_ok(r.path(), &HistoryOptions::default());
+    assert!(healthy.files.len() >= 10, "{:?}", keys(&healthy));
+    let blobs = all_blobs(&r);
+    for (label, step) in [("every other blob", 2), ("every blob", 1)] {
+        let copy = tempfile::tempdir().unwrap();
+        let out = Command::new("cp")
+            .arg("-a")
+            .arg(format!("{}/.", r.path().display()))
+            .arg(copy.path())
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        for id in blobs.iter().step_by(step) {
+            let p = copy
+                .path()
+                .join(".git/objects")
+                .join(&id[..2])
+                .join(&id[2..]);
+            std::fs::remove_file(p).unwrap();
+        }
+        for jobs in [1, 2] {
+            let h = mine_ok(
+                copy.path(),
+                &HistoryOptions {
+                    jobs: Some(jobs),
+                    ..Default::default()
+                },
+            );
+            assert_eq!(h.skipped_commits, 0, "{label}");
+            assert!(h.partial_commits > 0, "{label}");
+            assert_eq!(h.commits_analyzed, healthy.commits_analyzed, "{label}");
+            assert_eq!(keys(&h), keys(&healthy), "{label}");
+            for (name, f) in &healthy.files {
+                let g = file(&h, name);
+                assert_eq!(
+                    (g.commits, g.changesets, g.first_change, g.last_change),
+                    (f.commits, f.changesets, f.first_change, f.last_change),
+                    "{label}, jobs {jobs}: {name}"
+                );
+            }
+            let shared = |x: &History| -> Vec<(String, String, u32, u64)> {
+                x.pairs
+                    .iter()
+                    .map(|p| (p.a.clone(), p.b.clone(), p.shared, (p.weight * 1e9) as u64))
+                    .collect()
+            };
+            assert_eq!(shared(&h), shared(&healthy), "{label}, jobs {jobs}");
+        }
+    }
+}
