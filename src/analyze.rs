@@ -184,7 +184,7 @@ pub fn analyze(cfg: &AnalyzeConfig, progress: Progress) -> Result<Analysis, Anal
         let counts = std::sync::Arc::new(history::MineProgress::default());
         let history = cfg.history.as_ref().map(|opts| {
             let counts = counts.clone();
-            scope.spawn(move || history::mine_observed(&cfg.root, opts, counts))
+            scope.spawn(move || crate::cache::mine_history(&cfg.root, opts, Some(counts)))
         });
         // A bar for the history, fed from the miner's counters.
         let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));

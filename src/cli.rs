@@ -21,6 +21,24 @@ use crate::signals::SignalWeights;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Keep the cache of warm runs in DIR instead of the repository's git
+    /// directory (`.git/decompose/`).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub cache: Option<std::path::PathBuf>,
+    /// Neither read nor write the cache.
+    #[arg(long, global = true, conflicts_with = "cache")]
+    pub no_cache: bool,
+}
+
+impl Cli {
+    /// Where the cache lives for this run.
+    pub fn cache_setting(&self) -> crate::cache::Setting {
+        match (&self.cache, self.no_cache) {
+            (_, true) => crate::cache::Setting::Off,
+            (Some(d), false) => crate::cache::Setting::Dir(d.clone()),
+            (None, false) => crate::cache::Setting::InGitDir,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]

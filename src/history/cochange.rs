@@ -96,7 +96,7 @@ impl Miner {
     }
 
     /// One commit, newest first.
-    pub(super) fn commit(&mut self, c: RawCommit) {
+    pub(super) fn commit(&mut self, c: &RawCommit) {
         self.analysed += 1;
         if let Some(p) = &self.progress {
             p.done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);

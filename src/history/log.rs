@@ -2,7 +2,6 @@
 //! parallel readers that deal blocks of commits to several `git log`
 //! processes and take the commits back in history order.
 
-use super::cochange::Miner;
 use super::git::{ChildGuard, Git};
 use super::recovery::{pair_exact_renames, worker, WorkerReport};
 use super::HistoryError;
@@ -412,14 +411,11 @@ pub(super) fn run_workers(
     spec: &LogSpec,
     ids: &[String],
     jobs: usize,
-    miner: &mut Miner,
+    sink: &mut dyn FnMut(Item),
 ) -> Result<Vec<WorkerReport>, HistoryError> {
     if jobs <= 1 {
         let rep = worker(spec, ids, &mut |item| {
-            match item {
-                Item::Commit(c) => miner.commit(c),
-                Item::Skipped => miner.skipped += 1,
-            }
+            sink(item);
             true
         })?;
         return Ok(vec![rep]);
@@ -452,8 +448,7 @@ pub(super) fn run_workers(
         let mut result = Ok(());
         for i in 0..ids.len() {
             match rxs[(i / block) % jobs].recv() {
-                Ok(Ok(Item::Commit(c))) => miner.commit(c),
-                Ok(Ok(Item::Skipped)) => miner.skipped += 1,
+                Ok(Ok(item)) => sink(item),
                 Ok(Err(e)) => {
                     result = Err(e);
                     break;

@@ -73,6 +73,7 @@ mod git;
 mod identity;
 mod log;
 mod recovery;
+mod saved;
 #[cfg(test)]
 mod tests;
 
@@ -80,10 +81,10 @@ pub use git::{git_command, GIT_CONFIG, GIT_ENV_REMOVE};
 
 use cochange::Miner;
 use git::{bytes_to_os, bytes_to_path, first_line, strip_newline, Git};
-use log::{run_workers, LogSpec};
+use log::{run_workers, Item, LogSpec, RawCommit};
 use recovery::MAX_FULL_FAILURES;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ffi::{OsStr, OsString};
 use std::io;
 use std::path::{Path, PathBuf};
@@ -306,7 +307,30 @@ pub fn mine_observed(
     opts: &HistoryOptions,
     progress: std::sync::Arc<MineProgress>,
 ) -> Result<History, HistoryError> {
-    mine_inner(OsStr::new("git"), root, opts, Some(progress))
+    mine_inner(OsStr::new("git"), root, opts, Some(progress), None)
+}
+
+/// Where commits read by one run are kept for the next (see
+/// [`mine_stored`]). Whatever `load` returns is decoded and checked; bytes
+/// that do not decode are ignored.
+pub trait CommitStore {
+    /// The bytes saved under `key` by an earlier run, if any.
+    fn load(&mut self, key: &str) -> Option<Vec<u8>>;
+    /// Keeps `bytes` under `key` for the next run (best effort).
+    fn save(&mut self, key: &str, bytes: &[u8]);
+}
+
+/// [`mine_observed`] that reads only the commits `store` does not hold yet
+/// and saves the union back; the result equals [`mine`]'s. Commits are not
+/// saved from a run that met missing objects or printed git warnings, so
+/// those runs stay equal to a cold run too.
+pub fn mine_stored(
+    root: &Path,
+    opts: &HistoryOptions,
+    progress: Option<std::sync::Arc<MineProgress>>,
+    store: &mut dyn CommitStore,
+) -> Result<History, HistoryError> {
+    mine_inner(OsStr::new("git"), root, opts, progress, Some(store))
 }
 
 /// [`mine`] with an explicit git program.
@@ -315,7 +339,7 @@ pub fn mine_with_git(
     root: &Path,
     opts: &HistoryOptions,
 ) -> Result<History, HistoryError> {
-    mine_inner(git, root, opts, None)
+    mine_inner(git, root, opts, None, None)
 }
 
 fn mine_inner(
@@ -323,6 +347,7 @@ fn mine_inner(
     root: &Path,
     opts: &HistoryOptions,
     progress: Option<std::sync::Arc<MineProgress>>,
+    mut store: Option<&mut dyn CommitStore>,
 ) -> Result<History, HistoryError> {
     if !root.is_dir() {
         return Err(HistoryError::RootNotFound(root.to_path_buf()));
@@ -432,24 +457,70 @@ fn mine_inner(
         with_message: ticket_needed(opts),
         pathspec: pathspec.as_deref(),
     };
+    // Commits saved by an earlier run are not read again.
+    let key = match store {
+        Some(_) => Some(saved::store_key(
+            &prefix,
+            spec.with_message,
+            &git_identity(&git)?,
+        )),
+        None => None,
+    };
+    let saved: HashMap<String, RawCommit> = match (&mut store, &key) {
+        (Some(s), Some(k)) => s
+            .load(k)
+            .and_then(|b| saved::decode(&b))
+            .unwrap_or_default(),
+        _ => HashMap::new(),
+    };
+    let fresh_ids: Vec<String> = ids
+        .iter()
+        .filter(|id| !saved.contains_key(*id))
+        .cloned()
+        .collect();
     let jobs = match opts.jobs {
         Some(j) => j.max(1),
         None => {
-            if ids.len() < 256 {
+            if fresh_ids.len() < 256 {
                 1
             } else {
                 rayon::current_num_threads().clamp(1, 8)
             }
         }
     }
-    .min(ids.len().max(1));
+    .min(fresh_ids.len().max(1));
 
     if let Some(p) = &miner.progress {
         p.total
             .store(ids.len() as u64, std::sync::atomic::Ordering::Relaxed);
     }
-    let reports = run_workers(&spec, &ids, jobs, &mut miner)?;
+    // Fresh commits arrive in history order; the saved ones between them
+    // are replayed in place, so the miner sees the same sequence as a cold
+    // run.
+    let mut pos = 0;
+    let mut fresh: Vec<RawCommit> = Vec::new();
+    let replay_until_fresh = |miner: &mut Miner, pos: &mut usize| {
+        while let Some(c) = ids.get(*pos).and_then(|id| saved.get(id)) {
+            miner.commit(c);
+            *pos += 1;
+        }
+    };
+    let reports = run_workers(&spec, &fresh_ids, jobs, &mut |item| {
+        replay_until_fresh(&mut miner, &mut pos);
+        pos += 1;
+        match item {
+            Item::Commit(c) => {
+                miner.commit(&c);
+                if !c.partial && store.is_some() {
+                    fresh.push(c);
+                }
+            }
+            Item::Skipped => miner.skipped += 1,
+        }
+    })?;
+    replay_until_fresh(&mut miner, &mut pos);
 
+    let before_warnings = warnings.len();
     let mut examples = BTreeSet::new();
     let mut git_warnings = BTreeSet::new();
     let mut degraded = false;
@@ -481,12 +552,35 @@ fn mine_inner(
     if ids.is_empty() {
         warnings.push("no commits in the selected window".to_string());
     }
+    if let (Some(s), Some(k)) = (store, key) {
+        let clean = miner.partial == 0 && miner.skipped == 0 && warnings.len() == before_warnings;
+        if clean && !fresh.is_empty() {
+            let mut all: Vec<&RawCommit> = saved.values().chain(fresh.iter()).collect();
+            all.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+            s.save(&k, &saved::encode(&all));
+        }
+    }
 
     let mut history = miner.finish();
     history.head = Some(head);
     history.shallow = shallow;
     history.warnings = warnings;
     Ok(history)
+}
+
+/// What besides a commit id decides what `git log` prints for it: the git
+/// version, git's `diff.*` and `mailmap.*` config and the `.mailmap` file.
+fn git_identity(git: &Git) -> Result<Vec<u8>, HistoryError> {
+    let mut id = git.run(&["--version"])?;
+    let (config, _, _) = git.run_raw(&["config", "--get-regexp", r"^(diff|mailmap)\."])?;
+    id.extend_from_slice(&config);
+    let mut top = git.run(&["rev-parse", "--show-toplevel"])?;
+    strip_newline(&mut top);
+    if let Ok(m) = std::fs::read(bytes_to_path(&top).join(".mailmap")) {
+        id.extend_from_slice(b"mailmap\n");
+        id.extend_from_slice(&m);
+    }
+    Ok(id)
 }
 
 fn ticket_needed(opts: &HistoryOptions) -> bool {
