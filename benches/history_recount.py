@@ -63,9 +63,11 @@ def git(cwd, *args):
 def log(root, n):
     """[[(status, paths...)]] per commit, newest first; paths relative to root."""
     prefix = git(root, "rev-parse", "--show-prefix").rstrip(b"\n")
+    # No pathspec at the top: even "." would drop commits with an empty diff
+    # from the count of N and so move the window's far end.
+    spec = ["--full-history", "--", b":(top,literal)" + prefix] if prefix else []
     out = git(root, "log", "--no-merges", "-M", "--name-status", "-z", "--no-relative",
-              f"--max-count={n}", "--format=%x01%H", "HEAD", "--",
-              b":(top,literal)" + prefix if prefix else ".")
+              f"--max-count={n}", "--format=%x01%H", "HEAD", *spec)
     toks = out.split(b"\0")
     commits, i = [], 0
     while i < len(toks):
