@@ -1051,3 +1051,63 @@ fn missing_blobs_lose_no_commit() {
         }
     }
 }
+
+/// A [`CommitStore`] in memory that counts its loads and saves.
+#[derive(Default)]
+struct MemStore {
+    files: std::collections::HashMap<String, Vec<u8>>,
+    saves: usize,
+}
+
+impl CommitStore for MemStore {
+    fn load(&mut self, key: &str) -> Option<Vec<u8>> {
+        self.files.get(key).cloned()
+    }
+    fn save(&mut self, key: &str, bytes: &[u8]) {
+        self.saves += 1;
+        self.files.insert(key.to_string(), bytes.to_vec());
+    }
+}
+
+// Issue 19: saved commits are not read again. After the first run every
+// blob is removed, so a cold run loses all line counts; the warm run reads
+// only the new commit and still has them, and equals the first run.
+#[test]
+fn saved_commits_are_not_read_again() {
+    let r = scripted();
+    let mut store = MemStore::default();
+    let opts = HistoryOptions::default();
+    let first = mine_stored(r.path(), &opts, None, &mut store).unwrap();
+    assert_eq!(first, mine_ok(r.path(), &opts));
+    assert_eq!((store.saves, store.files.len()), (1, 1));
+    let again = mine_stored(r.path(), &opts, None, &mut store).unwrap();
+    assert_eq!(again, first);
+    assert_eq!(store.saves, 1, "nothing new, nothing written");
+
+    for id in all_blobs(&r) {
+        std::fs::remove_file(object_path(&r, &id)).unwrap();
+    }
+    let damaged = mine_ok(r.path(), &opts);
+    assert_eq!(damaged.partial_commits, 6);
+    assert_eq!(file(&damaged, "a.txt").churn, 0);
+    let warm = mine_stored(r.path(), &opts, None, &mut store).unwrap();
+    assert_eq!(warm, first, "every commit came from the store");
+
+    // a new commit on top is read (tree-only here: its blobs are gone) and
+    // the result is not saved, since it met missing objects
+    r.append("b.txt", "later");
+    r.commit(7, "c7");
+    let warm = mine_stored(r.path(), &opts, None, &mut store).unwrap();
+    assert_eq!((warm.commits_analyzed, warm.partial_commits), (7, 1));
+    assert_eq!(file(&warm, "a.txt").churn, file(&first, "a.txt").churn);
+    assert_eq!(file(&warm, "b.txt").commits, 4);
+    assert_eq!(store.saves, 1);
+
+    // another root prefix or message grouping is another key
+    let grouped = HistoryOptions {
+        grouping: Grouping::Ticket("c[0-9]".into()),
+        ..HistoryOptions::default()
+    };
+    mine_stored(r.path(), &grouped, None, &mut store).unwrap();
+    assert_eq!(store.files.len(), 1, "not saved: objects are missing");
+}
