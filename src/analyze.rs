@@ -239,15 +239,18 @@ fn parse_all_with(found: &discover::Discovery, progress: Progress, read: ReadSou
     // are put back in id order afterwards.
     let mut order: Vec<usize> = (0..found.files.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(found.files[i].bytes));
+    let facts = crate::cache::FactsCache::open(&found.files);
     let mut parsed: Vec<(usize, Result<ParsedFile, String>)> = order
         .par_iter()
         .map(|&i| {
-            let r = read(&found.files[i]).and_then(|b| parse_bytes(&found.files[i], b));
+            let r =
+                read(&found.files[i]).and_then(|b| facts.parse(&found.files[i], b, parse_bytes));
             bar.inc(1);
             (i, r)
         })
         .collect();
     bar.finish_and_clear();
+    facts.save();
     parsed.sort_by_key(|(i, _)| *i);
     let mut files = Vec::with_capacity(parsed.len());
     for (i, r) in parsed {

@@ -30,13 +30,18 @@ fn cold(root: &Path, extra: &[&str]) -> Vec<u8> {
 
 /// The history cache files in `dir`.
 fn history_files(dir: &Path) -> Vec<PathBuf> {
+    cache_files(dir, "history")
+}
+
+/// The cache files of `kind` (`history`, `facts`) in `dir`.
+fn cache_files(dir: &Path, kind: &str) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
         .map(|rd| rd.flatten().map(|e| e.path()).collect())
         .unwrap_or_default();
     v.retain(|p| {
         p.file_name()
             .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with("history-") && n.ends_with(".bin"))
+            .is_some_and(|n| n.starts_with(&format!("{kind}-")) && n.ends_with(".bin"))
     });
     v.sort();
     v
@@ -78,6 +83,9 @@ fn warm_runs_equal_cold_and_extend_incrementally() {
     assert_eq!(err, "");
     let files = history_files(&dir);
     assert_eq!(files.len(), 1, "{files:?}");
+    let facts = cache_files(&dir, "facts");
+    assert_eq!(facts.len(), 1, "{facts:?}");
+    let facts_before = std::fs::read(&facts[0]).unwrap();
     let (warm, err) = run(root, &[]);
     assert_eq!(warm, cold_report, "warm equals cold");
     assert_eq!(err, "");
@@ -92,6 +100,15 @@ fn warm_runs_equal_cold_and_extend_incrementally() {
     let (warm, _) = run(root, &[]);
     assert_eq!(warm, cold(root, &[]));
     assert!(std::fs::metadata(&files[0]).unwrap().len() > size_before);
+    let facts_after = std::fs::read(&facts[0]).unwrap();
+    assert_ne!(facts_after, facts_before, "the edited file's facts are new");
+    let (warm, _) = run(root, &[]);
+    assert_eq!(warm, cold(root, &[]));
+    assert_eq!(
+        std::fs::read(&facts[0]).unwrap(),
+        facts_after,
+        "nothing new, nothing written"
+    );
 
     // nothing is written into the analysed tree
     let status = std::process::Command::new("git")
@@ -113,6 +130,9 @@ fn changed_options_give_the_cold_report() {
         &["--since", "2024-02-01"],
         &["--group-by", "ticket", "--ticket-pattern", "SHOP-[0-9]+"],
         &["--include-bots"],
+        &["--lang", "java"],
+        &["--exclude", "**/cart/**"],
+        &["--include-tests"],
     ] {
         let (warm, err) = run(root, extra);
         assert_eq!(warm, cold(root, extra), "{extra:?}");
@@ -130,9 +150,16 @@ fn damaged_and_foreign_files_are_ignored_with_a_warning_and_rebuilt() {
     let root = repo.path();
     let cold_report = cold(root, &[]);
     run(root, &[]);
-    let file = history_files(&root.join(".git/decompose")).remove(0);
-    let good = std::fs::read(&file).unwrap();
+    for kind in ["history", "facts"] {
+        let file = cache_files(&root.join(".git/decompose"), kind).remove(0);
+        damage(root, &file, &cold_report);
+    }
+}
 
+/// Corrupts, truncates and replaces `file`: each run warns, gives the cold
+/// report and rebuilds the file.
+fn damage(root: &Path, file: &Path, cold_report: &[u8]) {
+    let good = std::fs::read(file).unwrap();
     let mut flipped = good.clone();
     let mid = good.len() / 2;
     flipped[mid] ^= 0x40;
@@ -146,14 +173,14 @@ fn damaged_and_foreign_files_are_ignored_with_a_warning_and_rebuilt() {
         ),
     ];
     for (what, bytes, message) in cases {
-        std::fs::write(&file, &bytes).unwrap();
+        std::fs::write(file, &bytes).unwrap();
         let (report, err) = run(root, &[]);
         assert_eq!(report, cold_report, "{what}");
         assert!(
             err.contains("warning: cache:") && err.contains(message),
             "{what}: {err}"
         );
-        assert_eq!(std::fs::read(&file).unwrap(), good, "{what}: rebuilt");
+        assert_eq!(std::fs::read(file).unwrap(), good, "{what}: rebuilt");
         let (_, err) = run(root, &[]);
         assert_eq!(err, "", "{what}: no warning once rebuilt");
     }
@@ -182,17 +209,23 @@ fn another_tool_version_is_rebuilt_silently() {
     let root = repo.path();
     let cold_report = cold(root, &[]);
     run(root, &[]);
-    let file = history_files(&root.join(".git/decompose")).remove(0);
-    let good = std::fs::read(&file).unwrap();
-    std::fs::write(&file, with_other_version(&good)).unwrap();
-    let (report, err) = run(root, &[]);
-    assert_eq!(report, cold_report);
-    assert_eq!(err, "");
-    assert_eq!(
-        std::fs::read(&file).unwrap(),
-        good,
-        "rebuilt for this version"
-    );
+    let dir = root.join(".git/decompose");
+    let files = [
+        history_files(&dir).remove(0),
+        cache_files(&dir, "facts").remove(0),
+    ];
+    for file in &files {
+        let good = std::fs::read(file).unwrap();
+        std::fs::write(file, with_other_version(&good)).unwrap();
+        let (report, err) = run(root, &[]);
+        assert_eq!(report, cold_report);
+        assert_eq!(err, "");
+        assert_eq!(
+            std::fs::read(file).unwrap(),
+            good,
+            "rebuilt for this version"
+        );
+    }
 }
 
 #[test]
@@ -219,7 +252,14 @@ fn concurrent_runs_share_one_cache_dir() {
     );
     let files = history_files(&cache_arg);
     assert_eq!(files.len(), 1);
-    assert!(!cache_arg.join("lock").exists(), "the lock is released");
+    let leftovers: Vec<_> = walk(&cache_arg)
+        .into_iter()
+        .filter(|p| !p.to_string_lossy().ends_with(".bin"))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "locks released, no temporary file: {leftovers:?}"
+    );
     let (report, err) = run(&root, &["--cache", cache_arg.to_str().unwrap()]);
     assert_eq!((report, err), (cold_report, String::new()));
 }
@@ -244,4 +284,40 @@ fn an_unwritable_cache_dir_gives_a_warning_and_the_cold_report() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn python_and_rust_facts_survive_the_cache() {
+    let repo = replay_history("python-shop");
+    let cold_report = cold(repo.path(), &[]);
+    assert_eq!(run(repo.path(), &[]).0, cold_report);
+    assert_eq!(run(repo.path(), &[]).0, cold_report, "warm");
+    let dir = repo.path().join(".git/decompose");
+    assert_eq!(cache_files(&dir, "facts").len(), 1);
+
+    // no git repository: only `--cache DIR` caches, and nothing is written
+    // into the analysed tree
+    let copy = tempfile::tempdir().unwrap();
+    common::copy_dir(&common::fixture("rust-shop"), copy.path());
+    let cache = tempfile::tempdir().unwrap();
+    let arg = ["--cache", cache.path().to_str().unwrap()];
+    let cold_report = cold(copy.path(), &[]);
+    let before = walk(copy.path());
+    assert_eq!(run(copy.path(), &arg).0, cold_report);
+    assert_eq!(run(copy.path(), &arg).0, cold_report, "warm");
+    assert_eq!(cache_files(cache.path(), "facts").len(), 1);
+    assert_eq!(walk(copy.path()), before);
+}
+
+/// Every path under `p`, sorted.
+fn walk(p: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(p).unwrap().flatten() {
+        out.push(e.path());
+        if e.path().is_dir() {
+            out.extend(walk(&e.path()));
+        }
+    }
+    out.sort();
+    out
 }

@@ -22,6 +22,10 @@
 //! **Invariant:** the cache never changes a result: a warm report equals
 //! the cold one byte for byte.
 
+mod facts;
+
+pub use facts::{blob_id, FactsCache};
+
 use crate::history::{self, CommitStore, History, HistoryError, HistoryOptions, MineProgress};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -137,10 +141,10 @@ impl Cache {
             }
             return;
         }
-        let Some(_lock) = Lock::take(&self.dir) else {
+        let path = self.file(kind, key);
+        let Some(_lock) = Lock::take(&path) else {
             return;
         };
-        let path = self.file(kind, key);
         let tmp = self.dir.join(format!(
             ".tmp-{}-{}",
             std::process::id(),
@@ -188,12 +192,14 @@ fn warn(msg: &str) {
     eprintln!("decompose: warning: cache: {msg}");
 }
 
-/// The lock file of a cache folder, removed on drop.
+/// The lock of one cache file (`<file>.lock`), removed on drop.
 struct Lock(PathBuf);
 
 impl Lock {
-    fn take(dir: &Path) -> Option<Lock> {
-        let path = dir.join("lock");
+    fn take(file: &Path) -> Option<Lock> {
+        let mut name = file.as_os_str().to_owned();
+        name.push(".lock");
+        let path = PathBuf::from(name);
         for _ in 0..2 {
             match std::fs::OpenOptions::new()
                 .write(true)
@@ -217,8 +223,8 @@ impl Lock {
                 }
                 Err(e) => {
                     warn(&format!(
-                        "cannot write in {}: {e}; the cache is not updated",
-                        dir.display()
+                        "cannot write {}: {e}; the cache is not updated",
+                        path.display()
                     ));
                     return None;
                 }
