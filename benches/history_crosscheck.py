@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Cross-check the history stage (src/history.rs) against plain git.
+"""Cross-check the history stage (src/history/) against plain git.
 
 Recomputes per-file commit counts and pairwise co-change from
 
@@ -7,7 +7,8 @@ Recomputes per-file commit counts and pairwise co-change from
 
 with an independent implementation of the rules in docs/history.md (newest
 first, a map path-at-commit -> path-at-HEAD that follows renames, files absent
-at HEAD dropped, a re-added path is a new file), and compares them with the
+at HEAD dropped, a deleted and re-added path keeps its history), and compares
+them with the
 JSON that the Rust side wrote. It prints match rates for:
 
   * per-file commit counts, for files NOT renamed in the window (the contract
@@ -17,7 +18,8 @@ JSON that the Rust side wrote. It prints match rates for:
     non-renamed files and for all pairs.
 
 The changeset cap is applied the same way on both sides: a commit counts for
-pairs only if it touches 2..=max_changeset files that exist at HEAD. Pass one
+pairs only if it touches at most max_changeset paths (every path, as code-maat
+counts the log), two or more of them files at HEAD. Pass one
 JSON per cap (e.g. the default 30 and a huge value meaning "no cap"): each
 JSON carries the max_commits and max_changeset it was made with.
 
@@ -108,11 +110,11 @@ def compute(repo, max_commits):
     for _cid, entries in log:
         touched = set()
         for status, old, path in entries:
-            if status != b"D" and path in alias:
+            if path in alias:
                 touched.add(alias[path])
         moves = []
         for status, old, path in entries:
-            if status in (b"A", b"R", b"C"):
+            if status == b"R":
                 ident = alias.pop(path, None)
                 if status == b"R" and ident is not None:
                     moves.append((old, ident))
@@ -121,14 +123,14 @@ def compute(repo, max_commits):
             alias[old] = ident
         for f in touched:
             counts[f] += 1
-        touched_sets.append(touched)
+        touched_sets.append((len(entries), touched))
     return len(log), counts, renamed, touched_sets
 
 
 def pairs_for(touched_sets, cap):
     shared = defaultdict(int)
-    for t in touched_sets:
-        if 2 <= len(t) <= cap:
+    for size, t in touched_sets:
+        if 2 <= len(t) and size <= cap:
             for a, b in combinations(sorted(name(x) for x in t), 2):
                 shared[(a, b)] += 1
     return shared

@@ -206,7 +206,7 @@ pub fn analyze(cfg: &AnalyzeConfig, progress: Progress) -> Result<Analysis, Anal
         let counts = std::sync::Arc::new(history::MineProgress::default());
         let history = cfg.history.as_ref().map(|opts| {
             let counts = counts.clone();
-            scope.spawn(move || history::mine_observed(&cfg.root, opts, counts))
+            scope.spawn(move || crate::cache::mine_history(&cfg.root, opts, Some(counts)))
         });
         // A bar for the history, fed from the miner's counters.
         let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -261,15 +261,18 @@ fn parse_all_with(found: &discover::Discovery, progress: Progress, read: ReadSou
     // are put back in id order afterwards.
     let mut order: Vec<usize> = (0..found.files.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(found.files[i].bytes));
+    let facts = crate::cache::FactsCache::open(&found.files);
     let mut parsed: Vec<(usize, Result<ParsedFile, String>)> = order
         .par_iter()
         .map(|&i| {
-            let r = read(&found.files[i]).and_then(|b| parse_bytes(&found.files[i], b));
+            let r =
+                read(&found.files[i]).and_then(|b| facts.parse(&found.files[i], b, parse_bytes));
             bar.inc(1);
             (i, r)
         })
         .collect();
     bar.finish_and_clear();
+    facts.save();
     parsed.sort_by_key(|(i, _)| *i);
     let mut files = Vec::with_capacity(parsed.len());
     for (i, r) in parsed {

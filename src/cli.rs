@@ -21,6 +21,24 @@ use crate::signals::SignalWeights;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Keep the cache of warm runs in DIR instead of the repository's git
+    /// directory (`.git/decompose/`).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub cache: Option<std::path::PathBuf>,
+    /// Neither read nor write the cache.
+    #[arg(long, global = true, conflicts_with = "cache")]
+    pub no_cache: bool,
+}
+
+impl Cli {
+    /// Where the cache lives for this run.
+    pub fn cache_setting(&self) -> crate::cache::Setting {
+        match (&self.cache, self.no_cache) {
+            (_, true) => crate::cache::Setting::Off,
+            (Some(d), false) => crate::cache::Setting::Dir(d.clone()),
+            (None, false) => crate::cache::Setting::InGitDir,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -236,7 +254,7 @@ pub struct AnalyzeArgs {
     /// Only the newest N non-merge commits.
     #[arg(long, value_name = "N")]
     pub max_commits: Option<usize>,
-    /// Changesets with more files are left out of co-change.
+    /// Changesets touching more paths (any file, not only analysed ones) are left out of co-change.
     #[arg(long, value_name = "N", default_value_t = crate::history::DEFAULT_MAX_CHANGESET)]
     pub max_changeset: usize,
     /// Count merge commits too (against their first parent).

@@ -5,6 +5,7 @@
 //! Each stage is a module that takes plain data and returns plain data.
 
 pub mod analyze;
+pub mod cache;
 pub mod ci;
 pub mod cli;
 pub mod cluster;

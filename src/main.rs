@@ -42,6 +42,7 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    decompose::cache::configure(cli.cache_setting());
     match cli.command {
         Command::Analyze(args) => run_analyze(&args),
         Command::Graph(args) => run_graph(&args),

@@ -12,7 +12,7 @@ use crate::analyze::{self, AnalyzeConfig, Structure};
 use crate::ci::baseline::{Baseline, BaselineError, Key};
 use crate::ci::config::{Config, ConfigError};
 use crate::ci::measure::{self, CoChangeFigure, CrossDependency, Measured};
-use crate::history::{self, HistoryOptions};
+use crate::history::HistoryOptions;
 use crate::progress::Progress;
 use crate::report::write;
 use crate::report::SeamMetrics;
@@ -196,13 +196,14 @@ pub fn analyse(
     let (structure, mined) = std::thread::scope(|scope| {
         let h = (history && t.history_commits > 0).then(|| {
             scope.spawn(move || {
-                history::mine(
+                crate::cache::mine_history(
                     root,
                     &HistoryOptions {
                         max_commits: Some(t.history_commits),
                         max_changeset: t.max_changeset.max(2),
                         ..HistoryOptions::default()
                     },
+                    None,
                 )
             })
         });

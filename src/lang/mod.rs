@@ -24,7 +24,9 @@ use serde::Serialize;
 /// A language decompose can read. Adding one means: query files under
 /// `grammars/<lang>/`, one [`Frontend`] impl, a row in [`Language::ALL`] and
 /// a fixture.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Language {
     Java,
@@ -85,7 +87,7 @@ pub fn frontend(language: Language) -> Option<&'static dyn Frontend> {
 }
 
 /// Everything a frontend extracts from one file.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct FileFacts {
     /// Java package, Python module or Rust module path, when the file states it.
     pub namespace: Option<String>,
@@ -129,7 +131,7 @@ impl FileFacts {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Import {
     /// The imported path as written, dotted (`com.shop.orders.Order`).
     pub path: String,
@@ -137,7 +139,7 @@ pub struct Import {
     pub line: u32,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ImportKind {
     /// `import a.b.C;`
     Single,
@@ -149,7 +151,7 @@ pub enum ImportKind {
     StaticWildcard,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TypeKind {
     Class,
@@ -159,13 +161,13 @@ pub enum TypeKind {
     Annotation,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum SuperKind {
     Extends,
     Implements,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct TypeDecl {
     pub name: String,
     /// Dotted path inside the file: `Order.Builder` for a nested type.
@@ -181,7 +183,7 @@ pub struct TypeDecl {
 }
 
 /// A field whose initializer is a string literal or a `+` concatenation.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Constant {
     /// Index of the declaring type.
     pub owner: u32,
@@ -190,14 +192,14 @@ pub struct Constant {
     pub value: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Field {
     pub name: String,
     pub ty: TypeRef,
     pub line: u32,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum FunctionKind {
     Method,
     Constructor,
@@ -206,7 +208,7 @@ pub enum FunctionKind {
     Initializer,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Function {
     pub name: String,
     /// Index of the declaring type.
@@ -222,7 +224,7 @@ pub struct Function {
     pub type_params: Vec<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Local {
     pub name: String,
     /// `None` for `var` and untyped lambda parameters.
@@ -234,7 +236,7 @@ pub struct Local {
     pub line: u32,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum CallKind {
     /// `x.m()`, `m()`, `T.m()`, `super.m()`.
     Method,
@@ -246,7 +248,7 @@ pub enum CallKind {
     SuperConstructor,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Call {
     /// The receiver expression; `None` for an unqualified call.
     pub receiver: Option<Expr>,
@@ -260,7 +262,7 @@ pub struct Call {
 }
 
 /// A type as written at a use site.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TypeRef {
     /// Dotted name as written, without type arguments (`Map.Entry`).
     pub name: String,
@@ -289,7 +291,7 @@ impl TypeRef {
 
 /// The shape of an expression, as far as resolution needs it to type a
 /// call's receiver. Anything else is [`Expr::Unknown`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Expr {
     Name(String),
     Field(Box<Expr>, String),
@@ -302,7 +304,7 @@ pub enum Expr {
     Unknown,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Annotation {
     /// Name as written (`Table`, `javax.persistence.Table`).
     pub name: String,
@@ -319,7 +321,7 @@ impl Annotation {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct StringLit {
     pub text: String,
     pub line: u32,
@@ -327,7 +329,7 @@ pub struct StringLit {
     pub function: Option<u32>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Diagnostic {
     pub line: Option<u32>,
     pub message: String,

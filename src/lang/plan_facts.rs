@@ -7,7 +7,7 @@
 //! state them here, so the plan stage needs no per-language syntax.
 
 /// A table declared by a model in this file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TableDecl {
     /// Table name as the database knows it (lower case).
     pub table: String,
@@ -20,7 +20,7 @@ pub struct TableDecl {
 /// file itself states (a class-level or router prefix); prefixes applied from
 /// other files (Django `include`, blueprint registration, axum `.nest`)
 /// arrive as [`RouteDecl::include`] rows in the including file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RouteDecl {
     /// `GET`, `POST`, ..., or `ANY`.
     pub method: String,
@@ -38,7 +38,7 @@ pub struct RouteDecl {
 
 /// A function that opens a transaction scope (decorator, `with` block or a
 /// `.transaction(` call inside it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TxScope {
     /// Index into `FileFacts::functions`.
     pub function: u32,

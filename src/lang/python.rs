@@ -47,7 +47,7 @@ const HASH: CommentSyntax = CommentSyntax {
 pub struct PythonFrontend;
 
 /// One `import` or `from ... import` statement.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PyImport {
     /// Dotted module as written, without the leading dots of a relative import.
     pub module: String,
@@ -70,7 +70,7 @@ pub struct PyImport {
 }
 
 /// Python facts the shared model has no slot for.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct PyFacts {
     pub imports: Vec<PyImport>,
     /// `__all__ = [...]` when stated as a literal list or tuple.

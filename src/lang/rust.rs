@@ -34,7 +34,7 @@ pub struct RustFrontend;
 /// Rust-specific facts of one file. Module indices (`module`) point into
 /// [`RustFacts::mods`] and name the innermost *inline* module an element
 /// sits in (`None`: the file's own module).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct RustFacts {
     pub mods: Vec<ModDecl>,
     pub uses: Vec<UseDecl>,
@@ -48,7 +48,7 @@ pub struct RustFacts {
     pub partial: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ModDecl {
     pub name: String,
     pub module: Option<u32>,
@@ -63,7 +63,7 @@ pub struct ModDecl {
 }
 
 /// One leaf of a `use` tree (or an `extern crate`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct UseDecl {
     pub module: Option<u32>,
     /// Segments as written; a leading `::` is the segment `"::"`.
@@ -79,7 +79,7 @@ pub struct UseDecl {
     pub line: u32,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ItemKind {
     Struct,
     Enum,
@@ -92,7 +92,7 @@ pub enum ItemKind {
     Macro,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ItemDecl {
     pub name: String,
     pub kind: ItemKind,
@@ -110,7 +110,7 @@ pub struct ItemDecl {
     pub test: bool,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ImplDecl {
     pub module: Option<u32>,
     pub self_ty: RType,
@@ -122,14 +122,14 @@ pub struct ImplDecl {
 /// A type as written, with references, parentheses and `dyn`/`impl`
 /// stripped to the first bound. An empty path is a type without a name
 /// (tuple, array, slice, fn pointer).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RType {
     pub path: Vec<String>,
     pub args: Vec<RType>,
 }
 
 /// The shape of an expression, as far as typing a receiver needs it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum RExpr {
     /// `x`, `self`, `a::B`.
     Path(Vec<String>),
@@ -144,7 +144,7 @@ pub enum RExpr {
     Unknown,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum RCallKind {
     /// A call through a path: `f()`, `m::f()`, `T::new()`, `Self::f()`,
     /// a tuple-struct or variant constructor.
@@ -155,13 +155,13 @@ pub enum RCallKind {
     Struct(Vec<String>),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RCall {
     pub kind: RCallKind,
     pub line: u32,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct RLocal {
     pub name: String,
     pub ty: Option<RType>,
@@ -169,7 +169,7 @@ pub struct RLocal {
     pub line: u32,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct RustFn {
     pub module: Option<u32>,
     /// Index into [`RustFacts::impls`] for a method.

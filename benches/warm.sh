@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Warm-run benchmark (issue 19): `decompose analyze` cold (--no-cache), warm
+# (second run, cache in .git/decompose/), and warm after a one-file edit
+# committed on top; then `decompose check` cold and warm. Each repository
+# is cloned into $DECOMPOSE_WARM_DIR (default /tmp/decompose-warm) first, so
+# the original is never touched. Also checks that every warm report equals
+# the cold one byte for byte (--deterministic).
+#
+#   benches/warm.sh REPO [REPO ...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+work=${DECOMPOSE_WARM_DIR:-/tmp/decompose-warm}
+mkdir -p "$work"
+cargo build --release -q --bin decompose
+bin=$PWD/target/release/decompose
+secs() { /usr/bin/time -f "%e" "$@" 2>&1 >/dev/null | tail -1; }
+analyze() { "$bin" analyze "$1" --format json -o - -q --deterministic "${@:2}"; }
+
+echo "| repository | commits | cold s | first cached run s | warm s | warm / cold | warm after 1-file edit s | edit / cold | check cold s | check warm s | warm = cold |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+for repo in "$@"; do
+    name=$(basename "$repo")
+    dir="$work/$name"
+    rm -rf "$dir"
+    git clone -q --no-hardlinks "$repo" "$dir"
+    commits=$(git -C "$dir" rev-list --count HEAD)
+    cold=$(secs analyze "$dir" --no-cache)
+    first=$(secs analyze "$dir")
+    warm=$(secs analyze "$dir")
+    same=yes
+    [ "$(analyze "$dir" | sha256sum)" = "$(analyze "$dir" --no-cache | sha256sum)" ] || same=NO
+    file=$(git -C "$dir" ls-files '*.java' '*.py' '*.rs' | head -1)
+    echo "// edited by benches/warm.sh" >> "$dir/$file"
+    git -C "$dir" -c user.name=bench -c user.email=bench@example.com commit -qam "one-file edit"
+    edit=$(secs analyze "$dir")
+    [ "$(analyze "$dir" | sha256sum)" = "$(analyze "$dir" --no-cache | sha256sum)" ] || same=NO
+    "$bin" init "$dir" -q >/dev/null
+    check_cold=$(secs "$bin" check "$dir" -q --no-cache)
+    "$bin" check "$dir" -q >/dev/null || true
+    check_warm=$(secs "$bin" check "$dir" -q)
+    ratio() { python3 -c "print(f'{$1 / $2:.0%}')"; }
+    echo "| $name | $commits | $cold | $first | $warm | $(ratio "$warm" "$cold") | $edit | $(ratio "$edit" "$cold") | $check_cold | $check_warm | $same |"
+done
+echo "($(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%F), $(git rev-parse --short HEAD))"
