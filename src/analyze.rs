@@ -18,7 +18,7 @@ use crate::plan;
 use crate::progress::Progress;
 use crate::report::{
     CoChangeRow, DependencyRow, DiagnosticRow, HistoryInfo, HotspotRow, Metrics, Repo, Report,
-    Resolution, ServiceDependencyRow, ServiceRow, Settings, SkippedRow, Summary, Tool, UnitRow,
+    Resolution, ServiceDependencyRow, ServiceRow, Settings, SkippedRow, SymbolCallRow, WeightedPair, Summary, Tool, UnitRow,
     SCHEMA_VERSION,
 };
 use crate::resolve::{self, EdgeSite, ParsedFile, ResolveStats};
@@ -360,6 +360,7 @@ fn finish(
         &unit_history,
         &cfg.python_roots,
     );
+    add_arrangement_data(&mut report, &graph, &seams, &unit_history);
     let (trend, trend_warnings) = crate::ci::trend::read_rows(&cfg.root);
     report.trend = trend;
     report.warnings.extend(trend_warnings);
@@ -700,6 +701,66 @@ fn add_seams(
     }
 }
 
+/// The unit-level inputs of the service, partition and extraction figures
+/// that the report does not carry otherwise (the seam graph, every
+/// co-change weight, symbol calls, authors as numbers), so another
+/// arrangement of the same units can be measured with the same formulas
+/// (the HTML what-if mode, docs/html.md).
+fn add_arrangement_data(
+    report: &mut Report,
+    graph: &CodeGraph,
+    seams: &Seams,
+    history: &UnitHistory,
+) {
+    let id = |u: u32| report.units[u as usize].id.clone();
+    report.seam_edges = seams
+        .edges
+        .iter()
+        .map(|e| WeightedPair {
+            a: id(e.a),
+            b: id(e.b),
+            weight: e.weight,
+        })
+        .collect();
+    report.co_change_weights = history
+        .cochange
+        .iter()
+        .map(|&(a, b, weight)| WeightedPair {
+            a: id(a),
+            b: id(b),
+            weight,
+        })
+        .collect();
+    let mut calls: BTreeMap<(u32, u32, &str), u32> = BTreeMap::new();
+    for c in &graph.symbol_calls {
+        if c.from_file != c.to_file {
+            *calls
+                .entry((c.from_file, c.to_file, c.to_symbol.as_str()))
+                .or_default() += 1;
+        }
+    }
+    report.symbol_calls = calls
+        .into_iter()
+        .map(|((from, to, symbol), count)| SymbolCallRow {
+            from: id(from),
+            to: id(to),
+            symbol: symbol.to_string(),
+            count,
+        })
+        .collect();
+    if history.authors.len() == report.units.len() {
+        let names: std::collections::BTreeSet<&String> = history.authors.iter().flatten().collect();
+        let number: BTreeMap<&String, u32> = names
+            .into_iter()
+            .enumerate()
+            .map(|(i, n)| (n, i as u32))
+            .collect();
+        for (row, authors) in report.units.iter_mut().zip(&history.authors) {
+            row.author_ids = authors.iter().map(|a| number[a]).collect();
+        }
+    }
+}
+
 /// Runs the plan stage and fills entities, endpoints, transactions, the
 /// extraction score and rank of every service, and the plan.
 fn add_plan(
@@ -863,6 +924,7 @@ fn build_report(
             last_change: None,
             instability: metrics::unit_coupling(graph, i as u32).instability,
             unresolved_refs: stats[i].type_refs_unresolved + stats[i].calls_unresolved,
+            author_ids: Vec::new(),
         })
         .collect();
     let dependencies: Vec<DependencyRow> = graph
@@ -956,6 +1018,9 @@ fn build_report(
         skipped,
         warnings,
         trend: Vec::new(),
+        seam_edges: Vec::new(),
+        co_change_weights: Vec::new(),
+        symbol_calls: Vec::new(),
     }
 }
 
