@@ -354,6 +354,8 @@ function decomposeWhatIf(api) {
       "# service, its paths covering exactly its units. `decompose analyze` pins",
       "# them (put this in decompose.toml or pass --config FILE); `decompose",
       "# init --from FILE` freezes them for `check` (docs/ci.md).",
+      "",
+      "version = 1",
       ""
     ];
     var names = new Set();
@@ -674,13 +676,17 @@ function decomposeWhatIf(api) {
     }
 
     var url = null;
+    // The figure after the moves; when it changed, what it was above it.
+    // Shares show 3 decimals, the tooltip and data-value hold all six.
     function cell(before, after, d, attrs) {
       var td = el("td", attrs);
       td.classList.add("num");
-      if (before === after) append(td, fmt(after, d));
+      var show = function (v) { return d && v !== null && v !== undefined ? Number(v).toFixed(3) : fmt(v, d); };
+      td.setAttribute("title", before === after ? fmt(after, d) : fmt(before, d) + " → " + fmt(after, d));
+      if (before === after) append(td, show(after));
       else {
         td.classList.add("changed");
-        append(td, el("span", { "class": "was" }, fmt(before, d)), " → ", el("b", null, fmt(after, d)));
+        append(td, el("span", { "class": "was" }, show(before)), el("b", null, show(after)));
       }
       return td;
     }
@@ -697,12 +703,14 @@ function decomposeWhatIf(api) {
       root.setAttribute("data-whatif-moves", String(moves.length));
 
       var table = el("table", { "class": "whatif", id: "whatif-partition" },
-        el("thead", null, el("tr", null, el("th", null, "partition"), el("th", { "class": "num" }, "before"), el("th", { "class": "num" }, "after"))));
+        el("thead", null, el("tr", null, el("th", null, "partition"), el("th", { "class": "num" }, "before"), el("th", { "class": "num" }, "after"), el("th", { "class": "num" }, "change"))));
       var tb = el("tbody");
       PARTITION_FIGURES.forEach(function (f) {
         var b = baseM.partition[f[0]], a = curM.partition[f[0]];
+        var delta = r6(a - b);
         append(tb, el("tr", null, el("th", { scope: "row" }, f[1]), el("td", { "class": "num" }, fmt(b, 6)),
-          cell(b, a, 6, { "data-figure": f[0], "data-value": String(a) })));
+          el("td", { "class": "num" + (a !== b ? " changed" : ""), "data-figure": f[0], "data-value": String(a) }, fmt(a, 6)),
+          el("td", { "class": "num" }, a === b ? "" : (delta > 0 ? "+" : "") + fmt(delta, 6))));
       });
       append(table, tb);
       var head = el("tr", null, el("th", null, "service"));
@@ -744,8 +752,19 @@ function decomposeWhatIf(api) {
         render();
       },
       // #whatif=[[item, target], ...]: replay moves (the test and links).
-      replay: function (list) {
-        list.forEach(function (m) { move(unitsOf(String(m[0])), String(m[1]), String(m[0])); });
+      replay: function (text) {
+        try {
+          var list = JSON.parse(text);
+          if (!Array.isArray(list)) throw new Error("expected a list of [what, where] moves");
+          list.forEach(function (m) {
+            if (!Array.isArray(m) || m.length !== 2) throw new Error("a move is [what, where]");
+            move(unitsOf(String(m[0])), String(m[1]), String(m[0]));
+          });
+        } catch (e) {
+          message = "the moves in the address could not be replayed: " + String(e.message || e);
+          root.setAttribute("data-whatif-error", message);
+          render();
+        }
       }
     };
   }

@@ -538,3 +538,178 @@ fn ten_thousand_units_render_aggregated() {
     // measured in benchmarks, never asserted in tests.
     screenshots(&browser, &file, &dir, &["map", "service=s3"]);
 }
+
+// ---------- the what-if mode (issue 18) ----------
+
+/// The text of HTML-escaped DOM text or an attribute value.
+fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&nbsp;", "\u{a0}")
+        .replace("&amp;", "&")
+}
+
+/// What the what-if panel shows: per service (by name) and for the
+/// partition (`""`), figure name → value, as its `data-value` says.
+type Figures = std::collections::BTreeMap<String, std::collections::BTreeMap<String, f64>>;
+
+fn what_if_figures(page: &Page) -> Figures {
+    let mut out = Figures::new();
+    let dom = &page.dom;
+    let part = dom.find(r#"id="whatif-partition""#).expect("the partition table");
+    let services = dom.find(r#"id="whatif-services""#).expect("the services table");
+    let end = services + dom[services..].find("</table>").unwrap();
+    let mut at = part;
+    let mut current = String::new();
+    while at < end {
+        let next_row = dom[at..end].find("<tr").map(|i| at + i);
+        let next_fig = dom[at..end].find(" data-figure=\"").map(|i| at + i);
+        match (next_row, next_fig) {
+            (Some(r), f) if f.is_none_or(|f| r < f) => {
+                let tag_end = r + dom[r..].find('>').unwrap();
+                current = attr(&dom[r..=tag_end], "data-service")
+                    .map(|s| unescape(&s))
+                    .unwrap_or_default();
+                at = tag_end;
+            }
+            (_, Some(f)) => {
+                let tag_end = f + dom[f..].find('>').unwrap();
+                let tag = &dom[f..=tag_end];
+                let figure = attr(tag, "data-figure").unwrap();
+                let value: f64 = attr(tag, "data-value").unwrap().parse().unwrap();
+                out.entry(current.clone()).or_default().insert(figure, value);
+                at = tag_end;
+            }
+            _ => break,
+        }
+    }
+    out
+}
+
+/// The seams the panel exports.
+fn what_if_toml(page: &Page) -> String {
+    let i = page.dom.find(r#"id="whatif-toml""#).expect("the export");
+    let start = i + page.dom[i..].find('>').unwrap() + 1;
+    let end = start + page.dom[start..].find("</pre>").unwrap();
+    unescape(&page.dom[start..end])
+}
+
+/// `#whatif=` with these moves.
+fn what_if_fragment(moves: &[(&str, &str)]) -> String {
+    let list: Vec<[&str; 2]> = moves.iter().map(|&(a, b)| [a, b]).collect();
+    let json = serde_json::to_string(&list).unwrap();
+    let mut out = String::from("whatif=");
+    for b in json.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The unit → seam name assignment that `toml` describes for `units`
+/// (as `check` and `analyze` read it), `None` for the shared kernel.
+fn seams_of(toml: &str, units: &[String]) -> std::collections::BTreeMap<String, Option<String>> {
+    let cfg = decompose::ci::config::Config::parse(Path::new("whatif.toml"), toml)
+        .unwrap_or_else(|e| panic!("the exported seams read back: {e}\n{toml}"));
+    units
+        .iter()
+        .filter_map(|u| {
+            let s = &cfg.seams[cfg.seam_of(u)?];
+            Some((u.clone(), (!s.kernel).then(|| s.name.clone())))
+        })
+        .collect()
+}
+
+/// The arrangement of `report` after `moves` (a unit id, or `dir/**`),
+/// computed here independently of the page: unit → service name, `None`
+/// for the kernel.
+fn moved(
+    report: &serde_json::Value,
+    moves: &[(&str, &str)],
+) -> std::collections::BTreeMap<String, Option<String>> {
+    let mut out = std::collections::BTreeMap::new();
+    for s in report["services"].as_array().unwrap() {
+        for m in s["members"].as_array().unwrap() {
+            out.insert(m.as_str().unwrap().to_string(), s["name"].as_str().map(String::from));
+        }
+    }
+    for k in report["shared_kernel"].as_array().unwrap() {
+        out.insert(k.as_str().unwrap().to_string(), None);
+    }
+    for &(what, to) in moves {
+        for u in report["units"].as_array().unwrap() {
+            let id = u["id"].as_str().unwrap();
+            let hit = match what.strip_suffix("**") {
+                Some(dir) => id.starts_with(dir),
+                None => id == what,
+            };
+            if hit && !u["test"].as_bool().unwrap() {
+                out.insert(id.to_string(), (to != "#kernel").then(|| to.to_string()));
+            }
+        }
+    }
+    out
+}
+
+fn unit_ids(report: &serde_json::Value) -> Vec<String> {
+    report["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn what_if_moves_a_unit_and_a_folder_and_exports_the_arrangement() {
+    let Some(browser) = chromium("what_if_moves_a_unit_and_a_folder_and_exports_the_arrangement")
+    else {
+        return;
+    };
+    let _one = BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+    let repo = replay_history("java-shop");
+    let out = tempfile::tempdir().unwrap();
+    let file = analyze_into(repo.path(), out.path());
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("report.json")).unwrap()).unwrap();
+
+    // Unmoved, the page's own measure gives report.json's figures back.
+    let page = browser.open(&file, "whatif");
+    page.assert_healthy("#whatif");
+    assert_eq!(page.attr("data-whatif-baseline").as_deref(), Some("ok"));
+    let before = what_if_figures(&page);
+    for s in report["services"].as_array().unwrap() {
+        let name = s["name"].as_str().unwrap();
+        let f = &before[name];
+        assert_eq!(f["score"], s["score"].as_f64().unwrap(), "{name}");
+        assert_eq!(f["cohesion"], s["cohesion"].as_f64().unwrap(), "{name}");
+        assert_eq!(f["units"], s["members"].as_array().unwrap().len() as f64);
+    }
+    assert_eq!(before[""]["modularity"], report["metrics"]["modularity"].as_f64().unwrap());
+
+    // A unit (a kernel utility into payments) and a folder (the catalog's
+    // web layer into a new service).
+    let moves = [
+        ("src/main/java/com/shop/common/Ids.java", "payments"),
+        ("src/main/java/com/shop/catalog/web/**", "storefront"),
+    ];
+    let page = browser.open(&file, &what_if_fragment(&moves));
+    page.assert_healthy("#whatif=moves");
+    assert_eq!(page.attr("data-whatif-moves").as_deref(), Some("2"));
+    assert_eq!(page.attr("data-whatif-error"), None);
+    let after = what_if_figures(&page);
+    assert!(after.contains_key("storefront"), "the new service is shown");
+    assert_ne!(after["payments"]["units"], before["payments"]["units"]);
+    assert_ne!(after[""]["modularity"], before[""]["modularity"]);
+
+    // The export says exactly that arrangement, as check reads seams.
+    let toml = what_if_toml(&page);
+    let units = unit_ids(&report);
+    assert_eq!(seams_of(&toml, &units), moved(&report, &moves), "{toml}");
+    std::fs::write(out.path().join("whatif.toml"), &toml).unwrap();
+}
