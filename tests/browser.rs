@@ -713,3 +713,90 @@ fn what_if_moves_a_unit_and_a_folder_and_exports_the_arrangement() {
     assert_eq!(seams_of(&toml, &units), moved(&report, &moves), "{toml}");
     std::fs::write(out.path().join("whatif.toml"), &toml).unwrap();
 }
+
+/// Issue 18: names from the repository stay text in the what-if panel, a
+/// new service named with quotes, backslashes, a line break and markup is
+/// exported as a TOML string that reads back as exactly that name, and the
+/// seams describe exactly the arrangement shown.
+#[test]
+fn what_if_keeps_hostile_names_inert_and_exports_them_exactly() {
+    let Some(browser) = chromium("what_if_keeps_hostile_names_inert_and_exports_them_exactly")
+    else {
+        return;
+    };
+    let _one = BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = shots_dir("hostile-whatif");
+    let model = synthetic_report(300, 6, true);
+    let file = write_page(&model, &dir);
+    let report = serde_json::to_value(&model).unwrap();
+    let unit = model
+        .units
+        .iter()
+        .find(|u| u.role == "code" && u.id.contains("<img"))
+        .unwrap()
+        .id
+        .clone();
+    let folder = {
+        let first = &model.services[1].members[0];
+        format!("{}**", &first[..first.rfind('/').unwrap() + 1])
+    };
+    let name = "q\"b\\s\nn<img src=x onerror=alert(1)>\u{2028}'&";
+    let moves = [(unit.as_str(), name), (folder.as_str(), name)];
+    let fragment = what_if_fragment(&moves);
+    let page = browser.open(&file, &fragment);
+    page.assert_healthy("hostile #whatif");
+    assert!(!page.dom.contains("<img"), "an image element was created");
+    assert_eq!(page.attr("data-whatif-moves").as_deref(), Some("2"));
+    assert!(what_if_figures(&page).contains_key(name), "the new service is shown by its name");
+    let toml = what_if_toml(&page);
+    assert!(
+        toml.contains(r#"name = "q\"b\\s\nn<img src=x onerror=alert(1)>"#),
+        "{toml}"
+    );
+    assert_eq!(seams_of(&toml, &unit_ids(&report)), moved(&report, &moves));
+    browser.screenshot(&file, &fragment, &dir.join("whatif.png"));
+    println!("screenshots: {}", dir.display());
+}
+
+/// Issue 18, scale: moving a folder of 500 units on a 10,000-unit report.
+/// The page stamps how long the move took (`data-whatif-ms`: recomputing
+/// every figure and redrawing the panel); benches/whatif_move.sh reads the
+/// figure printed here. Timings are measured there, never asserted.
+#[test]
+fn what_if_moves_a_500_unit_folder_on_10k_units() {
+    let Some(browser) = chromium("what_if_moves_a_500_unit_folder_on_10k_units") else {
+        return;
+    };
+    let _one = BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = shots_dir("10k-whatif");
+    // 16 services: each one's folder holds 562 code units.
+    let model = synthetic_report(10_000, 16, false);
+    let file = write_page(&model, &dir);
+    // The smallest folder of at least 500 code units.
+    let mut folders: std::collections::BTreeMap<String, usize> = Default::default();
+    for u in model.units.iter().filter(|u| !u.test) {
+        let mut end = u.id.len();
+        while let Some(slash) = u.id[..end].rfind('/') {
+            *folders.entry(u.id[..=slash].to_string()).or_default() += 1;
+            end = slash;
+        }
+    }
+    let (folder, n) = folders
+        .iter()
+        .filter(|(_, &n)| n >= 500)
+        .min_by_key(|(_, &n)| n)
+        .map(|(f, &n)| (format!("{f}**"), n))
+        .unwrap();
+    let target = model.services[5].name.clone();
+    let (dom, stderr, _) = browser.run(
+        &file,
+        &what_if_fragment(&[(folder.as_str(), target.as_str())]),
+        &["--dump-dom".into()],
+    );
+    let page = page_from(dom, &stderr);
+    page.assert_healthy("10k #whatif");
+    assert_eq!(page.attr("data-whatif-moves").as_deref(), Some("1"));
+    let ms = page.attr("data-whatif-ms").unwrap();
+    println!("10,000 units: moving {folder} ({n} units) updated the figures in {ms} ms");
+    assert!(n >= 500 && n < 1000, "{folder}: {n} units");
+}
