@@ -316,37 +316,53 @@ function decomposeWhatIf(api) {
     }
     return out + "\"";
   }
-  // The fewest globs matching exactly `members` among all unit ids
-  // (src/ci/init.rs `cover`): `dir/**` for the topmost folder holding only
-  // members, `dir/*` for a folder whose direct units (two or more) are all
-  // members, else the file.
-  function cover(members) {
-    var member = new Set(members), below = new Map(), direct = new Map();
-    function bump(m, dir, isMember) { var e = m.get(dir); if (!e) m.set(dir, e = [0, 0]); e[0]++; e[1] += isMember; }
-    for (var u = 0; u < NU; u++) {
-      var id = U[u][F.id], isM = member.has(u) ? 1 : 0, first = true;
-      for (var end = id.lastIndexOf("/"); end >= 0; end = id.lastIndexOf("/", end - 1)) {
-        var dir = id.slice(0, end);
-        bump(below, dir, isM);
-        if (first) { bump(direct, dir, isM); first = false; }
-        if (end === 0) break;
-      }
+  // The fewest globs matching exactly each group's units among all unit
+  // ids (src/ci/init.rs `cover`, for every group in one pass): `dir/**` for
+  // the topmost folder holding only the group's units, `dir/*` for a folder
+  // whose direct units (two or more) are all the group's, else the file.
+  // `group[u]` is a service slot, KERNEL, or anything else for units in no
+  // group; returns group → sorted globs.
+  var TEST_GROUP = -3;
+  function coverAll(group) {
+    // Per folder: its units' common group (or null when mixed), and the
+    // same for its direct units with their count.
+    var below = new Map(), direct = new Map();
+    function note(m, dir, g) {
+      var e = m.get(dir);
+      if (!e) m.set(dir, { g: g, n: 1 });
+      else { if (e.g !== g) e.g = null; e.n++; }
     }
-    function pure(m, dir) { var e = m.get(dir); return !!e && e[0] === e[1]; }
-    var globs = new Set();
-    member.forEach(function (u) {
-      var id = U[u][F.id], top = null;
-      for (var end = id.lastIndexOf("/"); end >= 0; end = id.lastIndexOf("/", end - 1)) {
-        var dir = id.slice(0, end);
-        if (pure(below, dir)) top = dir; else break;
-        if (end === 0) break;
+    var dirsOf = new Array(NU);
+    for (var u = 0; u < NU; u++) {
+      var id = U[u][F.id], g = group[u], dirs = [];
+      for (var end = id.lastIndexOf("/"); end > 0; end = id.lastIndexOf("/", end - 1)) dirs.push(id.slice(0, end));
+      if (id.charAt(0) === "/") dirs.push("");
+      dirsOf[u] = dirs;
+      for (var d = 0; d < dirs.length; d++) note(below, dirs[d], g);
+      if (dirs.length) note(direct, dirs[0], g);
+    }
+    var out = new Map();
+    for (u = 0; u < NU; u++) {
+      g = group[u];
+      if (g === NONE || g === TEST_GROUP) continue;
+      var ds = dirsOf[u], top = null;
+      for (d = 0; d < ds.length; d++) {
+        if (below.get(ds[d]).g === g) top = ds[d]; else break;
       }
-      var slash = id.lastIndexOf("/");
-      if (top !== null) globs.add(globEscape(top) + "/**");
-      else if (slash >= 0 && pure(direct, id.slice(0, slash)) && direct.get(id.slice(0, slash))[0] >= 2) globs.add(globEscape(id.slice(0, slash)) + "/*");
-      else globs.add(globEscape(id));
-    });
-    return Array.from(globs).sort(cmpStr);
+      var glob;
+      if (top !== null) glob = globEscape(top) + "/**";
+      else if (ds.length && direct.get(ds[0]).g === g && direct.get(ds[0]).n >= 2) glob = globEscape(ds[0]) + "/*";
+      else glob = globEscape(U[u][F.id]);
+      if (!out.has(g)) out.set(g, new Set());
+      out.get(g).add(glob);
+    }
+    out.forEach(function (set, key) { out.set(key, Array.from(set).sort(cmpStr)); });
+    return out;
+  }
+  function cover(members) {
+    var group = new Int32Array(NU).fill(NONE);
+    members.forEach(function (u) { group[u] = 0; });
+    return coverAll(group).get(0) || [];
   }
   function exportToml(st, m) {
     var lines = [
@@ -358,22 +374,20 @@ function decomposeWhatIf(api) {
       "version = 1",
       ""
     ];
-    var names = new Set();
+    var names = new Set(), group = new Int32Array(NU);
+    for (var u = 0; u < NU; u++) group[u] = test[u] ? TEST_GROUP : st.a[u];
+    var globs = coverAll(group);
     m.ranked.forEach(function (o) {
-      var members = [];
-      for (var u = 0; u < NU; u++) if (st.a[u] === o.slot) members.push(u);
       names.add(o.name);
       lines.push("[[seam]]", "name = " + tomlString(o.name), "paths = [");
-      cover(members).forEach(function (g) { lines.push("  " + tomlString(g) + ","); });
+      globs.get(o.slot).forEach(function (g) { lines.push("  " + tomlString(g) + ","); });
       lines.push("]", "");
     });
-    var kernel = [];
-    for (var u = 0; u < NU; u++) if (st.a[u] === KERNEL) kernel.push(u);
-    if (kernel.length) {
+    if (globs.has(KERNEL)) {
       var kname = "kernel";
       while (names.has(kname)) kname += "_";
       lines.push("[[seam]]", "name = " + tomlString(kname), "kernel = true", "paths = [");
-      cover(kernel).forEach(function (g) { lines.push("  " + tomlString(g) + ","); });
+      globs.get(KERNEL).forEach(function (g) { lines.push("  " + tomlString(g) + ","); });
       lines.push("]", "");
     }
     return lines.join("\n");
