@@ -1521,6 +1521,7 @@
     input.value = "zz-no-unit-has-this-name-zz";
     input.dispatchEvent(new Event("input"));
     check(box.getAttribute("data-rows") === "0", "filtering to nothing");
+    if (SV.length) whatIf().selfTest(check);
     root.setAttribute("data-selftest", "ok");
     root.setAttribute("data-selftest-steps", steps.join("; "));
   }

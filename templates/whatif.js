@@ -765,6 +765,32 @@ function decomposeWhatIf(api) {
         message = "Chose " + label + " (" + picked.units.length + (picked.units.length === 1 ? " unit" : " units") + "): pick where to move it.";
         render();
       },
+      // #selftest: pick a unit, move it to a new service, export, import
+      // the export (the same arrangement back), undo everything.
+      selfTest: function (check) {
+        var u = 0;
+        while (u < NU && (test[u] || cur.a[u] < 0)) u++;
+        if (u === NU) return;
+        var text0 = toml.textContent;
+        this.pick(U[u][F.id], [u]);
+        target.value = "";
+        fresh.value = "selftest";
+        go.click();
+        check(cur.a[u] === cur.names.indexOf("selftest") && moves.length === 1, "what-if moves a unit");
+        var after = toml.textContent, a1 = new Int32Array(cur.a);
+        check(after !== text0 && after.indexOf("name = \"selftest\"") >= 0, "what-if exports the move");
+        paste.value = after;
+        importBtn.click();
+        var same = true;
+        for (var i = 0; i < NU; i++) {
+          var x = a1[i] >= 0 ? undo[undo.length - 1].names[a1[i]] : a1[i], y = cur.a[i] >= 0 ? cur.names[cur.a[i]] : cur.a[i];
+          if (!test[i] && x !== y) same = false;
+        }
+        check(same && toml.textContent === after, "what-if imports its export");
+        undoBtn.click();
+        undoBtn.click();
+        check(moves.length === 0 && toml.textContent === text0, "what-if undoes");
+      },
       // #whatif=[[item, target], ...]: replay moves (the test and links).
       replay: function (text) {
         try {
