@@ -18,8 +18,8 @@ use crate::plan;
 use crate::progress::Progress;
 use crate::report::{
     CoChangeRow, DependencyRow, DiagnosticRow, HistoryInfo, HotspotRow, Metrics, Repo, Report,
-    Resolution, ServiceDependencyRow, ServiceRow, Settings, SkippedRow, SymbolCallRow, WeightedPair, Summary, Tool, UnitRow,
-    SCHEMA_VERSION,
+    Resolution, ServiceDependencyRow, ServiceRow, Settings, SkippedRow, Summary, SymbolCallRow,
+    Tool, UnitRow, WeightedPair, SCHEMA_VERSION,
 };
 use crate::resolve::{self, EdgeSite, ParsedFile, ResolveStats};
 use crate::seams::{self, SeamOptions, Seams, UnitHistory};

@@ -558,8 +558,12 @@ type Figures = std::collections::BTreeMap<String, std::collections::BTreeMap<Str
 fn what_if_figures(page: &Page) -> Figures {
     let mut out = Figures::new();
     let dom = &page.dom;
-    let part = dom.find(r#"id="whatif-partition""#).expect("the partition table");
-    let services = dom.find(r#"id="whatif-services""#).expect("the services table");
+    let part = dom
+        .find(r#"id="whatif-partition""#)
+        .expect("the partition table");
+    let services = dom
+        .find(r#"id="whatif-services""#)
+        .expect("the services table");
     let end = services + dom[services..].find("</table>").unwrap();
     let mut at = part;
     let mut current = String::new();
@@ -579,7 +583,9 @@ fn what_if_figures(page: &Page) -> Figures {
                 let tag = &dom[f..=tag_end];
                 let figure = attr(tag, "data-figure").unwrap();
                 let value: f64 = attr(tag, "data-value").unwrap().parse().unwrap();
-                out.entry(current.clone()).or_default().insert(figure, value);
+                out.entry(current.clone())
+                    .or_default()
+                    .insert(figure, value);
                 at = tag_end;
             }
             _ => break,
@@ -635,7 +641,10 @@ fn moved(
     let mut out = std::collections::BTreeMap::new();
     for s in report["services"].as_array().unwrap() {
         for m in s["members"].as_array().unwrap() {
-            out.insert(m.as_str().unwrap().to_string(), s["name"].as_str().map(String::from));
+            out.insert(
+                m.as_str().unwrap().to_string(),
+                s["name"].as_str().map(String::from),
+            );
         }
     }
     for k in report["shared_kernel"].as_array().unwrap() {
@@ -690,7 +699,10 @@ fn what_if_moves_a_unit_and_a_folder_and_exports_the_arrangement() {
         assert_eq!(f["cohesion"], s["cohesion"].as_f64().unwrap(), "{name}");
         assert_eq!(f["units"], s["members"].as_array().unwrap().len() as f64);
     }
-    assert_eq!(before[""]["modularity"], report["metrics"]["modularity"].as_f64().unwrap());
+    assert_eq!(
+        before[""]["modularity"],
+        report["metrics"]["modularity"].as_f64().unwrap()
+    );
 
     // A unit (a kernel utility into payments) and a folder (the catalog's
     // web layer into a new service).
@@ -747,7 +759,10 @@ fn what_if_keeps_hostile_names_inert_and_exports_them_exactly() {
     page.assert_healthy("hostile #whatif");
     assert!(!page.dom.contains("<img"), "an image element was created");
     assert_eq!(page.attr("data-whatif-moves").as_deref(), Some("2"));
-    assert!(what_if_figures(&page).contains_key(name), "the new service is shown by its name");
+    assert!(
+        what_if_figures(&page).contains_key(name),
+        "the new service is shown by its name"
+    );
     let toml = what_if_toml(&page);
     assert!(
         toml.contains(r#"name = "q\"b\\s\nn<img src=x onerror=alert(1)>"#),
@@ -798,5 +813,5 @@ fn what_if_moves_a_500_unit_folder_on_10k_units() {
     assert_eq!(page.attr("data-whatif-moves").as_deref(), Some("1"));
     let ms = page.attr("data-whatif-ms").unwrap();
     println!("10,000 units: moving {folder} ({n} units) updated the figures in {ms} ms");
-    assert!(n >= 500 && n < 1000, "{folder}: {n} units");
+    assert!((500..1000).contains(&n), "{folder}: {n} units");
 }

@@ -851,7 +851,10 @@ fn init_from_exported_seams_keeps_them_as_they_are() {
     };
     assert_eq!(shape(&written), shape(&given));
     assert_eq!(written.seams[0].name, "sales \"and\" \\ back\noffice");
-    assert!(written.seams[0].may_depend_on.is_some(), "today's dependencies become rules");
+    assert!(
+        written.seams[0].may_depend_on.is_some(),
+        "today's dependencies become rules"
+    );
     let (code, out, err) = check(dir.path(), &["--no-history"]);
     assert_eq!(code, 0, "{out}{err}");
 
