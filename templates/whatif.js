@@ -530,9 +530,9 @@ function decomposeWhatIf(api) {
   var SERVICE_FIGURES = [
     ["rank", "rank", 0], ["units", "units", 0], ["score", "score", 6], ["benefit", "benefit", 6], ["cost", "cost", 6],
     ["cohesion", "cohesion", 6], ["coupling", "coupling", 0], ["interface_size", "interface size", 0],
-    ["cut_calls", "calls across the cut", 0], ["cut_call_weight", "call weight across the cut", 0],
-    ["interface_operations", "interface operations", 0], ["shared_entities", "shared tables", 0],
-    ["split_transactions", "split transactions", 0], ["cochange_leakage", "co-change leakage", 6],
+    ["cut_calls", "cut calls", 0, "call sites across the cut"], ["cut_call_weight", "cut call weight", 0, "call references across the cut"],
+    ["interface_operations", "interface ops", 0, "interface operations: member symbols called from outside"], ["shared_entities", "shared tables", 0],
+    ["split_transactions", "split tx", 0, "split transactions (as analysed)"], ["cochange_leakage", "co-change leakage", 6],
     ["churn_share", "churn share", 6], ["hotspot_share", "hotspot share", 6], ["shared_authors", "shared authors", 6]
   ];
   var PARTITION_FIGURES = [["modularity", "modularity Q"], ["sm", "SM"], ["icp", "ICP"], ["ifn", "IFN"], ["ned", "NED"]];
@@ -728,7 +728,7 @@ function decomposeWhatIf(api) {
       });
       append(table, tb);
       var head = el("tr", null, el("th", null, "service"));
-      SERVICE_FIGURES.forEach(function (f) { append(head, el("th", { "class": "num" }, f[1])); });
+      SERVICE_FIGURES.forEach(function (f) { append(head, el("th", { "class": "num", title: f[3] || f[1] }, f[1])); });
       var st = el("table", { "class": "whatif", id: "whatif-services" }, el("thead", null, head));
       var sb = el("tbody");
       var beforeOf = {};
