@@ -723,7 +723,23 @@ fn what_if_moves_a_unit_and_a_folder_and_exports_the_arrangement() {
     let toml = what_if_toml(&page);
     let units = unit_ids(&report);
     assert_eq!(seams_of(&toml, &units), moved(&report, &moves), "{toml}");
-    std::fs::write(out.path().join("whatif.toml"), &toml).unwrap();
+    let exported = out.path().join("whatif.toml");
+    std::fs::write(&exported, &toml).unwrap();
+
+    // As it is, the export is what `init --from` freezes and `check` holds.
+    decompose()
+        .args(["init", "-q", "--from"])
+        .arg(&exported)
+        .arg(repo.path())
+        .assert()
+        .success();
+    let frozen = std::fs::read_to_string(repo.path().join("decompose.toml")).unwrap();
+    assert_eq!(seams_of(&frozen, &units), moved(&report, &moves));
+    decompose()
+        .args(["check", "-q", "--no-history"])
+        .arg(repo.path())
+        .assert()
+        .code(0);
 }
 
 /// Issue 18: names from the repository stay text in the what-if panel, a
