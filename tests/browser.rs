@@ -674,6 +674,70 @@ fn unit_ids(report: &serde_json::Value) -> Vec<String> {
         .collect()
 }
 
+/// Every figure the panel shows equals report.json's for the same
+/// arrangement: per service by name, and the partition.
+fn assert_figures_match(figures: &Figures, report: &serde_json::Value, what: &str) {
+    let services = report["services"].as_array().unwrap();
+    let shown: Vec<&str> = figures
+        .keys()
+        .filter(|k| !k.is_empty())
+        .map(String::as_str)
+        .collect();
+    let mut names: Vec<&str> = services
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    names.sort_unstable();
+    assert_eq!(shown, names, "{what}: the same services");
+    for s in services {
+        let name = s["name"].as_str().unwrap();
+        let f = &figures[name];
+        let x = &s["extraction"];
+        let expected = [
+            ("rank", &s["rank"]),
+            ("score", &s["score"]),
+            ("cohesion", &s["cohesion"]),
+            ("coupling", &s["coupling"]),
+            ("interface_size", &s["interface_size"]),
+            ("cochange_leakage", &s["cochange_leakage"]),
+            ("churn_share", &s["churn_share"]),
+            ("benefit", &x["benefit"]),
+            ("cost", &x["cost"]),
+            ("cut_calls", &x["cut_calls"]),
+            ("cut_call_weight", &x["cut_call_weight"]),
+            ("interface_operations", &x["interface_operations"]),
+            ("shared_entities", &x["shared_entities"]),
+            ("split_transactions", &x["split_transactions"]),
+            ("hotspot_share", &x["hotspot_share"]),
+            ("shared_authors", &x["shared_authors"]),
+        ];
+        assert_eq!(
+            f.len(),
+            expected.len() + 1,
+            "{what}: {name}: every figure is read"
+        );
+        for (figure, value) in expected {
+            assert_eq!(
+                f[figure],
+                value.as_f64().unwrap(),
+                "{what}: {name} {figure}"
+            );
+        }
+        assert_eq!(
+            f["units"],
+            s["members"].as_array().unwrap().len() as f64,
+            "{what}: {name}"
+        );
+    }
+    for m in ["modularity", "sm", "icp", "ifn", "ned"] {
+        assert_eq!(
+            figures[""][m],
+            report["metrics"][m].as_f64().unwrap(),
+            "{what}: {m}"
+        );
+    }
+}
+
 #[test]
 fn what_if_moves_a_unit_and_a_folder_and_exports_the_arrangement() {
     let Some(browser) = chromium("what_if_moves_a_unit_and_a_folder_and_exports_the_arrangement")
@@ -692,17 +756,7 @@ fn what_if_moves_a_unit_and_a_folder_and_exports_the_arrangement() {
     page.assert_healthy("#whatif");
     assert_eq!(page.attr("data-whatif-baseline").as_deref(), Some("ok"));
     let before = what_if_figures(&page);
-    for s in report["services"].as_array().unwrap() {
-        let name = s["name"].as_str().unwrap();
-        let f = &before[name];
-        assert_eq!(f["score"], s["score"].as_f64().unwrap(), "{name}");
-        assert_eq!(f["cohesion"], s["cohesion"].as_f64().unwrap(), "{name}");
-        assert_eq!(f["units"], s["members"].as_array().unwrap().len() as f64);
-    }
-    assert_eq!(
-        before[""]["modularity"],
-        report["metrics"]["modularity"].as_f64().unwrap()
-    );
+    assert_figures_match(&before, &report, "unmoved");
 
     // A unit (a kernel utility into payments) and a folder (the catalog's
     // web layer into a new service).
