@@ -832,7 +832,72 @@ fn add_plan(
     report.plan = plan::steps(&input, &out, &order);
     report.entities = out.entities;
     report.endpoints = out.endpoints;
+    report.transaction_reach = transaction_reach(files, graph, python_roots, &out.transactions)
+        .into_iter()
+        .map(|units| {
+            units
+                .into_iter()
+                .map(|u| report.units[u as usize].id.clone())
+                .collect()
+        })
+        .collect();
     report.transactions = out.transactions;
+}
+
+/// The production units each transactional scope's call reach gets to, in
+/// the order of `transactions`: the plan stage run once more with every
+/// unit as a service of its own, so each scope's `services` names the units
+/// it reaches (the reach itself does not depend on the arrangement, only
+/// the services it lands in). What the what-if mode needs to recompute
+/// split transactions for another arrangement.
+fn transaction_reach(
+    files: &[ParsedFile],
+    graph: &CodeGraph,
+    python_roots: &[String],
+    transactions: &[crate::report::TransactionRow],
+) -> Vec<Vec<u32>> {
+    if transactions.is_empty() {
+        return Vec::new();
+    }
+    let n = files.len();
+    let seams = Seams {
+        service_of: (0..n as u32).map(Some).collect(),
+        kernel: vec![false; n],
+        confidence: vec![None; n],
+        services: (0..n as u32)
+            .map(|u| seams::Service {
+                members: vec![u],
+                name: u.to_string(),
+                words: Vec::new(),
+                package: String::new(),
+                confidence: 0.0,
+                signals: Default::default(),
+            })
+            .collect(),
+        resolution: 0.0,
+        edges: Vec::new(),
+    };
+    let zeros = vec![0.0; n];
+    let input = plan::PlanInput {
+        files,
+        graph,
+        seams: &seams,
+        hotspot: &zeros,
+        authors: &[],
+        churn_share: &zeros,
+        cochange_leakage: &zeros,
+        python_roots,
+    };
+    let out = plan::plan(&input);
+    debug_assert_eq!(out.transactions.len(), transactions.len());
+    out.transactions
+        .iter()
+        .map(|t| {
+            let mut units: Vec<u32> = t.services.iter().filter_map(|s| s.parse().ok()).collect();
+            units.sort_unstable();
+            units
+        })
+        .collect()
 }
 
 /// Parses one file's bytes. `Err` means the file is skipped (binary); a
@@ -1021,6 +1086,7 @@ fn build_report(
         seam_edges: Vec::new(),
         co_change_weights: Vec::new(),
         symbol_calls: Vec::new(),
+        transaction_reach: Vec::new(),
     }
 }
 

@@ -173,11 +173,19 @@ function decomposeWhatIf(api) {
       if (involved.size && owner !== null) involved.add(owner);
       involved.forEach(function (n) { if (byName[n] !== undefined) out[byName[n]].shared_entities++; });
     });
-    // Split transactions: the report gives each scope's reached services
-    // for the analysed arrangement only (docs/html.md says so).
+    // Split transactions: a scope whose reach spans two or more services
+    // counts for each of them. Without the reach (an older report) the
+    // analysed services are kept.
     D.transactions.forEach(function (t) {
-      if (!t.saga) return;
-      t.services.forEach(function (n) { if (byName[n] !== undefined) out[byName[n]].split_transactions++; });
+      var names = t.services, saga = t.saga;
+      if (t.reach) {
+        var set = new Set();
+        t.reach.forEach(function (ref) { if (typeof ref === "number" && plan[ref] >= 0) set.add(plan[ref]); });
+        saga = set.size >= 2;
+        names = Array.from(set).map(function (j) { return out[j].name; });
+      }
+      if (!saga) return;
+      names.forEach(function (n) { if (byName[n] !== undefined) out[byName[n]].split_transactions++; });
     });
     // Benefit, shared authors.
     var totalHot = 0, hotOf = new Float64Array(k);
@@ -532,7 +540,7 @@ function decomposeWhatIf(api) {
     ["cohesion", "cohesion", 6], ["coupling", "coupling", 0], ["interface_size", "interface size", 0],
     ["cut_calls", "cut calls", 0, "call sites across the cut"], ["cut_call_weight", "cut call weight", 0, "call references across the cut"],
     ["interface_operations", "interface ops", 0, "interface operations: member symbols called from outside"], ["shared_entities", "shared tables", 0],
-    ["split_transactions", "split tx", 0, "split transactions (as analysed)"], ["cochange_leakage", "co-change leakage", 6],
+    ["split_transactions", "split tx", 0, "split transactions: transactional scopes reaching this service and another"], ["cochange_leakage", "co-change leakage", 6],
     ["churn_share", "churn share", 6], ["hotspot_share", "hotspot share", 6], ["shared_authors", "shared authors", 6]
   ];
   var PARTITION_FIGURES = [["modularity", "modularity Q"], ["sm", "SM"], ["icp", "ICP"], ["ifn", "IFN"], ["ned", "NED"]];
@@ -748,7 +756,7 @@ function decomposeWhatIf(api) {
       append(st, sb);
       append(clear(body), el("h3", null, "Partition"), table, el("h3", null, "Services (after, by rank)"),
         el("div", { "class": "scroll-x" }, st),
-        el("p", { "class": "hint" }, "Split transactions are the report's: each transactional scope's reach is known for the analysed arrangement only, so a move does not change them here (decompose analyze with the exported seams recomputes them)."));
+        D.transactions.length && !D.transactions[0].reach ? el("p", { "class": "hint" }, "Split transactions are the report's: this report does not carry each transactional scope's reach, so a move does not change them here.") : null);
       var text = exportToml(cur, curM);
       toml.textContent = text;
       if (url) URL.revokeObjectURL(url);

@@ -474,6 +474,9 @@ struct EmbeddedTransaction<'a> {
     saga: bool,
     /// Each path: `[unit, symbol, service]` steps.
     paths: Vec<Vec<(UnitRef<'a>, &'a str, Option<&'a str>)>>,
+    /// The units its call reach gets to (`transaction_reach`), for the
+    /// what-if mode; `null` when the report does not carry them.
+    reach: Option<Vec<UnitRef<'a>>>,
 }
 
 #[derive(Serialize)]
@@ -821,7 +824,12 @@ impl<'a> Embedded<'a> {
             transactions: r
                 .transactions
                 .iter()
-                .map(|t| EmbeddedTransaction {
+                .enumerate()
+                .map(|(i, t)| EmbeddedTransaction {
+                    reach: r
+                        .transaction_reach
+                        .get(i)
+                        .map(|units| units.iter().map(|u| unit_ref(u)).collect()),
                     unit: unit_ref(&t.unit),
                     symbol: &t.symbol,
                     line: t.line,

@@ -100,6 +100,10 @@ pub struct Report {
     /// unit, callee unit, callee symbol) with the number of call sites;
     /// what `interface_size`, `cut_calls` and `interface_operations` count.
     pub symbol_calls: Vec<SymbolCallRow>,
+    /// Per row of `transactions` (same order): the production units its
+    /// call reach gets to, sorted by unit order, so split transactions can
+    /// be recomputed for another arrangement. Empty without transactions.
+    pub transaction_reach: Vec<Vec<String>>,
 }
 
 /// Two units and a weight.

@@ -689,6 +689,7 @@ pub fn synthetic_report(
         seam_edges,
         co_change_weights,
         symbol_calls,
+        transaction_reach: Vec::new(),
         schema_version: SCHEMA_VERSION,
         tool: Tool {
             name: "decompose".into(),
