@@ -674,6 +674,137 @@ fn unit_ids(report: &serde_json::Value) -> Vec<String> {
         .collect()
 }
 
+/// The figures of `arrangement` (unit → service name, `None` for the
+/// kernel) as the pipeline's own stages compute them: the analysis of
+/// `repo`, its services replaced by the arrangement, then
+/// `metrics::service_metrics`, `metrics::partition_metrics` and
+/// `plan::plan`, wired as `analyze` wires them. Shaped like report.json.
+fn measured_by_the_pipeline(
+    repo: &Path,
+    arrangement: &std::collections::BTreeMap<String, Option<String>>,
+) -> serde_json::Value {
+    use decompose::{analyze, metrics, plan, seams};
+    let cfg = analyze::AnalyzeConfig {
+        deterministic: true,
+        ..analyze::AnalyzeConfig::defaults(repo)
+    };
+    let a = analyze::analyze(&cfg, decompose::progress::Progress::new(true)).unwrap();
+    let r = &a.report;
+    let index: std::collections::BTreeMap<&str, u32> = r
+        .units
+        .iter()
+        .enumerate()
+        .map(|(i, u)| (u.id.as_str(), i as u32))
+        .collect();
+    let n = r.units.len();
+    let names: Vec<String> = arrangement
+        .values()
+        .flatten()
+        .cloned()
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut service_of = vec![None; n];
+    let mut kernel = vec![false; n];
+    for (id, s) in arrangement {
+        let u = index[id.as_str()] as usize;
+        match s {
+            Some(s) => service_of[u] = Some(names.iter().position(|x| x == s).unwrap() as u32),
+            None => kernel[u] = true,
+        }
+    }
+    let services: Vec<seams::Service> = names
+        .iter()
+        .enumerate()
+        .map(|(k, name)| seams::Service {
+            members: (0..n as u32)
+                .filter(|&u| service_of[u as usize] == Some(k as u32))
+                .collect(),
+            name: name.clone(),
+            words: Vec::new(),
+            package: String::new(),
+            confidence: 0.0,
+            signals: Default::default(),
+        })
+        .collect();
+    let edges = r
+        .seam_edges
+        .iter()
+        .map(|e| decompose::signals::SeamEdge {
+            a: index[e.a.as_str()],
+            b: index[e.b.as_str()],
+            structural: 0.0,
+            cochange: 0.0,
+            semantic: 0.0,
+            ownership: 0.0,
+            weight: e.weight,
+        })
+        .collect();
+    let st = seams::Seams {
+        service_of,
+        kernel,
+        confidence: vec![None; n],
+        services,
+        resolution: 1.0,
+        edges,
+    };
+    let commits: Vec<u32> = r.units.iter().map(|u| u.commits).collect();
+    let cochange: Vec<(u32, u32, f64)> = r
+        .co_change_weights
+        .iter()
+        .map(|p| (index[p.a.as_str()], index[p.b.as_str()], p.weight))
+        .collect();
+    let sm = metrics::service_metrics(&a.graph, &st, &commits, &cochange);
+    let pm = metrics::partition_metrics(&a.graph, &st);
+    let hotspot: Vec<f64> = r.units.iter().map(|u| u.hotspot.unwrap_or(0.0)).collect();
+    let authors: Vec<std::collections::BTreeSet<String>> = r
+        .units
+        .iter()
+        .map(|u| u.author_ids.iter().map(|x| x.to_string()).collect())
+        .collect();
+    let churn: Vec<f64> = sm.iter().map(|m| m.churn_share).collect();
+    let leak: Vec<f64> = sm.iter().map(|m| m.cochange_leakage).collect();
+    let out = plan::plan(&plan::PlanInput {
+        files: &a.files,
+        graph: &a.graph,
+        seams: &st,
+        hotspot: &hotspot,
+        authors: &authors,
+        churn_share: &churn,
+        cochange_leakage: &leak,
+        python_roots: &[],
+    });
+    let mut order: Vec<usize> = (0..names.len()).collect();
+    order.sort_by(|&x, &y| {
+        out.score[y]
+            .total_cmp(&out.score[x])
+            .then(sm[x].coupling.cmp(&sm[y].coupling))
+            .then(names[x].cmp(&names[y]))
+    });
+    let services: Vec<serde_json::Value> = order
+        .iter()
+        .enumerate()
+        .map(|(rank, &k)| {
+            serde_json::json!({
+                "name": names[k],
+                "rank": rank + 1,
+                "members": st.services[k].members,
+                "score": out.score[k],
+                "cohesion": sm[k].cohesion,
+                "coupling": sm[k].coupling,
+                "interface_size": sm[k].interface_size,
+                "churn_share": sm[k].churn_share,
+                "cochange_leakage": sm[k].cochange_leakage,
+                "extraction": serde_json::to_value(&out.extraction[k]).unwrap(),
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "services": services,
+        "metrics": {"modularity": pm.modularity, "sm": pm.sm, "icp": pm.icp, "ifn": pm.ifn, "ned": pm.ned},
+    })
+}
+
 /// Every figure the panel shows equals report.json's for the same
 /// arrangement: per service by name, and the partition.
 fn assert_figures_match(figures: &Figures, report: &serde_json::Value, what: &str) {
@@ -770,6 +901,12 @@ fn what_if_moves_a_unit_and_a_folder_and_exports_the_arrangement() {
     assert_eq!(page.attr("data-whatif-error"), None);
     let after = what_if_figures(&page);
     assert!(after.contains_key("storefront"), "the new service is shown");
+    // The Rust stages measure the same arrangement to the same figures.
+    assert_figures_match(
+        &after,
+        &measured_by_the_pipeline(repo.path(), &moved(&report, &moves)),
+        "moved",
+    );
     assert_ne!(after["payments"]["units"], before["payments"]["units"]);
     assert_ne!(after[""]["modularity"], before[""]["modularity"]);
 
