@@ -18,8 +18,8 @@ use crate::plan;
 use crate::progress::Progress;
 use crate::report::{
     CoChangeRow, DependencyRow, DiagnosticRow, HistoryInfo, HotspotRow, Metrics, Repo, Report,
-    Resolution, ServiceDependencyRow, ServiceRow, Settings, SkippedRow, Summary, Tool, UnitRow,
-    SCHEMA_VERSION,
+    Resolution, ServiceDependencyRow, ServiceRow, Settings, SkippedRow, Summary, SymbolCallRow,
+    Tool, UnitRow, WeightedPair, SCHEMA_VERSION,
 };
 use crate::resolve::{self, EdgeSite, ParsedFile, ResolveStats};
 use crate::seams::{self, PinGroup, Pins, SeamInput, SeamOptions, Seams, UnitHistory};
@@ -392,6 +392,7 @@ fn finish(
         &unit_history,
         &cfg.python_roots,
     );
+    add_arrangement_data(&mut report, &graph, &seams, &unit_history);
     let (trend, trend_warnings) = crate::ci::trend::read_rows(&cfg.root);
     report.trend = trend;
     report.warnings.extend(trend_warnings);
@@ -814,6 +815,66 @@ fn add_seams(
     }
 }
 
+/// The unit-level inputs of the service, partition and extraction figures
+/// that the report does not carry otherwise (the seam graph, every
+/// co-change weight, symbol calls, authors as numbers), so another
+/// arrangement of the same units can be measured with the same formulas
+/// (the HTML what-if mode, docs/html.md).
+fn add_arrangement_data(
+    report: &mut Report,
+    graph: &CodeGraph,
+    seams: &Seams,
+    history: &UnitHistory,
+) {
+    let id = |u: u32| report.units[u as usize].id.clone();
+    report.seam_edges = seams
+        .edges
+        .iter()
+        .map(|e| WeightedPair {
+            a: id(e.a),
+            b: id(e.b),
+            weight: e.weight,
+        })
+        .collect();
+    report.co_change_weights = history
+        .cochange
+        .iter()
+        .map(|&(a, b, weight)| WeightedPair {
+            a: id(a),
+            b: id(b),
+            weight,
+        })
+        .collect();
+    let mut calls: BTreeMap<(u32, u32, &str), u32> = BTreeMap::new();
+    for c in &graph.symbol_calls {
+        if c.from_file != c.to_file {
+            *calls
+                .entry((c.from_file, c.to_file, c.to_symbol.as_str()))
+                .or_default() += 1;
+        }
+    }
+    report.symbol_calls = calls
+        .into_iter()
+        .map(|((from, to, symbol), count)| SymbolCallRow {
+            from: id(from),
+            to: id(to),
+            symbol: symbol.to_string(),
+            count,
+        })
+        .collect();
+    if history.authors.len() == report.units.len() {
+        let names: std::collections::BTreeSet<&String> = history.authors.iter().flatten().collect();
+        let number: BTreeMap<&String, u32> = names
+            .into_iter()
+            .enumerate()
+            .map(|(i, n)| (n, i as u32))
+            .collect();
+        for (row, authors) in report.units.iter_mut().zip(&history.authors) {
+            row.author_ids = authors.iter().map(|a| number[a]).collect();
+        }
+    }
+}
+
 /// Runs the plan stage and fills entities, endpoints, transactions, the
 /// extraction score and rank of every service, and the plan.
 fn add_plan(
@@ -885,7 +946,72 @@ fn add_plan(
     report.plan = plan::steps(&input, &out, &order);
     report.entities = out.entities;
     report.endpoints = out.endpoints;
+    report.transaction_reach = transaction_reach(files, graph, python_roots, &out.transactions)
+        .into_iter()
+        .map(|units| {
+            units
+                .into_iter()
+                .map(|u| report.units[u as usize].id.clone())
+                .collect()
+        })
+        .collect();
     report.transactions = out.transactions;
+}
+
+/// The production units each transactional scope's call reach gets to, in
+/// the order of `transactions`: the plan stage run once more with every
+/// unit as a service of its own, so each scope's `services` names the units
+/// it reaches (the reach itself does not depend on the arrangement, only
+/// the services it lands in). What the what-if mode needs to recompute
+/// split transactions for another arrangement.
+fn transaction_reach(
+    files: &[ParsedFile],
+    graph: &CodeGraph,
+    python_roots: &[String],
+    transactions: &[crate::report::TransactionRow],
+) -> Vec<Vec<u32>> {
+    if transactions.is_empty() {
+        return Vec::new();
+    }
+    let n = files.len();
+    let seams = Seams {
+        service_of: (0..n as u32).map(Some).collect(),
+        kernel: vec![false; n],
+        confidence: vec![None; n],
+        services: (0..n as u32)
+            .map(|u| seams::Service {
+                members: vec![u],
+                name: u.to_string(),
+                words: Vec::new(),
+                package: String::new(),
+                confidence: 0.0,
+                signals: Default::default(),
+            })
+            .collect(),
+        resolution: 0.0,
+        edges: Vec::new(),
+    };
+    let zeros = vec![0.0; n];
+    let input = plan::PlanInput {
+        files,
+        graph,
+        seams: &seams,
+        hotspot: &zeros,
+        authors: &[],
+        churn_share: &zeros,
+        cochange_leakage: &zeros,
+        python_roots,
+    };
+    let out = plan::plan(&input);
+    debug_assert_eq!(out.transactions.len(), transactions.len());
+    out.transactions
+        .iter()
+        .map(|t| {
+            let mut units: Vec<u32> = t.services.iter().filter_map(|s| s.parse().ok()).collect();
+            units.sort_unstable();
+            units
+        })
+        .collect()
 }
 
 /// Parses one file's bytes. `Err` means the file is skipped (binary); a
@@ -979,6 +1105,7 @@ fn build_report(
             last_change: None,
             instability: metrics::unit_coupling(graph, i as u32).instability,
             unresolved_refs: stats[i].type_refs_unresolved + stats[i].calls_unresolved,
+            author_ids: Vec::new(),
         })
         .collect();
     let dependencies: Vec<DependencyRow> = graph
@@ -1072,6 +1199,10 @@ fn build_report(
         skipped,
         warnings,
         trend: Vec::new(),
+        seam_edges: Vec::new(),
+        co_change_weights: Vec::new(),
+        symbol_calls: Vec::new(),
+        transaction_reach: Vec::new(),
     }
 }
 

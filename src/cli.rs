@@ -62,8 +62,10 @@ pub struct InitArgs {
     /// Root folder of the repository.
     #[arg(default_value = ".")]
     pub path: PathBuf,
-    /// Take the services from this report.json instead of analysing.
-    #[arg(long, value_name = "REPORT")]
+    /// Take the services from this report.json, or the seams from this
+    /// TOML file (a decompose.toml, or the HTML report's what-if export),
+    /// instead of analysing.
+    #[arg(long, value_name = "REPORT|TOML")]
     pub from: Option<PathBuf>,
     /// Overwrite an existing decompose.toml and decompose-baseline.json.
     #[arg(long)]

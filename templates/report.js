@@ -621,6 +621,7 @@
       append(box, infoRows([["units", fmtInt(nd.units.length)], ["lines", fmtInt(nd.lines)], ["unit commits", fmtInt(nd.commits)]]));
       if (nd.svc) append(box, serviceFigures(nd.svc));
     }
+    if (SV.length && nd.units.length) append(box, el("p", null, whatIfButton(nd.unit !== undefined ? uid(nd.unit) : (nd.title || nd.label), nd.units)));
     // Strongest links of this node in the current level.
     var n = level.nodes.length, links = [];
     if (idx >= 0) {
@@ -788,6 +789,13 @@
       if (nd.units.length > 1) label.setAttribute("data-open", "1");
       if (nd.units.length > 1) label.addEventListener("click", (function (node) { return function () { dsmStack.push(dsmLevelInside(node)); leaveDeepLink("dsm"); renderDsm(); }; })(nd));
       append(g, label);
+      if (SV.length && cs >= 12) {
+        // "What if…": move this row's units (templates/whatif.js).
+        var pick = sv("text", { "class": "wi-pick", x: 4, y: TH + r * cs + cs / 2 + 4 }, "⇄");
+        append(pick, svgTitle("What if… move " + (nd.title || nd.label) + " to another service"));
+        pick.addEventListener("click", (function (node) { return function () { whatIf().pick(node.unit !== undefined ? uid(node.unit) : (node.title || node.label), node.units); location.hash = "whatif"; }; })(nd));
+        append(g, pick);
+      }
       if (cs >= 12 && (cs >= 20 || (r + 1) % 5 === 0 || r === 0)) append(g, sv("text", { x: LW + r * cs + cs / 2, y: TH - 6, "text-anchor": "middle" }, String(r + 1)));
       for (var c = 0; c < n; c++) {
         var b = order[c], v = w[a * n + b];
@@ -971,6 +979,7 @@
         { label: "hotspot", num: true, get: function (u) { return U[u][F.hotspot]; }, fmt: function (v) { return fmtNum(v, 2); } },
         { label: "role", get: function (u) { return D.roles[U[u][F.role]]; } }
     ];
+    if (SV.length) columns.push({ label: "what if", get: function () { return ""; }, fmt: function (v, u) { return isTest(u) ? "" : whatIfButton(uid(u), [u]); } });
     if (!withService || !SV.length) columns.splice(1, 1);
     return dataTable({
       rows: units,
@@ -1440,6 +1449,10 @@
     // #map=KEY and #dsm=KEY open that group (a service id, "kernel", ...).
     if (view === "map" && arg !== null && arg !== mapOpened) mapOpen(arg);
     if (view === "dsm" && arg !== null && arg !== dsmOpened) dsmOpen(arg);
+    if (view === "whatif") {
+      whatIf();
+      if (arg !== null && arg !== whatIfReplayed) { whatIfReplayed = arg; whatIfPanel.replay(arg); }
+    }
     var views = document.querySelectorAll("section.view");
     var known = false;
     for (var i = 0; i < views.length; i++) if (views[i].getAttribute("data-view") === view) known = true;
@@ -1447,6 +1460,24 @@
     for (i = 0; i < views.length; i++) views[i].hidden = views[i].getAttribute("data-view") !== view;
     var links = document.querySelectorAll("#nav a");
     for (i = 0; i < links.length; i++) links[i].classList.toggle("active", links[i].getAttribute("data-view") === view);
+  }
+
+  // ---------- what-if (templates/whatif.js) ----------
+
+  // Mounted the first time it is opened, so start-up costs nothing more.
+  var whatIfPanel = null, whatIfReplayed = null;
+  function whatIf() {
+    if (!whatIfPanel) {
+      whatIfPanel = decomposeWhatIf({ D: D, U: U, F: F, el: el, append: append, button: button, clear: clear, $: $ }).mount($("whatif-body"));
+    }
+    return whatIfPanel;
+  }
+  // "What if…": choose units from a view and open the what-if panel.
+  function whatIfButton(label, units) {
+    return button("What if… move " + (units.length === 1 ? "this unit" : "these " + fmtInt(units.length) + " units"), function () {
+      whatIf().pick(label, units);
+      location.hash = "whatif";
+    }, "linkbtn whatif-pick");
   }
 
   // #selftest: after start-up, drive the interactive paths the way a
@@ -1490,6 +1521,7 @@
     input.value = "zz-no-unit-has-this-name-zz";
     input.dispatchEvent(new Event("input"));
     check(box.getAttribute("data-rows") === "0", "filtering to nothing");
+    if (SV.length) whatIf().selfTest(check);
     root.setAttribute("data-selftest", "ok");
     root.setAttribute("data-selftest-steps", steps.join("; "));
   }

@@ -538,3 +538,487 @@ fn ten_thousand_units_render_aggregated() {
     // measured in benchmarks, never asserted in tests.
     screenshots(&browser, &file, &dir, &["map", "service=s3"]);
 }
+
+// ---------- the what-if mode (issue 18) ----------
+
+/// The text of HTML-escaped DOM text or an attribute value.
+fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&nbsp;", "\u{a0}")
+        .replace("&amp;", "&")
+}
+
+/// What the what-if panel shows: per service (by name) and for the
+/// partition (`""`), figure name → value, as its `data-value` says.
+type Figures = std::collections::BTreeMap<String, std::collections::BTreeMap<String, f64>>;
+
+fn what_if_figures(page: &Page) -> Figures {
+    let mut out = Figures::new();
+    let dom = &page.dom;
+    let part = dom
+        .find(r#"id="whatif-partition""#)
+        .expect("the partition table");
+    let services = dom
+        .find(r#"id="whatif-services""#)
+        .expect("the services table");
+    let end = services + dom[services..].find("</table>").unwrap();
+    let mut at = part;
+    let mut current = String::new();
+    while at < end {
+        let next_row = dom[at..end].find("<tr").map(|i| at + i);
+        let next_fig = dom[at..end].find(" data-figure=\"").map(|i| at + i);
+        match (next_row, next_fig) {
+            (Some(r), f) if f.is_none_or(|f| r < f) => {
+                let tag_end = r + dom[r..].find('>').unwrap();
+                current = attr(&dom[r..=tag_end], "data-service")
+                    .map(|s| unescape(&s))
+                    .unwrap_or_default();
+                at = tag_end;
+            }
+            (_, Some(f)) => {
+                let tag_end = f + dom[f..].find('>').unwrap();
+                let tag = &dom[f..=tag_end];
+                let figure = attr(tag, "data-figure").unwrap();
+                let value: f64 = attr(tag, "data-value").unwrap().parse().unwrap();
+                out.entry(current.clone())
+                    .or_default()
+                    .insert(figure, value);
+                at = tag_end;
+            }
+            _ => break,
+        }
+    }
+    out
+}
+
+/// The seams the panel exports.
+fn what_if_toml(page: &Page) -> String {
+    let i = page.dom.find(r#"id="whatif-toml""#).expect("the export");
+    let start = i + page.dom[i..].find('>').unwrap() + 1;
+    let end = start + page.dom[start..].find("</pre>").unwrap();
+    unescape(&page.dom[start..end])
+}
+
+/// `#whatif=` with these moves.
+fn what_if_fragment(moves: &[(&str, &str)]) -> String {
+    let list: Vec<[&str; 2]> = moves.iter().map(|&(a, b)| [a, b]).collect();
+    let json = serde_json::to_string(&list).unwrap();
+    let mut out = String::from("whatif=");
+    for b in json.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The unit → seam name assignment that `toml` describes for `units`
+/// (as `check` and `analyze` read it), `None` for the shared kernel.
+fn seams_of(toml: &str, units: &[String]) -> std::collections::BTreeMap<String, Option<String>> {
+    let cfg = decompose::ci::config::Config::parse(Path::new("whatif.toml"), toml)
+        .unwrap_or_else(|e| panic!("the exported seams read back: {e}\n{toml}"));
+    units
+        .iter()
+        .filter_map(|u| {
+            let s = &cfg.seams[cfg.seam_of(u)?];
+            Some((u.clone(), (!s.kernel).then(|| s.name.clone())))
+        })
+        .collect()
+}
+
+/// The arrangement of `report` after `moves` (a unit id, or `dir/**`),
+/// computed here independently of the page: unit → service name, `None`
+/// for the kernel.
+fn moved(
+    report: &serde_json::Value,
+    moves: &[(&str, &str)],
+) -> std::collections::BTreeMap<String, Option<String>> {
+    let mut out = std::collections::BTreeMap::new();
+    for s in report["services"].as_array().unwrap() {
+        for m in s["members"].as_array().unwrap() {
+            out.insert(
+                m.as_str().unwrap().to_string(),
+                s["name"].as_str().map(String::from),
+            );
+        }
+    }
+    for k in report["shared_kernel"].as_array().unwrap() {
+        out.insert(k.as_str().unwrap().to_string(), None);
+    }
+    for &(what, to) in moves {
+        for u in report["units"].as_array().unwrap() {
+            let id = u["id"].as_str().unwrap();
+            let hit = match what.strip_suffix("**") {
+                Some(dir) => id.starts_with(dir),
+                None => id == what,
+            };
+            if hit && !u["test"].as_bool().unwrap() {
+                out.insert(id.to_string(), (to != "#kernel").then(|| to.to_string()));
+            }
+        }
+    }
+    out
+}
+
+fn unit_ids(report: &serde_json::Value) -> Vec<String> {
+    report["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The figures of `arrangement` (unit → service name, `None` for the
+/// kernel) as the pipeline's own stages compute them: the analysis of
+/// `repo`, its services replaced by the arrangement, then
+/// `metrics::service_metrics`, `metrics::partition_metrics` and
+/// `plan::plan`, wired as `analyze` wires them. Shaped like report.json.
+fn measured_by_the_pipeline(
+    repo: &Path,
+    arrangement: &std::collections::BTreeMap<String, Option<String>>,
+) -> serde_json::Value {
+    use decompose::{analyze, metrics, plan, seams};
+    let cfg = analyze::AnalyzeConfig {
+        deterministic: true,
+        ..analyze::AnalyzeConfig::defaults(repo)
+    };
+    let a = analyze::analyze(&cfg, decompose::progress::Progress::new(true)).unwrap();
+    let r = &a.report;
+    let index: std::collections::BTreeMap<&str, u32> = r
+        .units
+        .iter()
+        .enumerate()
+        .map(|(i, u)| (u.id.as_str(), i as u32))
+        .collect();
+    let n = r.units.len();
+    let names: Vec<String> = arrangement
+        .values()
+        .flatten()
+        .cloned()
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut service_of = vec![None; n];
+    let mut kernel = vec![false; n];
+    for (id, s) in arrangement {
+        let u = index[id.as_str()] as usize;
+        match s {
+            Some(s) => service_of[u] = Some(names.iter().position(|x| x == s).unwrap() as u32),
+            None => kernel[u] = true,
+        }
+    }
+    let services: Vec<seams::Service> = names
+        .iter()
+        .enumerate()
+        .map(|(k, name)| seams::Service {
+            members: (0..n as u32)
+                .filter(|&u| service_of[u as usize] == Some(k as u32))
+                .collect(),
+            name: name.clone(),
+            words: Vec::new(),
+            package: String::new(),
+            confidence: 0.0,
+            signals: Default::default(),
+        })
+        .collect();
+    let edges = r
+        .seam_edges
+        .iter()
+        .map(|e| decompose::signals::SeamEdge {
+            a: index[e.a.as_str()],
+            b: index[e.b.as_str()],
+            structural: 0.0,
+            cochange: 0.0,
+            semantic: 0.0,
+            ownership: 0.0,
+            weight: e.weight,
+        })
+        .collect();
+    let st = seams::Seams {
+        service_of,
+        kernel,
+        confidence: vec![None; n],
+        services,
+        resolution: 1.0,
+        edges,
+    };
+    let commits: Vec<u32> = r.units.iter().map(|u| u.commits).collect();
+    let cochange: Vec<(u32, u32, f64)> = r
+        .co_change_weights
+        .iter()
+        .map(|p| (index[p.a.as_str()], index[p.b.as_str()], p.weight))
+        .collect();
+    let sm = metrics::service_metrics(&a.graph, &st, &commits, &cochange);
+    let pm = metrics::partition_metrics(&a.graph, &st);
+    let hotspot: Vec<f64> = r.units.iter().map(|u| u.hotspot.unwrap_or(0.0)).collect();
+    let authors: Vec<std::collections::BTreeSet<String>> = r
+        .units
+        .iter()
+        .map(|u| u.author_ids.iter().map(|x| x.to_string()).collect())
+        .collect();
+    let churn: Vec<f64> = sm.iter().map(|m| m.churn_share).collect();
+    let leak: Vec<f64> = sm.iter().map(|m| m.cochange_leakage).collect();
+    let out = plan::plan(&plan::PlanInput {
+        files: &a.files,
+        graph: &a.graph,
+        seams: &st,
+        hotspot: &hotspot,
+        authors: &authors,
+        churn_share: &churn,
+        cochange_leakage: &leak,
+        python_roots: &[],
+    });
+    let mut order: Vec<usize> = (0..names.len()).collect();
+    order.sort_by(|&x, &y| {
+        out.score[y]
+            .total_cmp(&out.score[x])
+            .then(sm[x].coupling.cmp(&sm[y].coupling))
+            .then(names[x].cmp(&names[y]))
+    });
+    let services: Vec<serde_json::Value> = order
+        .iter()
+        .enumerate()
+        .map(|(rank, &k)| {
+            serde_json::json!({
+                "name": names[k],
+                "rank": rank + 1,
+                "members": st.services[k].members,
+                "score": out.score[k],
+                "cohesion": sm[k].cohesion,
+                "coupling": sm[k].coupling,
+                "interface_size": sm[k].interface_size,
+                "churn_share": sm[k].churn_share,
+                "cochange_leakage": sm[k].cochange_leakage,
+                "extraction": serde_json::to_value(&out.extraction[k]).unwrap(),
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "services": services,
+        "metrics": {"modularity": pm.modularity, "sm": pm.sm, "icp": pm.icp, "ifn": pm.ifn, "ned": pm.ned},
+    })
+}
+
+/// Every figure the panel shows equals report.json's for the same
+/// arrangement: per service by name, and the partition.
+fn assert_figures_match(figures: &Figures, report: &serde_json::Value, what: &str) {
+    let services = report["services"].as_array().unwrap();
+    let shown: Vec<&str> = figures
+        .keys()
+        .filter(|k| !k.is_empty())
+        .map(String::as_str)
+        .collect();
+    let mut names: Vec<&str> = services
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    names.sort_unstable();
+    assert_eq!(shown, names, "{what}: the same services");
+    for s in services {
+        let name = s["name"].as_str().unwrap();
+        let f = &figures[name];
+        let x = &s["extraction"];
+        let expected = [
+            ("rank", &s["rank"]),
+            ("score", &s["score"]),
+            ("cohesion", &s["cohesion"]),
+            ("coupling", &s["coupling"]),
+            ("interface_size", &s["interface_size"]),
+            ("cochange_leakage", &s["cochange_leakage"]),
+            ("churn_share", &s["churn_share"]),
+            ("benefit", &x["benefit"]),
+            ("cost", &x["cost"]),
+            ("cut_calls", &x["cut_calls"]),
+            ("cut_call_weight", &x["cut_call_weight"]),
+            ("interface_operations", &x["interface_operations"]),
+            ("shared_entities", &x["shared_entities"]),
+            ("split_transactions", &x["split_transactions"]),
+            ("hotspot_share", &x["hotspot_share"]),
+            ("shared_authors", &x["shared_authors"]),
+        ];
+        assert_eq!(
+            f.len(),
+            expected.len() + 1,
+            "{what}: {name}: every figure is read"
+        );
+        for (figure, value) in expected {
+            assert_eq!(
+                f[figure],
+                value.as_f64().unwrap(),
+                "{what}: {name} {figure}"
+            );
+        }
+        assert_eq!(
+            f["units"],
+            s["members"].as_array().unwrap().len() as f64,
+            "{what}: {name}"
+        );
+    }
+    for m in ["modularity", "sm", "icp", "ifn", "ned"] {
+        assert_eq!(
+            figures[""][m],
+            report["metrics"][m].as_f64().unwrap(),
+            "{what}: {m}"
+        );
+    }
+}
+
+#[test]
+fn what_if_moves_a_unit_and_a_folder_and_exports_the_arrangement() {
+    let Some(browser) = chromium("what_if_moves_a_unit_and_a_folder_and_exports_the_arrangement")
+    else {
+        return;
+    };
+    let _one = BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+    let repo = replay_history("java-shop");
+    let out = tempfile::tempdir().unwrap();
+    let file = analyze_into(repo.path(), out.path());
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("report.json")).unwrap()).unwrap();
+
+    // Unmoved, the page's own measure gives report.json's figures back.
+    let page = browser.open(&file, "whatif");
+    page.assert_healthy("#whatif");
+    assert_eq!(page.attr("data-whatif-baseline").as_deref(), Some("ok"));
+    let before = what_if_figures(&page);
+    assert_figures_match(&before, &report, "unmoved");
+
+    // A unit (a kernel utility into payments) and a folder (the catalog's
+    // web layer into a new service).
+    let moves = [
+        ("src/main/java/com/shop/common/Ids.java", "payments"),
+        ("src/main/java/com/shop/catalog/web/**", "storefront"),
+    ];
+    let page = browser.open(&file, &what_if_fragment(&moves));
+    page.assert_healthy("#whatif=moves");
+    assert_eq!(page.attr("data-whatif-moves").as_deref(), Some("2"));
+    assert_eq!(page.attr("data-whatif-error"), None);
+    let after = what_if_figures(&page);
+    assert!(after.contains_key("storefront"), "the new service is shown");
+    // The Rust stages measure the same arrangement to the same figures.
+    assert_figures_match(
+        &after,
+        &measured_by_the_pipeline(repo.path(), &moved(&report, &moves)),
+        "moved",
+    );
+    assert_ne!(after["payments"]["units"], before["payments"]["units"]);
+    assert_ne!(after[""]["modularity"], before[""]["modularity"]);
+
+    // The export says exactly that arrangement, as check reads seams.
+    let toml = what_if_toml(&page);
+    let units = unit_ids(&report);
+    assert_eq!(seams_of(&toml, &units), moved(&report, &moves), "{toml}");
+    let exported = out.path().join("whatif.toml");
+    std::fs::write(&exported, &toml).unwrap();
+
+    // As it is, the export is what `init --from` freezes and `check` holds.
+    decompose()
+        .args(["init", "-q", "--from"])
+        .arg(&exported)
+        .arg(repo.path())
+        .assert()
+        .success();
+    let frozen = std::fs::read_to_string(repo.path().join("decompose.toml")).unwrap();
+    assert_eq!(seams_of(&frozen, &units), moved(&report, &moves));
+    decompose()
+        .args(["check", "-q", "--no-history"])
+        .arg(repo.path())
+        .assert()
+        .code(0);
+}
+
+/// Issue 18: names from the repository stay text in the what-if panel, a
+/// new service named with quotes, backslashes, a line break and markup is
+/// exported as a TOML string that reads back as exactly that name, and the
+/// seams describe exactly the arrangement shown.
+#[test]
+fn what_if_keeps_hostile_names_inert_and_exports_them_exactly() {
+    let Some(browser) = chromium("what_if_keeps_hostile_names_inert_and_exports_them_exactly")
+    else {
+        return;
+    };
+    let _one = BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = shots_dir("hostile-whatif");
+    let model = synthetic_report(300, 6, true);
+    let file = write_page(&model, &dir);
+    let report = serde_json::to_value(&model).unwrap();
+    let unit = model
+        .units
+        .iter()
+        .find(|u| u.role == "code" && u.id.contains("<img"))
+        .unwrap()
+        .id
+        .clone();
+    let folder = {
+        let first = &model.services[1].members[0];
+        format!("{}**", &first[..first.rfind('/').unwrap() + 1])
+    };
+    let name = "q\"b\\s\nn<img src=x onerror=alert(1)>\u{2028}'&";
+    let moves = [(unit.as_str(), name), (folder.as_str(), name)];
+    let fragment = what_if_fragment(&moves);
+    let page = browser.open(&file, &fragment);
+    page.assert_healthy("hostile #whatif");
+    assert!(!page.dom.contains("<img"), "an image element was created");
+    assert_eq!(page.attr("data-whatif-moves").as_deref(), Some("2"));
+    assert!(
+        what_if_figures(&page).contains_key(name),
+        "the new service is shown by its name"
+    );
+    let toml = what_if_toml(&page);
+    assert!(
+        toml.contains(r#"name = "q\"b\\s\nn<img src=x onerror=alert(1)>"#),
+        "{toml}"
+    );
+    assert_eq!(seams_of(&toml, &unit_ids(&report)), moved(&report, &moves));
+    browser.screenshot(&file, &fragment, &dir.join("whatif.png"));
+    println!("screenshots: {}", dir.display());
+}
+
+/// Issue 18, scale: moving a folder of 500 units on a 10,000-unit report.
+/// The page stamps how long the move took (`data-whatif-ms`: recomputing
+/// every figure and redrawing the panel); benches/whatif_move.sh reads the
+/// figure printed here. Timings are measured there, never asserted.
+#[test]
+fn what_if_moves_a_500_unit_folder_on_10k_units() {
+    let Some(browser) = chromium("what_if_moves_a_500_unit_folder_on_10k_units") else {
+        return;
+    };
+    let _one = BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = shots_dir("10k-whatif");
+    // 16 services: each one's folder holds 562 code units.
+    let model = synthetic_report(10_000, 16, false);
+    let file = write_page(&model, &dir);
+    // The smallest folder of at least 500 code units.
+    let mut folders: std::collections::BTreeMap<String, usize> = Default::default();
+    for u in model.units.iter().filter(|u| !u.test) {
+        let mut end = u.id.len();
+        while let Some(slash) = u.id[..end].rfind('/') {
+            *folders.entry(u.id[..=slash].to_string()).or_default() += 1;
+            end = slash;
+        }
+    }
+    let (folder, n) = folders
+        .iter()
+        .filter(|(_, &n)| n >= 500)
+        .min_by_key(|(_, &n)| n)
+        .map(|(f, &n)| (format!("{f}**"), n))
+        .unwrap();
+    let target = model.services[5].name.clone();
+    let (dom, stderr, _) = browser.run(
+        &file,
+        &what_if_fragment(&[(folder.as_str(), target.as_str())]),
+        &["--dump-dom".into()],
+    );
+    let page = page_from(dom, &stderr);
+    page.assert_healthy("10k #whatif");
+    assert_eq!(page.attr("data-whatif-moves").as_deref(), Some("1"));
+    let ms = page.attr("data-whatif-ms").unwrap();
+    println!("10,000 units: moving {folder} ({n} units) updated the figures in {ms} ms");
+    assert!((500..1000).contains(&n), "{folder}: {n} units");
+}

@@ -821,3 +821,49 @@ fn check_and_trend_read_cargo_manifests_like_analyze() {
     .unwrap();
     assert_eq!(row["dependencies"], production as u64);
 }
+
+/// Issue 18: the seams the HTML report's what-if mode exports (names with
+/// quotes, backslashes and line breaks included) are taken by `init
+/// --from` as they are, and `check` passes on them.
+#[test]
+fn init_from_exported_seams_keeps_them_as_they_are() {
+    let dir = replay_history("java-shop");
+    let seams = "# exported\n\nversion = 1\n\n\
+        [[seam]]\nname = \"sales \\\"and\\\" \\\\ back\\noffice\"\npaths = [\n  \"src/main/java/com/shop/orders/**\",\n  \"src/main/java/com/shop/cart/**\",\n]\n\n\
+        [[seam]]\nname = \"rest\"\npaths = [\n  \"src/main/java/com/shop/c[u]stomers/**\",\n  \"src/main/java/com/shop/catalog/**\",\n  \"src/main/java/com/shop/payments/**\",\n  \"src/main/java/com/shop/promotions/**\",\n]\n\n\
+        [[seam]]\nname = \"kernel\"\nkernel = true\npaths = [\n  \"src/main/java/com/shop/common/**\",\n]\n";
+    let file = dir.path().join("whatif.toml");
+    std::fs::write(&file, seams).unwrap();
+    decompose()
+        .args(["init", "-q", "--from"])
+        .arg(&file)
+        .arg(dir.path())
+        .assert()
+        .code(0);
+    let written = decompose::ci::config::Config::load(&dir.path().join("decompose.toml")).unwrap();
+    let given = decompose::ci::config::Config::load(&file).unwrap();
+    let shape = |c: &decompose::ci::config::Config| -> Vec<(String, Vec<String>, bool)> {
+        c.seams
+            .iter()
+            .map(|s| (s.name.clone(), s.paths.clone(), s.kernel))
+            .collect()
+    };
+    assert_eq!(shape(&written), shape(&given));
+    assert_eq!(written.seams[0].name, "sales \"and\" \\ back\noffice");
+    assert!(
+        written.seams[0].may_depend_on.is_some(),
+        "today's dependencies become rules"
+    );
+    let (code, out, err) = check(dir.path(), &["--no-history"]);
+    assert_eq!(code, 0, "{out}{err}");
+
+    // A broken file: its name and line, exit 2.
+    std::fs::write(&file, "[[seam]]\nname = \"a\"\npaths = x/**\n").unwrap();
+    decompose()
+        .args(["init", "-q", "--force", "--from"])
+        .arg(&file)
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("whatif.toml:3:"));
+}

@@ -24,7 +24,9 @@ use crate::signals::SignalWeights;
 #[derive(Debug, Clone)]
 pub struct InitOptions {
     pub root: PathBuf,
-    /// Seams from this report.json instead of a new analysis.
+    /// Seams from this report.json, or the `[[seam]]` tables of this
+    /// TOML file (a `decompose.toml`, or the what-if export of the HTML
+    /// report), instead of a new analysis.
     pub from: Option<PathBuf>,
     pub force: bool,
     pub quiet: bool,
@@ -67,6 +69,9 @@ struct Proposal {
     excludes: Vec<String>,
     include_tests: bool,
     weights: SignalWeights,
+    /// Seams given as they are (`--from FILE.toml`): their paths are kept
+    /// instead of covering members.
+    given: Option<Vec<Seam>>,
 }
 
 pub fn init(opts: &InitOptions) -> Result<InitOutcome, InitError> {
@@ -80,6 +85,7 @@ pub fn init(opts: &InitOptions) -> Result<InitOutcome, InitError> {
         }
     }
     let proposal = match &opts.from {
+        Some(path) if is_toml(path) => from_seams_file(path)?,
         Some(path) => from_report(path)?,
         None => from_analysis(&opts.root, opts.quiet)?,
     };
@@ -90,7 +96,12 @@ pub fn init(opts: &InitOptions) -> Result<InitOutcome, InitError> {
     }
     let mut proposal = proposal;
     // Owners from history; a repository without it simply has none.
-    if let Ok(commits) = git::commit_authors(&opts.root) {
+    // Seams given as they are keep the owners they name.
+    let commits = match proposal.given {
+        None => git::commit_authors(&opts.root).ok(),
+        Some(_) => None,
+    };
+    if let Some(commits) = commits {
         let owners = owners(
             &proposal
                 .services
@@ -105,32 +116,17 @@ pub fn init(opts: &InitOptions) -> Result<InitOutcome, InitError> {
     }
 
     // Seams without rules first: measuring them gives today's dependencies.
-    let mut seams: Vec<Seam> = proposal
-        .services
-        .iter()
-        .map(|(name, members, owner, _)| Seam {
-            name: name.clone(),
-            paths: cover(members, &proposal.units),
-            owner: owner.clone(),
-            kernel: false,
-            may_depend_on: None,
-            forbidden: Vec::new(),
-        })
-        .collect();
-    if !proposal.kernel.is_empty() {
-        let mut name = "kernel".to_string();
-        while seams.iter().any(|s| s.name == name) {
-            name.push('_');
-        }
-        seams.push(Seam {
-            name,
-            paths: cover(&proposal.kernel, &proposal.units),
-            owner: None,
-            kernel: true,
-            may_depend_on: None,
-            forbidden: Vec::new(),
-        });
-    }
+    let mut seams: Vec<Seam> = if let Some(given) = &proposal.given {
+        given
+            .iter()
+            .map(|s| Seam {
+                may_depend_on: None,
+                ..s.clone()
+            })
+            .collect()
+    } else {
+        covered_seams(&proposal)
+    };
     let analysis = config::Analysis {
         languages: proposal.languages.clone(),
         exclude: proposal.excludes.clone(),
@@ -177,6 +173,72 @@ pub fn init(opts: &InitOptions) -> Result<InitOutcome, InitError> {
     })
 }
 
+/// One seam per proposed service, its paths covering exactly its members,
+/// and the shared kernel as a `kernel = true` seam.
+fn covered_seams(proposal: &Proposal) -> Vec<Seam> {
+    let mut seams: Vec<Seam> = proposal
+        .services
+        .iter()
+        .map(|(name, members, owner, _)| Seam {
+            name: name.clone(),
+            paths: cover(members, &proposal.units),
+            owner: owner.clone(),
+            kernel: false,
+            may_depend_on: None,
+            forbidden: Vec::new(),
+        })
+        .collect();
+    if !proposal.kernel.is_empty() {
+        let mut name = "kernel".to_string();
+        while seams.iter().any(|s| s.name == name) {
+            name.push('_');
+        }
+        seams.push(Seam {
+            name,
+            paths: cover(&proposal.kernel, &proposal.units),
+            owner: None,
+            kernel: true,
+            may_depend_on: None,
+            forbidden: Vec::new(),
+        });
+    }
+    seams
+}
+
+/// A `--from` file holding TOML seams rather than a report.json: by its
+/// extension, or by not starting like a JSON object.
+fn is_toml(path: &Path) -> bool {
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
+    {
+        return true;
+    }
+    std::fs::read(path).is_ok_and(|b| b.iter().find(|c| !c.is_ascii_whitespace()) != Some(&b'{'))
+}
+
+/// The seams of a TOML file (`decompose.toml`, or the HTML report's
+/// what-if export), taken as they are.
+fn from_seams_file(path: &Path) -> Result<Proposal, InitError> {
+    let cfg = Config::load(path)?;
+    let from = format!("seam from {}", path.display());
+    Ok(Proposal {
+        units: Vec::new(),
+        services: cfg
+            .seams
+            .iter()
+            .filter(|s| !s.kernel)
+            .map(|s| (s.name.clone(), Vec::new(), s.owner.clone(), from.clone()))
+            .collect(),
+        kernel: Vec::new(),
+        languages: cfg.analysis.languages.clone(),
+        excludes: cfg.analysis.exclude.clone(),
+        include_tests: cfg.analysis.include_tests,
+        weights: cfg.weights.unwrap_or_default(),
+        given: Some(cfg.seams),
+    })
+}
+
 fn from_analysis(root: &Path, quiet: bool) -> Result<Proposal, InitError> {
     let weights = config::weights_in(root)?.unwrap_or_default();
     let cfg = AnalyzeConfig {
@@ -204,6 +266,7 @@ fn from_analysis(root: &Path, quiet: bool) -> Result<Proposal, InitError> {
         excludes: a.report.settings.excludes.clone(),
         include_tests: a.report.settings.include_tests,
         weights,
+        given: None,
     })
 }
 
@@ -276,6 +339,7 @@ fn from_report(path: &Path) -> Result<Proposal, InitError> {
         excludes: strings(&r["settings"]["excludes"]),
         include_tests: r["settings"]["include_tests"].as_bool().unwrap_or(false),
         weights: SignalWeights::default(),
+        given: None,
     })
 }
 

@@ -27,7 +27,12 @@ use serde::Serialize;
 use super::{Report, ServiceRow};
 
 const CSS: &str = include_str!("../../templates/report.css");
-const SCRIPT: &str = include_str!("../../templates/report.js");
+/// The page's script: the what-if mode first (it defines the one function
+/// report.js calls), then the views.
+const SCRIPT: &str = concat!(
+    include_str!("../../templates/whatif.js"),
+    include_str!("../../templates/report.js")
+);
 
 /// How many problems (warnings, diagnostics, skipped files) the overview
 /// lists; report.json holds them all.
@@ -420,6 +425,21 @@ struct Embedded<'a> {
     /// Rows of decompose-trend.jsonl, as in report.json.
     trend: &'a [super::TrendRow],
     history: bool,
+    /// What the what-if mode measures another arrangement with
+    /// (docs/html.md, "What-if"): the seam graph as flat `[a, b]` unit
+    /// index pairs and their weights, the same for every co-change weight,
+    /// symbol calls as flat `[caller unit, callee unit, symbol, call
+    /// sites]` with symbols interned in `call_symbols`, and each unit's
+    /// author numbers (empty without history).
+    seam_pairs: Vec<u32>,
+    /// The partition metrics of the analysed arrangement.
+    metrics: &'a super::Metrics,
+    seam_weights: Vec<f64>,
+    cochange_pairs: Vec<u32>,
+    cochange_weights: Vec<f64>,
+    calls: Vec<u32>,
+    call_symbols: Vec<&'a str>,
+    unit_authors: Vec<&'a [u32]>,
 }
 
 /// `[method, path, handler, unit, line, service]`.
@@ -454,6 +474,9 @@ struct EmbeddedTransaction<'a> {
     saga: bool,
     /// Each path: `[unit, symbol, service]` steps.
     paths: Vec<Vec<(UnitRef<'a>, &'a str, Option<&'a str>)>>,
+    /// The units its call reach gets to (`transaction_reach`), for the
+    /// what-if mode; `null` when the report does not carry them.
+    reach: Option<Vec<UnitRef<'a>>>,
 }
 
 #[derive(Serialize)]
@@ -644,7 +667,45 @@ impl<'a> Embedded<'a> {
                 deps.extend([from, to, kinds.get(&d.kind), d.count]);
             }
         }
+        let pairs = |rows: &[super::WeightedPair]| -> (Vec<u32>, Vec<f64>) {
+            let mut flat = Vec::with_capacity(rows.len() * 2);
+            let mut weights = Vec::with_capacity(rows.len());
+            for p in rows {
+                if let (Some(&a), Some(&b)) =
+                    (unit_index.get(p.a.as_str()), unit_index.get(p.b.as_str()))
+                {
+                    flat.extend([a, b]);
+                    weights.push(p.weight);
+                }
+            }
+            (flat, weights)
+        };
+        let (seam_pairs, seam_weights) = pairs(&r.seam_edges);
+        let (cochange_pairs, cochange_weights) = pairs(&r.co_change_weights);
+        let mut call_symbols = Interner::new();
+        let mut calls = Vec::with_capacity(r.symbol_calls.len() * 4);
+        for c in &r.symbol_calls {
+            if let (Some(&from), Some(&to)) = (
+                unit_index.get(c.from.as_str()),
+                unit_index.get(c.to.as_str()),
+            ) {
+                calls.extend([from, to, call_symbols.get(&c.symbol), c.count]);
+            }
+        }
+        let unit_authors = if r.units.iter().any(|u| !u.author_ids.is_empty()) {
+            r.units.iter().map(|u| u.author_ids.as_slice()).collect()
+        } else {
+            Vec::new()
+        };
         Embedded {
+            metrics: &r.metrics,
+            seam_pairs,
+            seam_weights,
+            cochange_pairs,
+            cochange_weights,
+            calls,
+            call_symbols: call_symbols.names,
+            unit_authors,
             unit_fields: UNIT_FIELDS,
             units,
             languages: languages.names,
@@ -763,7 +824,12 @@ impl<'a> Embedded<'a> {
             transactions: r
                 .transactions
                 .iter()
-                .map(|t| EmbeddedTransaction {
+                .enumerate()
+                .map(|(i, t)| EmbeddedTransaction {
+                    reach: r
+                        .transaction_reach
+                        .get(i)
+                        .map(|units| units.iter().map(|u| unit_ref(u)).collect()),
                     unit: unit_ref(&t.unit),
                     symbol: &t.symbol,
                     line: t.line,

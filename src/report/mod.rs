@@ -86,6 +86,42 @@ pub struct Report {
     /// Seam metrics at past commits, read from `<root>/decompose-trend.jsonl`
     /// (written by `decompose trend`); oldest first, empty without the file.
     pub trend: Vec<TrendRow>,
+    /// The seam graph that clustering and the modularity Q read: one edge
+    /// per unit pair (`a` before `b` in `units` order) with its combined
+    /// weight (docs/metrics.md, "Seam graph"), in the clustering's order.
+    /// With `co_change_weights` and `symbol_calls`, what the HTML what-if
+    /// mode needs to recompute every figure for another arrangement.
+    pub seam_edges: Vec<WeightedPair>,
+    /// Every co-change pair with its clustering weight Σ 1/(n − 1)
+    /// (docs/metrics.md, "Co-change"), unthresholded: the co-change
+    /// leakage reads these. Empty without history.
+    pub co_change_weights: Vec<WeightedPair>,
+    /// Resolved symbol calls between two units, aggregated per (caller
+    /// unit, callee unit, callee symbol) with the number of call sites;
+    /// what `interface_size`, `cut_calls` and `interface_operations` count.
+    pub symbol_calls: Vec<SymbolCallRow>,
+    /// Per row of `transactions` (same order): the production units its
+    /// call reach gets to, sorted by unit order, so split transactions can
+    /// be recomputed for another arrangement. Empty without transactions.
+    pub transaction_reach: Vec<Vec<String>>,
+}
+
+/// Two units and a weight.
+#[derive(Debug, Clone, Serialize)]
+pub struct WeightedPair {
+    pub a: String,
+    pub b: String,
+    pub weight: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SymbolCallRow {
+    pub from: String,
+    pub to: String,
+    /// `Type.method` called in `to`.
+    pub symbol: String,
+    /// Call sites.
+    pub count: u32,
 }
 
 impl Report {
@@ -198,6 +234,10 @@ pub struct UnitRow {
     /// `null` for a unit with no dependency either way.
     pub instability: Option<f64>,
     pub unresolved_refs: u32,
+    /// The unit's authors as numbers (the index of the name among all
+    /// authors of the analysed units, sorted), so `shared_authors` can be
+    /// recomputed without the names; empty without history.
+    pub author_ids: Vec<u32>,
 }
 
 #[derive(Debug, Clone, Serialize)]

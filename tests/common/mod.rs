@@ -403,6 +403,12 @@ pub fn synthetic_report(
             last_change: Some("2024-06-01T12:00:00Z".into()),
             instability: None,
             unresolved_refs: rnd(3) as u32,
+            author_ids: {
+                let mut a: Vec<u32> = (0..1 + rnd(3)).map(|_| rnd(42) as u32).collect();
+                a.sort_unstable();
+                a.dedup();
+                a
+            },
         });
         service_of.push(svc);
     }
@@ -651,7 +657,43 @@ pub fn synthetic_report(
     endpoints.sort();
     let mut languages = BTreeMap::new();
     languages.insert("java".to_string(), n_units as u32);
+    // The what-if inputs: a seam edge per dependent pair, a co-change
+    // weight per listed pair, a symbol call per call dependency.
+    let mut seam: BTreeMap<(usize, usize), f64> = BTreeMap::new();
+    for (&(a, b, _), &count) in &deps {
+        *seam.entry((a.min(b), a.max(b))).or_default() += count as f64 / 7.0;
+    }
+    let seam_edges: Vec<WeightedPair> = seam
+        .iter()
+        .map(|(&(a, b), &weight)| WeightedPair {
+            a: units[a].id.clone(),
+            b: units[b].id.clone(),
+            weight,
+        })
+        .collect();
+    let co_change_weights: Vec<WeightedPair> = cochange
+        .iter()
+        .map(|c| WeightedPair {
+            a: c.a.clone(),
+            b: c.b.clone(),
+            weight: c.shared as f64 / 3.0,
+        })
+        .collect();
+    let symbol_calls: Vec<SymbolCallRow> = deps
+        .iter()
+        .filter(|(&(_, _, k), _)| kinds[k] == "call")
+        .map(|(&(a, b, _), &count)| SymbolCallRow {
+            from: units[a].id.clone(),
+            to: units[b].id.clone(),
+            symbol: evil(&format!("Class{b}.op{}", count % 3)),
+            count,
+        })
+        .collect();
     Report {
+        seam_edges,
+        co_change_weights,
+        symbol_calls,
+        transaction_reach: Vec::new(),
         schema_version: SCHEMA_VERSION,
         tool: Tool {
             name: "decompose".into(),
