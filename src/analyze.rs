@@ -986,10 +986,12 @@ fn transaction_reach(
                 package: String::new(),
                 confidence: 0.0,
                 signals: Default::default(),
+                origin: seams::Origin::Proposed,
             })
             .collect(),
         resolution: 0.0,
         edges: Vec::new(),
+        ..Seams::default()
     };
     let zeros = vec![0.0; n];
     let input = plan::PlanInput {
