@@ -13,6 +13,7 @@ pub mod graph;
 pub mod history;
 pub mod lang;
 pub mod metrics;
+pub mod numeric;
 pub mod plan;
 pub mod plan_python;
 pub mod progress;

@@ -8,9 +8,9 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use crate::analyze::round6;
 use crate::graph::CodeGraph;
 use crate::lang::{Annotation, Expr, FileFacts, FunctionKind, Language};
+use crate::numeric::round6;
 use crate::report::{
     CallSite, CallStep, DataAction, DataConflict, DataSite, Dependent, EndpointRow, EntityRow,
     Extraction, Operation, PlanStep, TransactionRow,

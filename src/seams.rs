@@ -115,7 +115,7 @@ pub fn find_seams(
         .collect();
     if rest.len() < 2 {
         // Everything is shared kernel (or one unit is left): no services.
-        seams.resolution = crate::analyze::round6(gamma);
+        seams.resolution = crate::numeric::round6(gamma);
         return seams;
     }
     let (gamma, result) = if kernel.is_empty() {
@@ -123,7 +123,7 @@ pub fn find_seams(
     } else {
         cluster_units(&rest, &edges, opts)
     };
-    seams.resolution = crate::analyze::round6(gamma);
+    seams.resolution = crate::numeric::round6(gamma);
 
     // A unit with no tie at all is no service of its own: it stays
     // unassigned (an entry point, a leftover, generated glue).
@@ -178,7 +178,7 @@ pub fn find_seams(
     for (s, members) in groups.into_iter().enumerate() {
         for &u in &members {
             seams.service_of[u as usize] = Some(s as u32);
-            seams.confidence[u as usize] = Some(crate::analyze::round6(
+            seams.confidence[u as usize] = Some(crate::numeric::round6(
                 confidence_of.get(&u).copied().unwrap_or(1.0),
             ));
         }
@@ -200,7 +200,7 @@ pub fn find_seams(
             name,
             words: top,
             package,
-            confidence: crate::analyze::round6(confidence),
+            confidence: crate::numeric::round6(confidence),
         });
     }
     seams
@@ -681,7 +681,7 @@ fn signal_shares(edges: &[SeamEdge], members: &BTreeSet<u32>, w: &SignalWeights)
     }
     let total = s.structural + s.cochange + s.semantic + s.ownership;
     if total > 0.0 {
-        let r = crate::analyze::round6;
+        let r = crate::numeric::round6;
         s = SignalShares {
             structural: r(s.structural / total),
             cochange: r(s.cochange / total),
