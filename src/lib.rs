@@ -15,7 +15,6 @@ pub mod lang;
 pub mod metrics;
 pub mod numeric;
 pub mod plan;
-pub mod plan_python;
 pub mod progress;
 pub mod report;
 pub mod resolve;

@@ -9,13 +9,13 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use crate::graph::CodeGraph;
+use crate::lang::java::constants::ConstIndex;
 use crate::lang::{Annotation, Expr, FileFacts, FunctionKind, Language};
 use crate::numeric::round6;
 use crate::report::{
     CallSite, CallStep, DataAction, DataConflict, DataSite, Dependent, EndpointRow, EntityRow,
     Extraction, Operation, PlanStep, TransactionRow,
 };
-use crate::resolve::constants::ConstIndex;
 use crate::resolve::{EdgeKind, ParsedFile};
 use crate::seams::Seams;
 
@@ -50,7 +50,7 @@ struct Ctx<'a> {
     input: &'a PlanInput<'a>,
     names: Vec<String>,
     /// Routes and model accesses of Python files (src/plan_python.rs).
-    py: Option<crate::plan_python::PythonPlan>,
+    py: Option<crate::lang::python::plan::PythonPlan>,
 }
 
 impl Ctx<'_> {
@@ -792,7 +792,7 @@ pub fn plan(input: &PlanInput) -> PlanOutput {
             .iter()
             .map(|s| s.name.clone())
             .collect(),
-        py: Some(crate::plan_python::python_plan(
+        py: Some(crate::lang::python::plan::python_plan(
             input.files,
             input.python_roots,
         )),

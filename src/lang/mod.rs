@@ -14,7 +14,6 @@ mod lines;
 pub mod plan_facts;
 pub mod python;
 pub mod rust;
-mod rust_plan;
 
 pub use lines::count_code_lines;
 pub use plan_facts::{RouteDecl, TableDecl, TxScope};
@@ -115,6 +114,21 @@ pub struct FileFacts {
     /// Rust-only facts (module declarations, `use` trees, impls, receiver
     /// facts); `None` for every other language.
     pub rust: Option<Box<rust::RustFacts>>,
+}
+
+/// A cheap filter for SQL in string literals; the data stage parses table
+/// names out of what passes.
+pub fn looks_like_sql(text: &str) -> bool {
+    let upper = text.to_ascii_uppercase();
+    let words: Vec<&str> = upper
+        .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let has = |w: &str| words.contains(&w);
+    (has("SELECT") && has("FROM"))
+        || (has("INSERT") && has("INTO"))
+        || (has("UPDATE") && has("SET"))
+        || (has("DELETE") && has("FROM"))
 }
 
 impl FileFacts {

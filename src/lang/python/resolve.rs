@@ -16,9 +16,9 @@
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
 
-use super::{EdgeKind, FileEdge, FileResult, ParsedFile, Resolved, SymbolCall};
 use crate::lang::python::PyFacts;
 use crate::lang::{Call, Expr, FileFacts, FunctionKind, TypeRef};
+use crate::resolve::common::{EdgeKind, FileEdge, FileResult, ParsedFile, Resolved, SymbolCall};
 
 /// Bound on re-export chains and expression typing recursion.
 const MAX_DEPTH: usize = 12;
@@ -946,10 +946,10 @@ enum Target {
     Unresolved,
 }
 
-pub(super) fn resolve(files: &[ParsedFile], ids: &[u32], roots: &[String], out: &mut Resolved) {
+pub(crate) fn resolve(files: &[ParsedFile], ids: &[u32], roots: &[String], out: &mut Resolved) {
     let mut index = Index::build(files, ids, roots);
     index.resolve_bases(ids);
-    super::resolve_each(
+    crate::resolve::common::resolve_each(
         ids,
         out,
         |f| index.resolve_file(f),

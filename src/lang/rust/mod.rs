@@ -6,10 +6,14 @@
 //! structs, enums, unions and traits are [`TypeDecl`]s, free functions and
 //! methods are [`Function`]s (with a lossy projection of their calls), so
 //! clustering, words and the plan work unchanged. Name resolution reads
-//! [`RustFacts`] (see `crate::resolve::rust`).
+//! [`RustFacts`] (see `crate::lang::rust::resolve`).
 //!
 //! A file syn cannot parse yields a warning diagnostic and the facts of a
 //! line-level scan: `mod` declarations, `use` declarations and item names.
+
+pub mod cargo;
+pub mod plan;
+pub mod resolve;
 
 use proc_macro2::Span;
 use syn::ext::IdentExt;
@@ -20,10 +24,10 @@ use syn::{
     UseTree, Visibility,
 };
 
-use super::java::looks_like_sql;
+use self::plan as rust_plan;
 use super::lines::{count_code_lines, C_LIKE};
+use super::looks_like_sql;
 use super::plan_facts::{RouteDecl, TableDecl, TxScope};
-use super::rust_plan;
 use super::{
     Call, CallKind, Diagnostic, Expr, Field, FileFacts, Frontend, Function, FunctionKind, Language,
     StringLit, SuperKind, TypeDecl, TypeKind, TypeRef,

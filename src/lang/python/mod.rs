@@ -9,6 +9,9 @@
 //! stated in the language-neutral [`TableDecl`], [`RouteDecl`] and
 //! [`TxScope`] rows; see docs/python.md for the idioms recognised.
 
+pub mod plan;
+pub mod resolve;
+
 use std::cell::RefCell;
 use std::sync::OnceLock;
 
@@ -25,15 +28,15 @@ use super::{
 pub const QUERIES: [(&str, &str); 3] = [
     (
         "definitions.scm",
-        include_str!("../../grammars/python/definitions.scm"),
+        include_str!("../../../grammars/python/definitions.scm"),
     ),
     (
         "references.scm",
-        include_str!("../../grammars/python/references.scm"),
+        include_str!("../../../grammars/python/references.scm"),
     ),
     (
         "complexity.scm",
-        include_str!("../../grammars/python/complexity.scm"),
+        include_str!("../../../grammars/python/complexity.scm"),
     ),
 ];
 

@@ -9,7 +9,7 @@
 use proc_macro2::{TokenStream, TokenTree};
 use syn::{Attribute, Expr};
 
-use super::plan_facts::{RouteDecl, TableDecl};
+use crate::lang::plan_facts::{RouteDecl, TableDecl};
 
 const HTTP_METHODS: &[&str] = &["get", "post", "put", "delete", "patch", "head", "options"];
 

@@ -6,9 +6,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::resolve::{plan_facts, ModelAccess};
 use crate::lang::Language;
-use crate::resolve::python::{plan_facts, ModelAccess};
-use crate::resolve::ParsedFile;
+use crate::resolve::common::ParsedFile;
 
 /// A route with its full path and resolved handler.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
