@@ -702,7 +702,7 @@ fn add_plan(
         authors: &authors,
         churn_share: &churn_share,
         cochange_leakage: &cochange_leakage,
-        python_roots,
+        facts: &resolve::plan_facts(files, python_roots),
     };
     let out = plan::plan(&input);
     let index: BTreeMap<&str, usize> = seams

@@ -9,6 +9,7 @@ pub mod ci;
 pub mod cli;
 pub mod cluster;
 pub mod discover;
+pub mod frameworks;
 pub mod graph;
 pub mod history;
 pub mod lang;

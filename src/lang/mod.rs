@@ -16,7 +16,7 @@ pub mod python;
 pub mod rust;
 
 pub use lines::count_code_lines;
-pub use plan_facts::{RouteDecl, TableDecl, TxScope};
+pub use plan_facts::{RepositoryDecl, RouteDecl, TableDecl, TxScope};
 
 use serde::Serialize;
 
@@ -96,11 +96,12 @@ pub struct FileFacts {
     pub type_refs: Vec<(Option<u32>, TypeRef)>,
     /// String literals that look like SQL, kept for the data analysis.
     pub sql: Vec<StringLit>,
-    /// Model tables, routes and transaction scopes stated in language-neutral
-    /// form (every frontend but Java's; see [`plan_facts`]).
+    /// Model tables, routes, transaction scopes and repositories stated in
+    /// language-neutral form (see [`plan_facts`]).
     pub tables: Vec<TableDecl>,
     pub routes: Vec<RouteDecl>,
     pub tx_scopes: Vec<TxScope>,
+    pub repositories: Vec<RepositoryDecl>,
     /// Fields initialised with a string expression (`SECTION_KEY = "/orders"`),
     /// so that mapping annotations built from constants can be evaluated.
     pub constants: Vec<Constant>,

@@ -15,6 +15,7 @@ pub mod common;
 
 pub use common::{EdgeKind, EdgeSite, FileEdge, ParsedFile, ResolveStats, Resolved, SymbolCall};
 
+use crate::lang::plan_facts::PlanFacts;
 use crate::lang::{java, python, rust, Language};
 
 /// Options of resolution.
@@ -75,5 +76,20 @@ pub fn resolve_with(files: &[ParsedFile], opts: &ResolveOptions) -> Resolved {
     out.sites.dedup();
     out.symbol_calls.sort();
     out.symbol_calls.dedup();
+    out
+}
+
+/// The cross-file plan facts of every language (routes with their full
+/// paths and handlers, data accesses found through other files), in the
+/// neutral rows the plan stage reads: Java's, then Rust's, then Python's.
+pub fn plan_facts(files: &[ParsedFile], python_roots: &[String]) -> PlanFacts {
+    let mut out = PlanFacts {
+        routes: java::plan::routes(files),
+        accesses: Vec::new(),
+    };
+    out.routes.extend(rust::plan::routes(files));
+    let py = python::plan::python_plan(files, python_roots);
+    out.routes.extend(py.routes);
+    out.accesses = py.accesses;
     out
 }

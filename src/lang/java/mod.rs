@@ -8,6 +8,7 @@
 //! nesting depth degrades to [`Expr::Unknown`] instead of a stack overflow.
 
 pub mod constants;
+pub mod plan;
 pub mod resolve;
 
 use std::cell::RefCell;
@@ -215,7 +216,9 @@ impl Frontend for JavaFrontend {
         if root.has_error() {
             facts.diagnostics.push(syntax_diagnostic(root));
         }
-        Extractor::new(source.as_bytes(), facts).run(root)
+        let mut facts = Extractor::new(source.as_bytes(), facts).run(root);
+        plan::file_facts(&mut facts);
+        facts
     }
 }
 

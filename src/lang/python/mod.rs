@@ -1390,6 +1390,8 @@ impl<'s> Extractor<'s> {
                     table: tn.to_ascii_lowercase(),
                     type_index: Some(i as u32),
                     line: t.lines.0,
+                    queries_name_type: false,
+                    reads: None,
                 });
                 continue;
             }
@@ -1410,6 +1412,8 @@ impl<'s> Extractor<'s> {
                 table: table.to_ascii_lowercase(),
                 type_index: Some(i as u32),
                 line: t.lines.0,
+                queries_name_type: false,
+                reads: None,
             });
         }
     }
@@ -1556,7 +1560,9 @@ mod tests {
             vec![TableDecl {
                 table: "shop_orders".into(),
                 type_index: Some(0),
-                line: 1
+                line: 1,
+                queries_name_type: false,
+                reads: None,
             }]
         );
     }

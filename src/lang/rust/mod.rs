@@ -588,6 +588,8 @@ impl Extractor<'_> {
                         table,
                         type_index: Some(ti),
                         line,
+                        queries_name_type: false,
+                        reads: rust_plan::model_reads(),
                     });
                 }
                 let ii = self.push_item(name, ItemKind::Struct, is_public(&s.vis), line, cx);

@@ -9,7 +9,10 @@
 use proc_macro2::{TokenStream, TokenTree};
 use syn::{Attribute, Expr};
 
-use crate::lang::plan_facts::{RouteDecl, TableDecl};
+use crate::frameworks::{self, Fact};
+use crate::lang::plan_facts::{join_path, RouteDecl, TableDecl, UnitRoute};
+use crate::lang::Language;
+use crate::resolve::common::ParsedFile;
 
 const HTTP_METHODS: &[&str] = &["get", "post", "put", "delete", "patch", "head", "options"];
 
@@ -54,6 +57,8 @@ pub fn diesel_table(tokens: &TokenStream, line: u32) -> Option<TableDecl> {
                     table: sql_name.unwrap_or_else(|| table.to_ascii_lowercase()),
                     type_index: None,
                     line,
+                    queries_name_type: false,
+                    reads: model_reads(),
                 });
             }
             _ => {}
@@ -270,6 +275,40 @@ fn method_router(e: &Expr, path: &str, line: u32, out: &mut Vec<RouteDecl>) {
         }
         _ => {}
     }
+}
+
+/// The read patterns of calls on Rust model structs (framework table).
+pub fn model_reads() -> Option<&'static [&'static str]> {
+    frameworks::prefixes(Language::Rust, "diesel / sea-orm", |f| match f {
+        Fact::ReadMethods { prefixes } => Some(*prefixes),
+        _ => None,
+    })
+}
+
+/// The routes of every Rust production file, as declared in the file.
+/// Mounts (`.nest`) are not applied yet: their routes keep the path written.
+pub fn routes(files: &[ParsedFile]) -> Vec<UnitRoute> {
+    let mut out = Vec::new();
+    for (u, file) in files.iter().enumerate() {
+        if file.test || file.language != Language::Rust {
+            continue;
+        }
+        for r in file.facts.routes.iter().filter(|r| r.include.is_none()) {
+            let handler = match (r.function, &r.handler) {
+                (Some(fi), _) => file.facts.symbol(fi as usize),
+                (None, Some(h)) => h.clone(),
+                (None, None) => continue,
+            };
+            out.push(UnitRoute {
+                method: r.method.clone(),
+                path: join_path("", &r.path),
+                unit: u as u32,
+                handler,
+                line: r.line,
+            });
+        }
+    }
+    out
 }
 
 #[cfg(test)]
