@@ -397,3 +397,78 @@ fn the_checker_sees_circles_and_edges() {
     assert_eq!(module_path("lang/java/mod.rs"), vec!["lang", "java"]);
     assert_eq!(module_path("ci/check.rs"), vec!["ci", "check"]);
 }
+
+/// The plan stage's source files (`src/plan.rs` or `src/plan/`), without
+/// comments.
+fn plan_stage_code() -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    let dir = src().join("plan");
+    if dir.is_dir() {
+        walk(&dir, &mut files);
+    } else {
+        files.push(src().join("plan.rs"));
+    }
+    files
+        .iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(p).unwrap();
+            let code: Vec<&str> = text
+                .lines()
+                .map(|l| match l.find("//") {
+                    Some(i) => &l[..i],
+                    None => l,
+                })
+                .collect();
+            (p.display().to_string(), code.join("\n"))
+        })
+        .collect()
+}
+
+#[test]
+fn the_plan_stage_names_no_language_and_no_framework() {
+    let mut found = Vec::new();
+    // Framework names ("Spring Web", "JAX-RS", "Django", ...).
+    let mut words: BTreeSet<String> = BTreeSet::new();
+    for row in decompose::frameworks::ROWS {
+        words.extend(row.framework.split(" / ").map(|w| w.trim().to_string()));
+    }
+    for (path, code) in plan_stage_code() {
+        for needle in ["Language::", "Language,", "Language}"] {
+            if code.contains(needle) {
+                found.push(format!("{path}: {needle}"));
+            }
+        }
+        for row in decompose::frameworks::ROWS {
+            // SQL statement keywords are the SQL reader's, not a route's.
+            if SQL_KEYWORDS.contains(&row.name) {
+                continue;
+            }
+            if !row.name.is_empty() && code.contains(&format!("\"{}\"", row.name)) {
+                found.push(format!("{path}: \"{}\"", row.name));
+            }
+        }
+        for w in &words {
+            if contains_word(&code, w) {
+                found.push(format!("{path}: {w}"));
+            }
+        }
+    }
+    assert!(found.is_empty(), "{found:#?}");
+    // The check sees a name when it is there.
+    assert!(!plan_stage_code().is_empty());
+    assert!(words.contains("Spring Web") && words.contains("Django"));
+    assert!(contains_word("let x = Django;", "Django"));
+    assert!(!contains_word("struct DjangoRow;", "Django"));
+}
+
+const SQL_KEYWORDS: &[&str] = &["DELETE"];
+
+/// Whether `needle` occurs in `code` between non-identifier characters.
+fn contains_word(code: &str, needle: &str) -> bool {
+    let is_ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    code.match_indices(needle).any(|(i, _)| {
+        let before = code[..i].chars().next_back();
+        let after = code[i + needle.len()..].chars().next();
+        !before.is_some_and(is_ident) && !after.is_some_and(is_ident)
+    })
+}

@@ -11,7 +11,7 @@
 
 pub mod table;
 
-use crate::lang::Language;
+use crate::lang::language::Language;
 
 pub use table::ROWS;
 

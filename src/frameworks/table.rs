@@ -5,7 +5,7 @@
 //! by `frameworks::tests`, which checks `expect`.
 
 use super::{Fact, Method, Naming, Row, Syntax};
-use crate::lang::Language::{Java, Python, Rust};
+use crate::lang::language::Language::{Java, Python, Rust};
 
 const JAVA_PATH: &[&str] = &["value", "path"];
 const PY_PATH: &[&str] = &["value", "path", "rule"];

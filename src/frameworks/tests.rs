@@ -3,8 +3,8 @@
 //! neutral rows then state must include the row's `expect`.
 
 use super::*;
+use crate::lang::ParsedFile;
 use crate::lang::{self, Language};
-use crate::resolve::common::ParsedFile;
 
 fn file_name(language: Language) -> &'static str {
     match language {

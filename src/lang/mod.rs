@@ -10,61 +10,17 @@
 //! [`crate::resolve`], which sees every file at once.
 
 pub mod java;
+pub mod language;
 mod lines;
 pub mod plan_facts;
 pub mod python;
 pub mod rust;
 
+pub use language::Language;
 pub use lines::count_code_lines;
 pub use plan_facts::{RepositoryDecl, RouteDecl, TableDecl, TxScope};
 
 use serde::Serialize;
-
-/// A language decompose can read. Adding one means: query files under
-/// `grammars/<lang>/`, one [`Frontend`] impl, a row in [`Language::ALL`] and
-/// a fixture.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Language {
-    Java,
-    Python,
-    Rust,
-}
-
-impl Language {
-    pub const ALL: [Language; 3] = [Language::Java, Language::Python, Language::Rust];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Language::Java => "java",
-            Language::Python => "python",
-            Language::Rust => "rust",
-        }
-    }
-
-    pub fn extensions(self) -> &'static [&'static str] {
-        match self {
-            Language::Java => &["java"],
-            Language::Python => &["py", "pyi"],
-            Language::Rust => &["rs"],
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<Language> {
-        Language::ALL.into_iter().find(|l| l.name() == name)
-    }
-
-    pub fn from_extension(ext: &str) -> Option<Language> {
-        Language::ALL
-            .into_iter()
-            .find(|l| l.extensions().contains(&ext))
-    }
-
-    /// Whether this build has a frontend for the language yet.
-    pub fn supported(self) -> bool {
-        matches!(self, Language::Java | Language::Python | Language::Rust)
-    }
-}
 
 /// One language's parser. Implementations are stateless and `Sync` so the
 /// parse stage can run them on every worker thread.
@@ -81,6 +37,15 @@ pub fn frontend(language: Language) -> Option<&'static dyn Frontend> {
         Language::Python => Some(&python::PythonFrontend),
         Language::Rust => Some(&rust::RustFrontend),
     }
+}
+
+/// One parsed file, as the resolver and the plan facts receive it.
+#[derive(Debug)]
+pub struct ParsedFile {
+    pub id: String,
+    pub language: Language,
+    pub test: bool,
+    pub facts: FileFacts,
 }
 
 /// Everything a frontend extracts from one file.

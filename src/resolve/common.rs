@@ -6,16 +6,7 @@
 
 use serde::Serialize;
 
-use crate::lang::{FileFacts, Language};
-
-/// One parsed file, as the resolver receives it.
-#[derive(Debug)]
-pub struct ParsedFile {
-    pub id: String,
-    pub language: Language,
-    pub test: bool,
-    pub facts: FileFacts,
-}
+pub use crate::lang::ParsedFile;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -8,8 +8,8 @@
 
 use crate::frameworks::{self, Fact, Method, Naming, Syntax};
 use crate::lang::plan_facts::{join_path, RepositoryDecl, TableDecl, TxScope, UnitRoute};
+use crate::lang::ParsedFile;
 use crate::lang::{Annotation, FileFacts, FunctionKind, Language};
-use crate::resolve::common::ParsedFile;
 
 use super::constants::ConstIndex;
 

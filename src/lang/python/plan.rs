@@ -10,7 +10,7 @@ use super::resolve::plan_facts;
 use crate::lang::plan_facts::DataAccess as ModelAccess;
 use crate::lang::plan_facts::{join_path, UnitRoute as Route};
 use crate::lang::Language;
-use crate::resolve::common::ParsedFile;
+use crate::lang::ParsedFile;
 
 pub struct PythonPlan {
     pub routes: Vec<Route>,

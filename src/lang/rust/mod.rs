@@ -1143,7 +1143,7 @@ impl<'ast> Visit<'ast> for BodyVisitor<'ast> {
         let line = line_of(m.method.span());
         let name = m.method.unraw().to_string();
         self.routes.extend(rust_plan::call_routes(m, line));
-        if rust_plan::TX_METHODS.contains(&name.as_str()) && self.tx.is_none() {
+        if rust_plan::opens_transaction(&name) && self.tx.is_none() {
             self.tx = Some(line);
         }
         self.calls.push(RCall {
