@@ -10,10 +10,11 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 
 use crate::discover::{self, DiscoverOptions, SourceFile};
-use crate::graph::CodeGraph;
+use crate::graph::{CodeGraph, Structure};
 use crate::history::{self, History, HistoryOptions};
 use crate::lang::{self, Diagnostic, FileFacts, Language};
 use crate::metrics;
+use crate::numeric::{rank_normalise, round6};
 use crate::plan;
 use crate::progress::Progress;
 use crate::report::{
@@ -393,9 +394,6 @@ fn finish(
         &cfg.python_roots,
     );
     add_arrangement_data(&mut report, &graph, &seams, &unit_history);
-    let (trend, trend_warnings) = crate::ci::trend::read_rows(&cfg.root);
-    report.trend = trend;
-    report.warnings.extend(trend_warnings);
     timings.record("report");
     Ok(Analysis {
         report,
@@ -471,16 +469,6 @@ fn pin_groups(cfg: &AnalyzeConfig, files: &[ParsedFile], warnings: &mut Vec<Stri
     Pins {
         groups: groups.into_iter().filter(|g| !g.units.is_empty()).collect(),
     }
-}
-
-/// The structural part of an analysis: discover, parse, resolve and the
-/// graph, without history, clustering or a report. What `check` and
-/// `trend` need.
-pub struct Structure {
-    pub files: Vec<ParsedFile>,
-    pub graph: CodeGraph,
-    pub sites: Vec<EdgeSite>,
-    pub skipped: Vec<SkippedRow>,
 }
 
 /// [`Structure`] of the files on disk under `cfg.root`.
@@ -680,31 +668,6 @@ fn add_hotspots(report: &mut Report) {
 
 /// The hotspot table lists this many units; every unit carries its score.
 const HOTSPOTS_LISTED: usize = 100;
-
-/// Rank normalisation: (average 1-based rank among ties − 1) / (n − 1), so
-/// the smallest value maps to 0 and the largest to 1; a single value is 1.
-pub fn rank_normalise(values: &[f64]) -> Vec<f64> {
-    let n = values.len();
-    if n == 1 {
-        return vec![1.0];
-    }
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&a, &b| values[a].total_cmp(&values[b]));
-    let mut out = vec![0.0; n];
-    let mut i = 0;
-    while i < n {
-        let mut j = i;
-        while j + 1 < n && values[order[j + 1]] == values[order[i]] {
-            j += 1;
-        }
-        let avg_rank = (i + j) as f64 / 2.0 + 1.0;
-        for k in i..=j {
-            out[order[k]] = (avg_rank - 1.0) / (n - 1) as f64;
-        }
-        i = j + 1;
-    }
-    out
-}
 
 /// Fills the services, the shared kernel, the service dependencies and the
 /// metrics into the report.
@@ -914,7 +877,7 @@ fn add_plan(
         authors: &authors,
         churn_share: &churn_share,
         cochange_leakage: &cochange_leakage,
-        python_roots,
+        facts: &resolve::plan_facts(files, python_roots),
     };
     let out = plan::plan(&input);
     let index: BTreeMap<&str, usize> = seams
@@ -1002,7 +965,7 @@ fn transaction_reach(
         authors: &[],
         churn_share: &zeros,
         cochange_leakage: &zeros,
-        python_roots,
+        facts: &resolve::plan_facts(files, python_roots),
     };
     let out = plan::plan(&input);
     debug_assert_eq!(out.transactions.len(), transactions.len());
@@ -1055,11 +1018,6 @@ pub fn parse_bytes(file: &SourceFile, bytes: Vec<u8>) -> Result<ParsedFile, Stri
 fn rate(good: u64, bad: u64) -> Option<f64> {
     let all = good + bad;
     (all > 0).then(|| round6(good as f64 / all as f64))
-}
-
-/// Rounds to six decimals so reports stay readable and stable.
-pub fn round6(x: f64) -> f64 {
-    (x * 1e6).round() / 1e6
 }
 
 fn build_report(
@@ -1240,16 +1198,6 @@ pub fn format_unix(secs: i64) -> String {
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn rank_normalisation_averages_ties() {
-        assert_eq!(super::rank_normalise(&[5.0]), vec![1.0]);
-        assert_eq!(super::rank_normalise(&[3.0, 1.0, 2.0]), vec![1.0, 0.0, 0.5]);
-        assert_eq!(
-            super::rank_normalise(&[1.0, 1.0, 4.0]),
-            vec![0.25, 0.25, 1.0]
-        );
-    }
-
     #[test]
     fn formats_unix_time() {
         assert_eq!(super::format_unix(0), "1970-01-01T00:00:00Z");

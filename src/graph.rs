@@ -6,7 +6,18 @@
 
 use petgraph::graph::{DiGraph, NodeIndex};
 
-use crate::resolve::{EdgeKind, FileEdge, SymbolCall};
+use crate::report::SkippedRow;
+use crate::resolve::{EdgeKind, EdgeSite, FileEdge, ParsedFile, SymbolCall};
+
+/// The structural part of an analysis: the parsed files, their graph and
+/// the site of every reference, without history, clustering or a report.
+/// What `check` and `trend` measure; built by `analyze::structure`.
+pub struct Structure {
+    pub files: Vec<ParsedFile>,
+    pub graph: CodeGraph,
+    pub sites: Vec<EdgeSite>,
+    pub skipped: Vec<SkippedRow>,
+}
 
 /// One aggregated dependency: `count` references of one kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -56,7 +56,8 @@ fn run_graph(args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
     let (format, output) = args.graph_output()?;
     let cfg = analyze_config(args)?;
     set_threads(args)?;
-    let analysis = analyze::analyze(&cfg, Progress::new(args.quiet))?;
+    let mut analysis = analyze::analyze(&cfg, Progress::new(args.quiet))?;
+    ci::trend::attach_rows(&mut analysis.report, &cfg.root);
     print_warnings(args, &analysis);
     let bytes = render(format, args.level, &analysis.report);
     if output == "-" {
@@ -218,7 +219,8 @@ fn analyze_config(args: &AnalyzeArgs) -> anyhow::Result<analyze::AnalyzeConfig> 
 fn run_analyze(args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
     let cfg = analyze_config(args)?;
     set_threads(args)?;
-    let analysis = analyze::analyze(&cfg, Progress::new(args.quiet))?;
+    let mut analysis = analyze::analyze(&cfg, Progress::new(args.quiet))?;
+    ci::trend::attach_rows(&mut analysis.report, &cfg.root);
     let report = &analysis.report;
     print_warnings(args, &analysis);
 

@@ -6,8 +6,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::analyze::round6;
 use crate::graph::CodeGraph;
+use crate::numeric::round6;
 use crate::resolve::EdgeKind;
 use crate::seams::Seams;
 

@@ -288,7 +288,7 @@ pub fn semantic_pairs(words: &[Vec<String>]) -> Vec<(u32, u32, f64)> {
             } else {
                 (j, i as u32)
             };
-            let s = crate::analyze::round6(s.min(1.0));
+            let s = crate::numeric::round6(s.min(1.0));
             pairs.insert(k, s);
         }
     }

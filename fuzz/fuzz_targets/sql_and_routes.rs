@@ -4,7 +4,8 @@
 
 use decompose::lang::{java::JavaFrontend, Frontend, Language};
 use decompose::plan::sql_tables;
-use decompose::resolve::{constants::ConstIndex, ParsedFile};
+use decompose::lang::java::constants::ConstIndex;
+use decompose::resolve::ParsedFile;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

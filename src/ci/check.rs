@@ -8,10 +8,11 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::analyze::{self, AnalyzeConfig, Structure};
+use crate::analyze::{self, AnalyzeConfig};
 use crate::ci::baseline::{Baseline, BaselineError, Key};
 use crate::ci::config::{Config, ConfigError};
 use crate::ci::measure::{self, CoChangeFigure, CrossDependency, Measured};
+use crate::graph::Structure;
 use crate::history::HistoryOptions;
 use crate::progress::Progress;
 use crate::report::write;
@@ -361,7 +362,7 @@ pub fn evaluate(
         }
     }
     let old_share = baseline.and_then(|b| b.cochange_share);
-    let limit = old_share.map(|o| crate::analyze::round6(o + cfg.thresholds.cochange_rise));
+    let limit = old_share.map(|o| crate::numeric::round6(o + cfg.thresholds.cochange_rise));
     if let (Some(share), Some(limit)) = (cochange.share, limit) {
         // With --accept-new the rise is taken into the baseline instead.
         if share > limit && !opts.accept_new {

@@ -5,9 +5,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::analyze::{round6, Structure};
 use crate::ci::config::Config;
+use crate::graph::Structure;
 use crate::history::History;
+use crate::numeric::round6;
 use crate::report::SeamMetrics;
 use crate::resolve::EdgeKind;
 

@@ -365,6 +365,15 @@ pub fn parse_rows(path: &Path, text: &str) -> (Vec<TrendRow>, Vec<String>) {
     (rows, warnings)
 }
 
+/// Adds the rows of `<root>/decompose-trend.jsonl` (and any warning about
+/// them, after the analysis' own) to a finished report. The binary calls it
+/// after `analyze::analyze`, so the orchestrator never reads a CI file.
+pub fn attach_rows(report: &mut crate::report::Report, root: &Path) {
+    let (trend, warnings) = read_rows(root);
+    report.trend = trend;
+    report.warnings.extend(warnings);
+}
+
 /// The rows of `<root>/decompose-trend.jsonl` for the report, oldest first
 /// (stable for equal times), one per commit; empty without the file.
 pub fn read_rows(root: &Path) -> (Vec<TrendRow>, Vec<String>) {

@@ -10,64 +10,17 @@
 //! [`crate::resolve`], which sees every file at once.
 
 pub mod java;
+pub mod language;
 mod lines;
 pub mod plan_facts;
 pub mod python;
 pub mod rust;
-mod rust_plan;
 
+pub use language::Language;
 pub use lines::count_code_lines;
-pub use plan_facts::{RouteDecl, TableDecl, TxScope};
+pub use plan_facts::{RepositoryDecl, RouteDecl, TableDecl, TxScope};
 
 use serde::Serialize;
-
-/// A language decompose can read. Adding one means: query files under
-/// `grammars/<lang>/`, one [`Frontend`] impl, a row in [`Language::ALL`] and
-/// a fixture.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Language {
-    Java,
-    Python,
-    Rust,
-}
-
-impl Language {
-    pub const ALL: [Language; 3] = [Language::Java, Language::Python, Language::Rust];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Language::Java => "java",
-            Language::Python => "python",
-            Language::Rust => "rust",
-        }
-    }
-
-    pub fn extensions(self) -> &'static [&'static str] {
-        match self {
-            Language::Java => &["java"],
-            Language::Python => &["py", "pyi"],
-            Language::Rust => &["rs"],
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<Language> {
-        Language::ALL.into_iter().find(|l| l.name() == name)
-    }
-
-    pub fn from_extension(ext: &str) -> Option<Language> {
-        Language::ALL
-            .into_iter()
-            .find(|l| l.extensions().contains(&ext))
-    }
-
-    /// Whether this build has a frontend for the language yet.
-    pub fn supported(self) -> bool {
-        matches!(self, Language::Java | Language::Python | Language::Rust)
-    }
-}
 
 /// One language's parser. Implementations are stateless and `Sync` so the
 /// parse stage can run them on every worker thread.
@@ -86,6 +39,15 @@ pub fn frontend(language: Language) -> Option<&'static dyn Frontend> {
     }
 }
 
+/// One parsed file, as the resolver and the plan facts receive it.
+#[derive(Debug)]
+pub struct ParsedFile {
+    pub id: String,
+    pub language: Language,
+    pub test: bool,
+    pub facts: FileFacts,
+}
+
 /// Everything a frontend extracts from one file.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct FileFacts {
@@ -99,11 +61,12 @@ pub struct FileFacts {
     pub type_refs: Vec<(Option<u32>, TypeRef)>,
     /// String literals that look like SQL, kept for the data analysis.
     pub sql: Vec<StringLit>,
-    /// Model tables, routes and transaction scopes stated in language-neutral
-    /// form (every frontend but Java's; see [`plan_facts`]).
+    /// Model tables, routes, transaction scopes and repositories stated in
+    /// language-neutral form (see [`plan_facts`]).
     pub tables: Vec<TableDecl>,
     pub routes: Vec<RouteDecl>,
     pub tx_scopes: Vec<TxScope>,
+    pub repositories: Vec<RepositoryDecl>,
     /// Fields initialised with a string expression (`SECTION_KEY = "/orders"`),
     /// so that mapping annotations built from constants can be evaluated.
     pub constants: Vec<Constant>,
@@ -117,6 +80,21 @@ pub struct FileFacts {
     /// Rust-only facts (module declarations, `use` trees, impls, receiver
     /// facts); `None` for every other language.
     pub rust: Option<Box<rust::RustFacts>>,
+}
+
+/// A cheap filter for SQL in string literals; the data stage parses table
+/// names out of what passes.
+pub fn looks_like_sql(text: &str) -> bool {
+    let upper = text.to_ascii_uppercase();
+    let words: Vec<&str> = upper
+        .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let has = |w: &str| words.contains(&w);
+    (has("SELECT") && has("FROM"))
+        || (has("INSERT") && has("INTO"))
+        || (has("UPDATE") && has("SET"))
+        || (has("DELETE") && has("FROM"))
 }
 
 impl FileFacts {

@@ -1,10 +1,15 @@
 //! Language-neutral facts for the plan stage.
 //!
-//! Java's data, route and transaction facts are read from annotations by
-//! [`crate::plan`]. Other frontends recognise their own idioms (Django models,
-//! SQLAlchemy `__tablename__`, Flask/FastAPI decorators, `urls.py`, diesel
-//! `table!`, axum/actix routes, `transaction.atomic`, `.transaction(`) and
-//! state them here, so the plan stage needs no per-language syntax.
+//! Every frontend recognises its frameworks' idioms (JPA `@Entity`, Spring
+//! and JAX-RS mappings, `@Transactional`, Spring Data repositories, Django
+//! models, SQLAlchemy `__tablename__`, Flask/FastAPI decorators, `urls.py`,
+//! diesel `table!`, axum/actix routes, `transaction.atomic`,
+//! `.transaction(`), consulting the framework table ([`crate::frameworks`]),
+//! and states them in these rows: per file in [`crate::lang::FileFacts`]
+//! (tables, routes, transaction scopes, repositories), and, where a fact
+//! needs other files (a route prefix built from constants, a Python handler
+//! or model named through imports), in [`PlanFacts`], built after parsing by
+//! `resolve::plan_facts`. The plan stage reads only these rows.
 
 /// A table declared by a model in this file.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -14,6 +19,15 @@ pub struct TableDecl {
     /// The model type declaring it (index into `FileFacts::types`), if any.
     pub type_index: Option<u32>,
     pub line: u32,
+    /// Query strings (JPQL) name the model type instead of the table, so a
+    /// query naming the type reaches this table.
+    pub queries_name_type: bool,
+    /// When calls on the model's methods from other files are data
+    /// accesses: the method-name prefixes that only read (others write).
+    /// `None`: method calls are not accesses (Python models, whose reads
+    /// and writes come from managers and querysets instead).
+    #[serde(with = "static_strs::option")]
+    pub reads: Option<&'static [&'static str]>,
 }
 
 /// An inbound route declared in this file. `path` carries the prefixes the
@@ -43,4 +57,137 @@ pub struct TxScope {
     /// Index into `FileFacts::functions`.
     pub function: u32,
     pub line: u32,
+}
+
+/// A repository or DAO type: its methods read and write one entity's table.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RepositoryDecl {
+    /// The repository type (index into `FileFacts::types`).
+    pub type_index: u32,
+    /// The entity as written in the type argument, simple name (`Order`).
+    pub entity: String,
+    /// Method-name prefixes of calls through the repository that write.
+    #[serde(with = "static_strs")]
+    pub writes: &'static [&'static str],
+    pub line: u32,
+}
+
+/// A route with its full path and resolved handler, after every file was
+/// read (prefixes from constants, mounts, handlers named through imports).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct UnitRoute {
+    pub method: String,
+    pub path: String,
+    /// The file the route is reported in (the handler's file where it was
+    /// resolved to one).
+    pub unit: u32,
+    /// `Type.method` or function of the handler.
+    pub handler: String,
+    pub line: u32,
+}
+
+/// One read or write of a model's table found across files (a Django
+/// manager or queryset call, a model instance's `save()`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DataAccess {
+    pub file: u32,
+    /// Index into the file's functions.
+    pub function: u32,
+    pub model_file: u32,
+    /// Index into the model file's types.
+    pub model_type: u32,
+    pub write: bool,
+    pub line: u32,
+}
+
+/// The cross-file plan facts of a whole analysis, in file order per
+/// language (Java, then Rust, then Python).
+#[derive(Debug, Clone, Default)]
+pub struct PlanFacts {
+    pub routes: Vec<UnitRoute>,
+    pub accesses: Vec<DataAccess>,
+}
+
+/// `/a` + `/b/` → `/a/b`: one slash between parts, a leading one, none at
+/// the end. How every language joins a route's prefix and path.
+pub fn join_path(prefix: &str, sub: &str) -> String {
+    let mut p = String::from("/");
+    for part in prefix.split('/').chain(sub.split('/')) {
+        if part.is_empty() {
+            continue;
+        }
+        if !p.ends_with('/') {
+            p.push('/');
+        }
+        p.push_str(part);
+    }
+    p
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn joins_paths() {
+        use super::join_path;
+        assert_eq!(join_path("/api/orders", "/{id}"), "/api/orders/{id}");
+        assert_eq!(join_path("/api/orders/", ""), "/api/orders");
+        assert_eq!(join_path("", ""), "/");
+        assert_eq!(join_path("v1", "x//y"), "/v1/x/y");
+    }
+}
+
+/// Serde for the framework table's word lists (`&'static [&'static str]`)
+/// in cached facts: written as a list of strings, read back as the same
+/// list, interned so that each distinct list is allocated once per process.
+mod static_strs {
+    use std::collections::BTreeSet;
+    use std::sync::Mutex;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    static INTERNED: Mutex<BTreeSet<&'static [&'static str]>> = Mutex::new(BTreeSet::new());
+
+    fn intern(words: Vec<String>) -> &'static [&'static str] {
+        let mut set = INTERNED.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(&found) = set
+            .iter()
+            .find(|s| s.iter().copied().eq(words.iter().map(String::as_str)))
+        {
+            return found;
+        }
+        let leaked: Vec<&'static str> = words
+            .into_iter()
+            .map(|w| &*Box::leak(w.into_boxed_str()))
+            .collect();
+        let list: &'static [&'static str] = Box::leak(leaked.into_boxed_slice());
+        set.insert(list);
+        list
+    }
+
+    pub fn serialize<S: Serializer>(v: &&'static [&'static str], s: S) -> Result<S::Ok, S::Error> {
+        v.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<&'static [&'static str], D::Error> {
+        Ok(intern(Vec::<String>::deserialize(d)?))
+    }
+
+    pub mod option {
+        use super::*;
+
+        pub fn serialize<S: Serializer>(
+            v: &Option<&'static [&'static str]>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
+            v.serialize(s)
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(
+            d: D,
+        ) -> Result<Option<&'static [&'static str]>, D::Error> {
+            Ok(Option::<Vec<String>>::deserialize(d)?.map(intern))
+        }
+    }
 }

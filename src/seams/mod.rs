@@ -239,7 +239,7 @@ pub fn find_seams(input: &SeamInput, opts: &SeamOptions) -> Seams {
         .copied()
         .filter(|u| !seams.kernel[*u as usize])
         .collect();
-    seams.resolution = crate::analyze::round6(gamma);
+    seams.resolution = crate::numeric::round6(gamma);
     if rest.len() < 2 {
         return seams;
     }
@@ -248,7 +248,7 @@ pub fn find_seams(input: &SeamInput, opts: &SeamOptions) -> Seams {
     } else {
         cluster_units(&rest, &edges, &pin_of, opts, Some(gamma))
     };
-    seams.resolution = crate::analyze::round6(gamma);
+    seams.resolution = crate::numeric::round6(gamma);
 
     let mut tied = vec![false; n];
     for e in &edges {
@@ -383,7 +383,7 @@ pub fn find_seams(input: &SeamInput, opts: &SeamOptions) -> Seams {
                 }
                 _ => home_share(&adj[u as usize], &member_set),
             };
-            seams.confidence[u as usize] = Some(crate::analyze::round6(c));
+            seams.confidence[u as usize] = Some(crate::numeric::round6(c));
         }
         let confidence = members
             .iter()
@@ -443,7 +443,7 @@ pub fn find_seams(input: &SeamInput, opts: &SeamOptions) -> Seams {
             name,
             words: top,
             package,
-            confidence: crate::analyze::round6(confidence),
+            confidence: crate::numeric::round6(confidence),
             origin,
         });
     }
@@ -999,7 +999,7 @@ fn signal_shares(edges: &[SeamEdge], members: &BTreeSet<u32>, w: &SignalWeights)
     }
     let total = s.structural + s.cochange + s.semantic + s.ownership + s.namespace;
     if total > 0.0 {
-        let r = crate::analyze::round6;
+        let r = crate::numeric::round6;
         s = SignalShares {
             structural: r(s.structural / total),
             cochange: r(s.cochange / total),

@@ -152,7 +152,7 @@ pub fn pairs(homes: &[Option<(&str, f64)>]) -> Vec<(u32, u32, f64)> {
             for step in 1..=RING.min(len - 1) {
                 let (a, b) = (m[i], m[(i + step) % len]);
                 let k = if a < b { (a, b) } else { (b, a) };
-                out.insert(k, crate::analyze::round6(*alpha));
+                out.insert(k, crate::numeric::round6(*alpha));
             }
         }
     }

@@ -21,8 +21,10 @@ use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 
-use super::{EdgeKind, EdgeSite, FileEdge, FileResult, ParsedFile, Resolved, SymbolCall};
 use crate::lang::{CallKind, Expr, FileFacts, Function, ImportKind, SuperKind, TypeKind, TypeRef};
+use crate::resolve::common::{
+    EdgeKind, EdgeSite, FileEdge, FileResult, ParsedFile, Resolved, SymbolCall,
+};
 
 /// Bounds the recursion when typing `var` chains and receiver expressions.
 const MAX_DEPTH: usize = 16;
@@ -184,12 +186,12 @@ struct Ctx<'f> {
     type_params: &'f [String],
 }
 
-pub(super) fn resolve(files: &[ParsedFile], java: &[u32], out: &mut Resolved) {
+pub(crate) fn resolve(files: &[ParsedFile], java: &[u32], out: &mut Resolved) {
     let mut index = Index::build(files, java);
     index.resolve_supertypes(java);
     index.resolve_members();
 
-    super::resolve_each(
+    crate::resolve::common::resolve_each(
         java,
         out,
         |f| index.resolve_file(f),

@@ -7,6 +7,10 @@
 //! the small [`Expr`] shape by a bounded recursive reader, so a pathological
 //! nesting depth degrades to [`Expr::Unknown`] instead of a stack overflow.
 
+pub mod constants;
+pub mod plan;
+pub mod resolve;
+
 use std::cell::RefCell;
 use std::sync::OnceLock;
 
@@ -14,6 +18,7 @@ use streaming_iterator::StreamingIterator;
 use tree_sitter::{Node, Parser, Query, QueryCursor};
 
 use super::lines::{count_code_lines, C_LIKE};
+use super::looks_like_sql;
 use super::{
     Annotation, Call, CallKind, Diagnostic, Expr, FileFacts, Frontend, Function, FunctionKind,
     Import, ImportKind, Language, Local, StringLit, SuperKind, TypeDecl, TypeKind, TypeRef,
@@ -23,15 +28,15 @@ use super::{
 pub const QUERIES: [(&str, &str); 3] = [
     (
         "definitions.scm",
-        include_str!("../../grammars/java/definitions.scm"),
+        include_str!("../../../grammars/java/definitions.scm"),
     ),
     (
         "references.scm",
-        include_str!("../../grammars/java/references.scm"),
+        include_str!("../../../grammars/java/references.scm"),
     ),
     (
         "complexity.scm",
-        include_str!("../../grammars/java/complexity.scm"),
+        include_str!("../../../grammars/java/complexity.scm"),
     ),
 ];
 
@@ -211,7 +216,9 @@ impl Frontend for JavaFrontend {
         if root.has_error() {
             facts.diagnostics.push(syntax_diagnostic(root));
         }
-        Extractor::new(source.as_bytes(), facts).run(root)
+        let mut facts = Extractor::new(source.as_bytes(), facts).run(root);
+        plan::file_facts(&mut facts);
+        facts
     }
 }
 
@@ -1151,21 +1158,6 @@ fn unquote(s: &str) -> String {
         .and_then(|r| r.strip_suffix('"'))
         .unwrap_or(s)
         .to_string()
-}
-
-/// A cheap filter for SQL in string literals; the data stage parses table
-/// names out of what passes.
-pub fn looks_like_sql(text: &str) -> bool {
-    let upper = text.to_ascii_uppercase();
-    let words: Vec<&str> = upper
-        .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
-        .filter(|w| !w.is_empty())
-        .collect();
-    let has = |w: &str| words.contains(&w);
-    (has("SELECT") && has("FROM"))
-        || (has("INSERT") && has("INTO"))
-        || (has("UPDATE") && has("SET"))
-        || (has("DELETE") && has("FROM"))
 }
 
 #[cfg(test)]

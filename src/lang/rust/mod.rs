@@ -6,10 +6,14 @@
 //! structs, enums, unions and traits are [`TypeDecl`]s, free functions and
 //! methods are [`Function`]s (with a lossy projection of their calls), so
 //! clustering, words and the plan work unchanged. Name resolution reads
-//! [`RustFacts`] (see `crate::resolve::rust`).
+//! [`RustFacts`] (see `crate::lang::rust::resolve`).
 //!
 //! A file syn cannot parse yields a warning diagnostic and the facts of a
 //! line-level scan: `mod` declarations, `use` declarations and item names.
+
+pub mod cargo;
+pub mod plan;
+pub mod resolve;
 
 use proc_macro2::Span;
 use syn::ext::IdentExt;
@@ -20,10 +24,10 @@ use syn::{
     UseTree, Visibility,
 };
 
-use super::java::looks_like_sql;
+use self::plan as rust_plan;
 use super::lines::{count_code_lines, C_LIKE};
+use super::looks_like_sql;
 use super::plan_facts::{RouteDecl, TableDecl, TxScope};
-use super::rust_plan;
 use super::{
     Call, CallKind, Diagnostic, Expr, Field, FileFacts, Frontend, Function, FunctionKind, Language,
     StringLit, SuperKind, TypeDecl, TypeKind, TypeRef,
@@ -584,6 +588,8 @@ impl Extractor<'_> {
                         table,
                         type_index: Some(ti),
                         line,
+                        queries_name_type: false,
+                        reads: rust_plan::model_reads(),
                     });
                 }
                 let ii = self.push_item(name, ItemKind::Struct, is_public(&s.vis), line, cx);
@@ -1137,7 +1143,7 @@ impl<'ast> Visit<'ast> for BodyVisitor<'ast> {
         let line = line_of(m.method.span());
         let name = m.method.unraw().to_string();
         self.routes.extend(rust_plan::call_routes(m, line));
-        if rust_plan::TX_METHODS.contains(&name.as_str()) && self.tx.is_none() {
+        if rust_plan::opens_transaction(&name) && self.tx.is_none() {
             self.tx = Some(line);
         }
         self.calls.push(RCall {

@@ -14,7 +14,7 @@ use std::collections::HashMap;
 
 use crate::lang::{Constant, FileFacts};
 
-use super::ParsedFile;
+use crate::lang::ParsedFile;
 
 /// How deep constants may refer to constants (and supertypes to supertypes).
 const MAX_DEPTH: u32 = 8;

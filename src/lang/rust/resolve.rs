@@ -24,9 +24,9 @@
 use std::collections::{HashMap, HashSet};
 
 use super::cargo::{self, Manifest, Target};
-use super::{EdgeKind, FileEdge, FileResult, ParsedFile, Resolved, SymbolCall};
 use crate::lang::rust::{ItemKind, RCallKind, RExpr, RType, RustFacts, RustFn};
 use crate::lang::TypeRef;
+use crate::resolve::common::{EdgeKind, FileEdge, FileResult, ParsedFile, Resolved, SymbolCall};
 
 /// Bounds recursion through `use` chains, globs and receiver typing.
 const MAX_DEPTH: usize = 24;
@@ -211,14 +211,14 @@ fn rust(f: &ParsedFile) -> Option<&RustFacts> {
     f.facts.rust.as_deref()
 }
 
-pub(super) fn resolve(
+pub(crate) fn resolve(
     files: &[ParsedFile],
     rust_files: &[u32],
     manifests: &[(String, String)],
     out: &mut Resolved,
 ) {
     let ix = Index::build(files, rust_files, manifests);
-    super::resolve_each(
+    crate::resolve::common::resolve_each(
         rust_files,
         out,
         |f| ix.resolve_file(f),

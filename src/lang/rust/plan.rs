@@ -9,12 +9,32 @@
 use proc_macro2::{TokenStream, TokenTree};
 use syn::{Attribute, Expr};
 
-use super::plan_facts::{RouteDecl, TableDecl};
+use crate::frameworks::{self, Fact, Method, Syntax};
+use crate::lang::plan_facts::{join_path, RouteDecl, TableDecl, UnitRoute};
+use crate::lang::Language;
+use crate::lang::ParsedFile;
 
-const HTTP_METHODS: &[&str] = &["get", "post", "put", "delete", "patch", "head", "options"];
+/// The route row of the framework table for `name` written as `syntax`.
+fn route_method(syntax: Syntax, name: &str) -> Option<Method> {
+    frameworks::find(Language::Rust, syntax, name, |r| match r.fact {
+        Fact::Route { method, .. } => Some(method),
+        _ => None,
+    })
+}
 
-/// Method names that open a transaction scope when called on a receiver.
-pub const TX_METHODS: &[&str] = &["transaction", "begin"];
+/// The fixed method of a method-router call (`get(h)`, `.post(h)`).
+fn fixed_method(name: &str) -> Option<&'static str> {
+    match route_method(Syntax::Call, name) {
+        Some(Method::Fixed(m)) => Some(m),
+        _ => None,
+    }
+}
+
+/// Whether a method call named `name` opens a transaction
+/// (`.transaction(`, `.begin(`), per the framework table.
+pub fn opens_transaction(name: &str) -> bool {
+    frameworks::rows(Language::Rust, Syntax::Call, name).any(|r| r.fact == Fact::Transaction)
+}
 
 /// The table of a diesel `table! { name (pk) { … } }` body: the first
 /// identifier outside attributes (`#[sql_name = "…"]` wins when present).
@@ -54,6 +74,8 @@ pub fn diesel_table(tokens: &TokenStream, line: u32) -> Option<TableDecl> {
                     table: sql_name.unwrap_or_else(|| table.to_ascii_lowercase()),
                     type_index: None,
                     line,
+                    queries_name_type: false,
+                    reads: model_reads(),
                 });
             }
             _ => {}
@@ -110,21 +132,23 @@ pub fn attr_routes(attrs: &[Attribute], line: u32) -> Vec<(String, String, u32)>
         let Some(path) = text.split('"').nth(1).map(str::to_string) else {
             continue;
         };
-        if HTTP_METHODS.contains(&name.as_str()) {
-            out.push((name.to_ascii_uppercase(), path, line));
-        } else if name == "route" {
-            let methods: Vec<String> = text
-                .split("method")
-                .skip(1)
-                .filter_map(|m| m.split('"').nth(1))
-                .map(str::to_ascii_uppercase)
-                .collect();
-            if methods.is_empty() {
-                out.push(("ANY".into(), path.clone(), line));
+        match route_method(Syntax::Attribute, &name) {
+            Some(Method::Fixed(m)) => out.push((m.to_string(), path, line)),
+            Some(Method::FromArg { arg, default }) => {
+                let methods: Vec<String> = text
+                    .split(arg)
+                    .skip(1)
+                    .filter_map(|m| m.split('"').nth(1))
+                    .map(str::to_ascii_uppercase)
+                    .collect();
+                if methods.is_empty() {
+                    out.push((default.to_string(), path.clone(), line));
+                }
+                for m in methods {
+                    out.push((m, path.clone(), line));
+                }
             }
-            for m in methods {
-                out.push((m, path.clone(), line));
-            }
+            Some(Method::FromVerb) | None => {}
         }
     }
     out
@@ -236,8 +260,7 @@ fn method_router(e: &Expr, path: &str, line: u32, out: &mut Vec<RouteDecl>) {
         Expr::Call(c) => {
             let Some(f) = expr_path(&c.func) else { return };
             let last = f.rsplit("::").next().unwrap_or(&f).to_string();
-            if HTTP_METHODS.contains(&last.as_str()) || last == "any" {
-                let method = if last == "any" { "ANY" } else { &last };
+            if let Some(method) = fixed_method(&last) {
                 push(method, c.args.first().and_then(handler_of));
             }
         }
@@ -248,18 +271,18 @@ fn method_router(e: &Expr, path: &str, line: u32, out: &mut Vec<RouteDecl>) {
                 if let Expr::Call(c) = &*mc.receiver {
                     if let Some(f) = expr_path(&c.func) {
                         let last = f.rsplit("::").next().unwrap_or(&f).to_string();
-                        if HTTP_METHODS.contains(&last.as_str()) {
-                            push(&last, mc.args.first().and_then(handler_of));
+                        if let Some(method) = fixed_method(&last) {
+                            push(method, mc.args.first().and_then(handler_of));
                         }
                     }
                 }
                 return;
             }
             method_router(&mc.receiver, path, line, out);
-            if HTTP_METHODS.contains(&name.as_str()) {
+            if let Some(method) = fixed_method(&name) {
                 let handler = mc.args.first().and_then(handler_of);
                 out.push(RouteDecl {
-                    method: name.to_ascii_uppercase(),
+                    method: method.to_string(),
                     path: path.to_string(),
                     function: None,
                     handler,
@@ -270,6 +293,40 @@ fn method_router(e: &Expr, path: &str, line: u32, out: &mut Vec<RouteDecl>) {
         }
         _ => {}
     }
+}
+
+/// The read patterns of calls on Rust model structs (framework table).
+pub fn model_reads() -> Option<&'static [&'static str]> {
+    frameworks::prefixes(Language::Rust, "diesel / sea-orm", |f| match f {
+        Fact::ReadMethods { prefixes } => Some(*prefixes),
+        _ => None,
+    })
+}
+
+/// The routes of every Rust production file, as declared in the file.
+/// Mounts (`.nest`) are not applied yet: their routes keep the path written.
+pub fn routes(files: &[ParsedFile]) -> Vec<UnitRoute> {
+    let mut out = Vec::new();
+    for (u, file) in files.iter().enumerate() {
+        if file.test || file.language != Language::Rust {
+            continue;
+        }
+        for r in file.facts.routes.iter().filter(|r| r.include.is_none()) {
+            let handler = match (r.function, &r.handler) {
+                (Some(fi), _) => file.facts.symbol(fi as usize),
+                (None, Some(h)) => h.clone(),
+                (None, None) => continue,
+            };
+            out.push(UnitRoute {
+                method: r.method.clone(),
+                path: join_path("", &r.path),
+                unit: u as u32,
+                handler,
+                line: r.line,
+            });
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -1,17 +1,19 @@
 //! Cargo manifests: crate names, targets and dependency renames.
 //!
-//! A purpose-built reader of the few `Cargo.toml` keys name resolution
-//! needs, rather than a TOML dependency: `[package] name`, `[lib] name /
-//! path`, `[[bin]] name / path`, `[workspace] members` and the dependency
-//! tables (`[dependencies]`, `[dev-dependencies]`, `[build-dependencies]`,
-//! `[target.'…'.dependencies]`, `[workspace.dependencies]`) with their
-//! `package = "…"` renames, inline or as `[dependencies.name]` sub-tables.
-//! Anything else in the file is ignored; a line it cannot read is skipped.
+//! The few `Cargo.toml` keys name resolution needs, read with the `toml`
+//! crate: `[package] name`, `[lib] name / path`, `[[bin]] name / path`,
+//! `[workspace] members` and the dependency tables (`[dependencies]`,
+//! `[dev-dependencies]`, `[build-dependencies]`, `[target.'…'.dependencies]`,
+//! `[workspace.dependencies]`) with their `package = "…"` renames, inline,
+//! dotted or as `[dependencies.name]` sub-tables. Anything else in the file
+//! is ignored.
 //!
 //! The contents come from the discovery stage (`discover::cargo_manifests`);
 //! this module never touches the disk.
 
 use std::collections::BTreeMap;
+
+use toml::{Table, Value};
 
 /// What one `Cargo.toml` says.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -41,185 +43,78 @@ impl Manifest {
     }
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Table {
-    Other,
-    Package,
-    Lib,
-    Bin,
-    Workspace,
-    Deps,
-    /// `[dependencies.name]`.
-    OneDep,
-}
-
-/// Reads the keys listed in the module docs from a manifest's text.
+/// Reads the keys listed in the module docs from a manifest's text. A text
+/// that is not valid TOML yields a manifest with nothing but its folder
+/// (Cargo itself would refuse it), so its files fall back to the defaults.
 pub fn parse_manifest(dir: &str, text: &str) -> Manifest {
     let mut m = Manifest {
         dir: dir.to_string(),
         ..Manifest::default()
     };
-    let mut table = Table::Other;
-    let mut dep_key = String::new();
-    let mut lines = text.lines();
-    while let Some(raw) = lines.next() {
-        let line = strip_comment(raw).trim();
-        if line.is_empty() {
-            continue;
+    let Ok(doc) = text.parse::<Table>() else {
+        return m;
+    };
+    let string = |t: Option<&Table>, key: &str| {
+        t.and_then(|t| t.get(key))
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    };
+    let table = |key: &str| doc.get(key).and_then(Value::as_table);
+    m.package = string(table("package"), "name");
+    m.lib_name = string(table("lib"), "name");
+    m.lib_path = string(table("lib"), "path");
+    if let Some(bins) = doc.get("bin").and_then(Value::as_array) {
+        for b in bins.iter().filter_map(Value::as_table) {
+            m.bins
+                .push((string(Some(b), "name"), string(Some(b), "path")));
         }
-        if let Some(h) = line.strip_prefix("[[").and_then(|l| l.strip_suffix("]]")) {
-            table = if h.trim() == "bin" {
-                m.bins.push((None, None));
-                Table::Bin
-            } else {
-                Table::Other
-            };
-            continue;
-        }
-        if let Some(h) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
-            let h = h.trim();
-            let parts = split_dotted(h);
-            let last_deps = |p: &str| {
-                matches!(
-                    p,
-                    "dependencies" | "dev-dependencies" | "build-dependencies"
-                )
-            };
-            table = match parts.as_slice() {
-                [p] if p == "package" => Table::Package,
-                [p] if p == "lib" => Table::Lib,
-                [p] if p == "workspace" => Table::Workspace,
-                [.., d] if last_deps(d) => Table::Deps,
-                [.., d, k] if last_deps(d) => {
-                    dep_key = k.clone();
-                    m.deps.insert(k.clone(), k.clone());
-                    Table::OneDep
-                }
-                _ => Table::Other,
-            };
-            continue;
-        }
-        let Some((key, value)) = line.split_once('=') else {
-            continue;
-        };
-        let key = key.trim().trim_matches('"');
-        let mut value = value.trim().to_string();
-        // Multi-line arrays (`members = [` … `]`).
-        if value.starts_with('[') && !value.contains(']') {
-            for more in lines.by_ref() {
-                value.push_str(strip_comment(more).trim());
-                if more.contains(']') {
-                    break;
-                }
+    }
+    if let Some(ws) = table("workspace") {
+        m.members = ws
+            .get("members")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default();
+    }
+    let mut dep_tables: Vec<&Table> = Vec::new();
+    fn deps_of<'a>(t: &'a Table, out: &mut Vec<&'a Table>) {
+        for key in ["dependencies", "dev-dependencies", "build-dependencies"] {
+            if let Some(d) = t.get(key).and_then(Value::as_table) {
+                out.push(d);
             }
         }
-        match table {
-            Table::Package if key == "name" => m.package = string_value(&value),
-            Table::Lib if key == "name" => m.lib_name = string_value(&value),
-            Table::Lib if key == "path" => m.lib_path = string_value(&value),
-            Table::Bin => {
-                if let Some(b) = m.bins.last_mut() {
-                    match key {
-                        "name" => b.0 = string_value(&value),
-                        "path" => b.1 = string_value(&value),
-                        _ => {}
-                    }
-                }
+    }
+    deps_of(&doc, &mut dep_tables);
+    if let Some(ws) = table("workspace") {
+        deps_of(ws, &mut dep_tables);
+    }
+    if let Some(targets) = table("target") {
+        for t in targets.values().filter_map(Value::as_table) {
+            deps_of(t, &mut dep_tables);
+        }
+    }
+    for deps in dep_tables {
+        for (key, value) in deps {
+            let spec = value.as_table();
+            let package = string(spec, "package").unwrap_or_else(|| key.clone());
+            if spec
+                .and_then(|t| t.get("workspace"))
+                .and_then(Value::as_bool)
+                == Some(true)
+                && !m.workspace_deps.contains(key)
+            {
+                m.workspace_deps.push(key.clone());
             }
-            Table::Workspace if key == "members" => m.members = array_values(&value),
-            Table::Deps => {
-                let parts = split_dotted(key);
-                let name = parts.first().cloned().unwrap_or_default();
-                let package = match parts.get(1).map(String::as_str) {
-                    Some("package") => string_value(&value),
-                    Some("workspace") => {
-                        m.workspace_deps.push(name.clone());
-                        None
-                    }
-                    _ => inline_key(&value, "package"),
-                };
-                if parts.len() == 1 && inline_key(&value, "workspace").as_deref() == Some("true") {
-                    m.workspace_deps.push(name.clone());
-                }
-                let entry = m.deps.entry(name.clone()).or_insert(name);
-                if let Some(p) = package {
-                    *entry = p;
-                }
-            }
-            Table::OneDep => match key {
-                "package" => {
-                    if let Some(p) = string_value(&value) {
-                        m.deps.insert(dep_key.clone(), p);
-                    }
-                }
-                "workspace" if value == "true" => m.workspace_deps.push(dep_key.clone()),
-                _ => {}
-            },
-            _ => {}
+            m.deps.insert(key.clone(), package);
         }
     }
     m
-}
-
-fn strip_comment(line: &str) -> &str {
-    let mut in_str = false;
-    for (i, c) in line.char_indices() {
-        match c {
-            '"' => in_str = !in_str,
-            '#' if !in_str => return &line[..i],
-            _ => {}
-        }
-    }
-    line
-}
-
-/// Splits `target.'cfg(unix)'.dependencies` on dots outside quotes.
-fn split_dotted(s: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut quote: Option<char> = None;
-    for c in s.chars() {
-        match (quote, c) {
-            (None, '"' | '\'') => quote = Some(c),
-            (Some(q), _) if c == q => quote = None,
-            (None, '.') => out.push(std::mem::take(&mut cur).trim().to_string()),
-            _ => cur.push(c),
-        }
-    }
-    out.push(cur.trim().to_string());
-    out
-}
-
-fn string_value(v: &str) -> Option<String> {
-    let v = v.trim();
-    let q = v.chars().next().filter(|c| *c == '"' || *c == '\'')?;
-    let rest = &v[1..];
-    rest.find(q).map(|i| rest[..i].to_string())
-}
-
-fn array_values(v: &str) -> Vec<String> {
-    let inner = v.trim().trim_start_matches('[');
-    let inner = inner.rsplit_once(']').map_or(inner, |(a, _)| a);
-    inner
-        .split(',')
-        .filter_map(string_value)
-        .filter(|s| !s.is_empty())
-        .collect()
-}
-
-/// `key = "v"` or `key = true` inside an inline table `{ … }`.
-fn inline_key(v: &str, key: &str) -> Option<String> {
-    let inner = v.trim().strip_prefix('{')?;
-    let inner = inner.rsplit_once('}').map_or(inner, |(a, _)| a);
-    for part in inner.split(',') {
-        if let Some((k, val)) = part.split_once('=') {
-            if k.trim() == key {
-                let val = val.trim();
-                return string_value(val).or_else(|| Some(val.to_string()));
-            }
-        }
-    }
-    None
 }
 
 /// One compilation target: a crate root file and the crate's name.
@@ -421,6 +316,19 @@ nix = "0.1"
             ]
         );
         assert_eq!(m.workspace_deps, vec!["cat"]);
+    }
+
+    #[test]
+    fn invalid_toml_yields_only_the_folder() {
+        let m = parse_manifest("bad", "[package\nname = \"x\"\n");
+        assert_eq!(m.dir, "bad");
+        assert_eq!(m.package, None);
+        assert!(m.deps.is_empty());
+        let m = parse_manifest(
+            "",
+            "[workspace.dependencies]\nx = { version = \"1\", package = \"y-z\" }\n",
+        );
+        assert_eq!(m.deps.get("x").map(String::as_str), Some("y-z"));
     }
 
     #[test]

@@ -9,6 +9,10 @@
 //! stated in the language-neutral [`TableDecl`], [`RouteDecl`] and
 //! [`TxScope`] rows; see docs/python.md for the idioms recognised.
 
+pub mod plan;
+pub mod resolve;
+
+use crate::frameworks::{self, Fact, Method, Syntax};
 use std::cell::RefCell;
 use std::sync::OnceLock;
 
@@ -25,15 +29,15 @@ use super::{
 pub const QUERIES: [(&str, &str); 3] = [
     (
         "definitions.scm",
-        include_str!("../../grammars/python/definitions.scm"),
+        include_str!("../../../grammars/python/definitions.scm"),
     ),
     (
         "references.scm",
-        include_str!("../../grammars/python/references.scm"),
+        include_str!("../../../grammars/python/references.scm"),
     ),
     (
         "complexity.scm",
-        include_str!("../../grammars/python/complexity.scm"),
+        include_str!("../../../grammars/python/complexity.scm"),
     ),
 ];
 
@@ -752,7 +756,10 @@ impl<'s> Extractor<'s> {
             .iter()
             .any(|a| matches!(a.name.as_str(), "staticmethod" | "classmethod"));
         let idx = self.facts.functions.len() as u32;
-        let tx = f.annotations.iter().any(|a| is_atomic(&a.name));
+        let tx = f
+            .annotations
+            .iter()
+            .any(|a| opens_transaction(&a.name, Syntax::Decorator));
         let routes = self.routes_of(&f.annotations);
         self.facts.functions.push(f);
         if tx {
@@ -784,8 +791,18 @@ impl<'s> Extractor<'s> {
             let Some((var, verb)) = a.name.rsplit_once('.') else {
                 continue;
             };
-            let methods: Vec<String> = match verb {
-                "route" | "api_route" => match a.args.iter().find(|(k, _)| k == "methods") {
+            let route = frameworks::find(Language::Python, Syntax::Decorator, verb, |r| {
+                match r.fact {
+                    Fact::Route { method, path_args } => Some((method, path_args)),
+                    _ => None,
+                }
+            });
+            let Some((method, path_args)) = route else {
+                continue;
+            };
+            let methods: Vec<String> = match method {
+                Method::Fixed(m) => vec![m.to_string()],
+                Method::FromArg { arg, default } => match a.args.iter().find(|(k, _)| k == arg) {
                     Some((_, v)) => v
                         .trim_matches(|c| c == '[' || c == ']' || c == '(' || c == ')')
                         .split(',')
@@ -796,18 +813,14 @@ impl<'s> Extractor<'s> {
                         })
                         .filter(|m| !m.is_empty())
                         .collect(),
-                    None if verb == "route" => vec!["GET".into()],
-                    None => vec!["ANY".into()],
+                    None => vec![default.to_string()],
                 },
-                "get" | "post" | "put" | "delete" | "patch" | "head" | "options" => {
-                    vec![verb.to_ascii_uppercase()]
-                }
-                _ => continue,
+                Method::FromVerb => continue,
             };
             let Some(path) = a
                 .args
                 .iter()
-                .find(|(k, _)| k == "value" || k == "path" || k == "rule")
+                .find(|(k, _)| path_args.contains(&k.as_str()))
                 .map(|(_, v)| v.clone())
             else {
                 continue;
@@ -970,7 +983,7 @@ impl<'s> Extractor<'s> {
                 .child_by_field_name("function")
                 .map(|c| strip_ws(self.text(c)))
                 .unwrap_or_default();
-            let opens = is_atomic(&callee) || callee.ends_with(".begin") || callee == "begin";
+            let opens = opens_transaction(&callee, Syntax::Call);
             if opens && !self.facts.tx_scopes.iter().any(|t| t.function == f) {
                 self.facts.tx_scopes.push(TxScope {
                     function: f,
@@ -1387,6 +1400,8 @@ impl<'s> Extractor<'s> {
                     table: tn.to_ascii_lowercase(),
                     type_index: Some(i as u32),
                     line: t.lines.0,
+                    queries_name_type: false,
+                    reads: None,
                 });
                 continue;
             }
@@ -1407,6 +1422,8 @@ impl<'s> Extractor<'s> {
                 table: table.to_ascii_lowercase(),
                 type_index: Some(i as u32),
                 line: t.lines.0,
+                queries_name_type: false,
+                reads: None,
             });
         }
     }
@@ -1423,8 +1440,19 @@ pub fn app_label(path: &str) -> String {
     parts.last().copied().unwrap_or("").to_string()
 }
 
-fn is_atomic(name: &str) -> bool {
-    name == "atomic" || name.ends_with("transaction.atomic")
+/// Whether the decorator or callee `name` (dotted) opens a transaction per
+/// the framework table: the row's dotted name, a longer path ending in it
+/// (`django.db.transaction.atomic`), or its last part alone (`atomic`).
+fn opens_transaction(name: &str, syntax: Syntax) -> bool {
+    frameworks::ROWS
+        .iter()
+        .filter(|r| r.language == Language::Python && r.syntax == syntax)
+        .filter(|r| r.fact == Fact::Transaction)
+        .any(|r| {
+            name == r.name
+                || name.ends_with(&format!(".{}", r.name))
+                || Some(name) == r.name.rsplit('.').next()
+        })
 }
 
 /// The class constructed by an initializer `Foo(...)` / `mod.Foo(...)`.
@@ -1553,7 +1581,9 @@ mod tests {
             vec![TableDecl {
                 table: "shop_orders".into(),
                 type_index: Some(0),
-                line: 1
+                line: 1,
+                queries_name_type: false,
+                reads: None,
             }]
         );
     }

@@ -3,19 +3,25 @@
 //!
 //! Plain data in (parsed facts, the code graph, the seams, per-unit hotspot
 //! scores and authors, per-service metrics), plain data out (report rows).
-//! Everything is read from [`FileFacts`] annotations, SQL literals and the
-//! resolved symbol calls; nothing is parsed again.
+//! Everything is read from the neutral plan rows ([`crate::lang::plan_facts`]:
+//! tables, repositories, routes, transaction scopes, data accesses), SQL
+//! literals and the resolved symbol calls; nothing is parsed again.
+//!
+//! **Invariant:** this stage names no language and no framework: what an
+//! annotation, decorator or attribute means was decided by the frontends
+//! through the framework table ([`crate::frameworks`]).
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use crate::analyze::round6;
+use crate::frameworks::matches_prefix;
 use crate::graph::CodeGraph;
-use crate::lang::{Annotation, Expr, FileFacts, FunctionKind, Language};
+use crate::lang::plan_facts::PlanFacts;
+use crate::lang::{Expr, FileFacts, FunctionKind};
+use crate::numeric::round6;
 use crate::report::{
     CallSite, CallStep, DataAction, DataConflict, DataSite, Dependent, EndpointRow, EntityRow,
     Extraction, Operation, PlanStep, TransactionRow,
 };
-use crate::resolve::constants::ConstIndex;
 use crate::resolve::{EdgeKind, ParsedFile};
 use crate::seams::Seams;
 
@@ -31,8 +37,9 @@ pub struct PlanInput<'a> {
     /// Per seams service: churn share and co-change leakage.
     pub churn_share: &'a [f64],
     pub cochange_leakage: &'a [f64],
-    /// `--python-root` (empty: detected), for resolving Python routes.
-    pub python_roots: &'a [String],
+    /// Routes and data accesses resolved across files
+    /// (`resolve::plan_facts`).
+    pub facts: &'a PlanFacts,
 }
 
 pub struct PlanOutput {
@@ -49,8 +56,6 @@ type Sym = (u32, String);
 struct Ctx<'a> {
     input: &'a PlanInput<'a>,
     names: Vec<String>,
-    /// Routes and model accesses of Python files (src/plan_python.rs).
-    py: Option<crate::plan_python::PythonPlan>,
 }
 
 impl Ctx<'_> {
@@ -73,217 +78,28 @@ impl Ctx<'_> {
     }
 }
 
-fn has(anns: &[Annotation], name: &str) -> bool {
-    anns.iter().any(|a| a.simple_name() == name)
-}
-
-fn arg<'a>(a: &'a Annotation, keys: &[&str]) -> Option<&'a str> {
-    a.args
-        .iter()
-        .find(|(k, _)| keys.contains(&k.as_str()))
-        .map(|(_, v)| v.as_str())
-}
-
-/// Path values of a mapping annotation: one value, or an array of values
-/// (the frontend joins array elements with `,`). Elements written as
-/// expressions of constants (`"/" + SECTION_KEY`) are evaluated from type
-/// `ty` of file `file`; what cannot be evaluated stays as written.
-fn paths(a: &Annotation, consts: &ConstIndex, file: u32, ty: u32) -> Vec<String> {
-    let Some(v) = arg(a, &["value", "path"]) else {
-        return vec![String::new()];
-    };
-    let out: Vec<String> = split_outside_quotes(v.trim())
-        .into_iter()
-        .map(|p| {
-            let p = p.trim();
-            let is_name = !p.is_empty()
-                && !p.contains('/')
-                && p.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '$' | '.'))
-                && p.chars().any(|c| c.is_ascii_uppercase());
-            if p.contains('"') || p.contains('+') || is_name {
-                consts
-                    .eval(file, ty, p)
-                    .unwrap_or_else(|| p.trim_matches('"').to_string())
-            } else {
-                p.to_string()
-            }
-        })
-        .filter(|p| !p.is_empty())
-        .collect();
-    if out.is_empty() {
-        vec![String::new()]
-    } else {
-        out
-    }
-}
-
-/// Splits on commas that are not inside a string literal.
-fn split_outside_quotes(v: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let (mut start, mut quoted, mut escaped) = (0, false, false);
-    for (i, c) in v.char_indices() {
-        match c {
-            _ if escaped => escaped = false,
-            '\\' if quoted => escaped = true,
-            '"' => quoted = !quoted,
-            ',' if !quoted => {
-                out.push(&v[start..i]);
-                start = i + 1;
-            }
-            _ => {}
-        }
-    }
-    out.push(&v[start..]);
-    out
-}
-
-fn join_path(prefix: &str, sub: &str) -> String {
-    let mut p = String::from("/");
-    for part in prefix.split('/').chain(sub.split('/')) {
-        if part.is_empty() {
-            continue;
-        }
-        if !p.ends_with('/') {
-            p.push('/');
-        }
-        p.push_str(part);
-    }
-    p
-}
-
-/// Inbound routes: Spring mapping annotations under a class-level
-/// `@RequestMapping` prefix, and JAX-RS `@Path` with `@GET`….
+/// Inbound routes, as the frontends resolved them, one row per method and
+/// path, sorted.
 fn endpoints(cx: &Ctx) -> Vec<EndpointRow> {
-    let consts = ConstIndex::new(cx.input.files);
-    let mut out = Vec::new();
-    for (u, file) in cx.input.files.iter().enumerate() {
-        if file.test {
-            continue;
-        }
-        let facts = &file.facts;
-        for (fi, func) in facts.functions.iter().enumerate() {
-            let Some(owner) = func.owner else { continue };
-            if func.kind != FunctionKind::Method {
-                continue;
-            }
-            let ty = &facts.types[owner as usize];
-            let prefixes: Vec<String> = ty
-                .annotations
-                .iter()
-                .find(|a| matches!(a.simple_name(), "RequestMapping" | "Path"))
-                .map_or_else(
-                    || vec![String::new()],
-                    |a| paths(a, &consts, u as u32, owner),
-                );
-            let jaxrs_method = func.annotations.iter().find_map(|a| {
-                let n = a.simple_name();
-                matches!(
-                    n,
-                    "GET" | "POST" | "PUT" | "DELETE" | "PATCH" | "HEAD" | "OPTIONS"
-                )
-                .then(|| n.to_string())
-            });
-            let mut routes: Vec<(String, String)> = Vec::new();
-            for a in &func.annotations {
-                let method = match a.simple_name() {
-                    "GetMapping" => "GET".to_string(),
-                    "PostMapping" => "POST".into(),
-                    "PutMapping" => "PUT".into(),
-                    "DeleteMapping" => "DELETE".into(),
-                    "PatchMapping" => "PATCH".into(),
-                    "RequestMapping" => arg(a, &["method"])
-                        .map(|m| {
-                            m.trim_matches(|c| c == '{' || c == '}')
-                                .split(',')
-                                .map(|x| x.trim().rsplit('.').next().unwrap_or("").to_string())
-                                .collect::<Vec<_>>()
-                                .join(",")
-                        })
-                        .filter(|m| !m.is_empty())
-                        .unwrap_or_else(|| "ANY".into()),
-                    "Path" if jaxrs_method.is_some() => jaxrs_method.clone().unwrap(),
-                    _ => continue,
-                };
-                for sub in paths(a, &consts, u as u32, owner) {
-                    routes.push((method.clone(), sub));
-                }
-            }
-            if routes.is_empty() && has(&ty.annotations, "Path") {
-                if let Some(m) = &jaxrs_method {
-                    routes.push((m.clone(), String::new()));
-                }
-            }
-            for (methods, sub) in routes {
-                for method in methods.split(',') {
-                    for prefix in &prefixes {
-                        out.push(EndpointRow {
-                            method: method.to_string(),
-                            path: join_path(prefix, &sub),
-                            handler: facts.symbol(fi),
-                            unit: file.id.clone(),
-                            line: func.lines.0,
-                            service: cx.svc_name(u as u32),
-                        });
-                    }
-                }
-            }
-        }
-    }
-    // Routes other frontends state in the neutral facts (Rust: axum,
-    // actix); Python's are resolved across files above. Mounts (`.nest`)
-    // are not applied yet: their routes keep the path written.
-    for (u, file) in cx.input.files.iter().enumerate() {
-        if file.test || file.language == Language::Python || file.language == Language::Java {
-            continue;
-        }
-        for r in file.facts.routes.iter().filter(|r| r.include.is_none()) {
-            let handler = match (r.function, &r.handler) {
-                (Some(fi), _) => file.facts.symbol(fi as usize),
-                (None, Some(h)) => h.clone(),
-                (None, None) => continue,
-            };
-            out.push(EndpointRow {
-                method: r.method.clone(),
-                path: join_path("", &r.path),
-                handler,
-                unit: file.id.clone(),
-                line: r.line,
-                service: cx.svc_name(u as u32),
-            });
-        }
-    }
-    for r in cx.py.iter().flat_map(|p| &p.routes) {
-        out.push(EndpointRow {
+    let mut out: Vec<EndpointRow> = cx
+        .input
+        .facts
+        .routes
+        .iter()
+        .map(|r| EndpointRow {
             method: r.method.clone(),
             path: r.path.clone(),
             handler: r.handler.clone(),
             unit: cx.unit(r.unit).to_string(),
             line: r.line,
             service: cx.svc_name(r.unit),
-        });
-    }
+        })
+        .collect();
     out.sort_by(|a, b| {
         (&a.path, &a.method, &a.handler, &a.unit).cmp(&(&b.path, &b.method, &b.handler, &b.unit))
     });
     out.dedup();
     out
-}
-
-/// `OrderLine` → `order_line`.
-fn snake(name: &str) -> String {
-    let mut s = String::new();
-    for (i, c) in name.chars().enumerate() {
-        if c.is_uppercase() {
-            if i > 0 {
-                s.push('_');
-            }
-            s.extend(c.to_lowercase());
-        } else {
-            s.push(c);
-        }
-    }
-    s
 }
 
 /// Tables a SQL (or JPQL) literal touches: (name, is_write).
@@ -326,40 +142,6 @@ pub fn sql_tables(sql: &str) -> Vec<(String, bool)> {
     out
 }
 
-const REPOSITORIES: [&str; 5] = [
-    "JpaRepository",
-    "CrudRepository",
-    "PagingAndSortingRepository",
-    "ListCrudRepository",
-    "Repository",
-];
-
-fn writes_by_name(method: &str) -> bool {
-    [
-        "save", "delete", "remove", "insert", "update", "persist", "merge",
-    ]
-    .iter()
-    .any(|p| method.starts_with(p))
-}
-
-/// Entity methods that only read state.
-fn reads_by_name(method: &str) -> bool {
-    [
-        "get",
-        "is",
-        "has",
-        "to",
-        "find",
-        "equals",
-        "hashCode",
-        "compareTo",
-        "total",
-        "tier",
-    ]
-    .iter()
-    .any(|p| method.starts_with(p))
-}
-
 struct Data {
     rows: Vec<EntityRow>,
     /// Units that write each table through code (calls, SQL), for the
@@ -367,45 +149,34 @@ struct Data {
     writer_units: BTreeMap<String, BTreeSet<u32>>,
 }
 
-/// Per unit: does it declare a table-mapped type (a JPA `@Entity`, or a
-/// model a frontend stated as a table)? Entities anchor services.
+/// Per unit: does it declare a table-mapped type (a model a frontend
+/// stated as a table: JPA `@Entity`, Django, SQLAlchemy)? Entities anchor
+/// services.
 pub fn entity_units(files: &[ParsedFile]) -> Vec<bool> {
     files
         .iter()
-        .map(|f| {
-            f.facts.types.iter().any(|t| has(&t.annotations, "Entity"))
-                || f.facts.tables.iter().any(|d| d.type_index.is_some())
-        })
+        .map(|f| f.facts.tables.iter().any(|d| d.type_index.is_some()))
         .collect()
 }
 
 fn data(cx: &Ctx) -> Data {
-    // table -> (entity class, unit)
+    // table -> (entity type, unit)
     let mut tables: BTreeMap<String, (Option<String>, Option<u32>)> = BTreeMap::new();
-    // entity class name (lower) -> table
+    // table -> read prefixes of calls on its entity objects
+    let mut entity_reads: BTreeMap<String, Option<&'static [&'static str]>> = BTreeMap::new();
+    // entity type name (lower) -> table, where queries name the type
     let mut by_class: BTreeMap<String, String> = BTreeMap::new();
     for (u, f) in cx.input.files.iter().enumerate() {
         if f.test {
             continue;
         }
-        for t in &f.facts.types {
-            if !has(&t.annotations, "Entity") {
-                continue;
-            }
-            let table = t
-                .annotations
-                .iter()
-                .find(|a| a.simple_name() == "Table")
-                .and_then(|a| arg(a, &["name", "value"]))
-                .map(|n| n.to_ascii_lowercase())
-                .unwrap_or_else(|| snake(&t.name));
-            by_class.insert(t.name.to_ascii_lowercase(), table.clone());
-            tables.insert(table, (Some(t.name.clone()), Some(u as u32)));
-        }
-        // Tables stated by the other frontends (Django, SQLAlchemy models).
         for d in &f.facts.tables {
             let entity = d.type_index.map(|i| f.facts.types[i as usize].name.clone());
+            if let (true, Some(e)) = (d.queries_name_type, &entity) {
+                by_class.insert(e.to_ascii_lowercase(), d.table.clone());
+            }
             tables.insert(d.table.clone(), (entity, Some(u as u32)));
+            entity_reads.insert(d.table.clone(), d.reads);
         }
     }
     let resolve_table = |name: &str| -> String {
@@ -441,36 +212,28 @@ fn data(cx: &Ctx) -> Data {
             add(cx, table.clone(), *u, e.clone(), line, true, "entity");
         }
     }
-    // Repositories: interface X extends JpaRepository<T, ID>.
-    let mut repo_table: BTreeMap<(u32, String), String> = BTreeMap::new();
-    let mut repo_by_name: BTreeMap<String, String> = BTreeMap::new();
+    // Repositories: each reads and writes its entity's table.
+    type Writes = &'static [&'static str];
+    let mut repo_table: BTreeMap<(u32, String), (String, Writes)> = BTreeMap::new();
+    let mut repo_by_name: BTreeMap<String, (String, Writes)> = BTreeMap::new();
     for (u, f) in cx.input.files.iter().enumerate() {
         if f.test {
             continue;
         }
-        for t in &f.facts.types {
-            for (_, st) in &t.supertypes {
-                let simple = st.name.rsplit('.').next().unwrap_or(&st.name);
-                if !REPOSITORIES.contains(&simple) {
-                    continue;
-                }
-                let Some(arg0) = st.args.first() else {
-                    continue;
-                };
-                let entity = arg0.name.rsplit('.').next().unwrap_or(&arg0.name);
-                let table = resolve_table(entity);
-                repo_table.insert((u as u32, t.path.clone()), table.clone());
-                repo_by_name.insert(t.name.clone(), table.clone());
-                add(
-                    cx,
-                    table,
-                    u as u32,
-                    t.path.clone(),
-                    t.lines.0,
-                    true,
-                    "repository",
-                );
-            }
+        for r in &f.facts.repositories {
+            let t = &f.facts.types[r.type_index as usize];
+            let table = resolve_table(&r.entity);
+            repo_table.insert((u as u32, t.path.clone()), (table.clone(), r.writes));
+            repo_by_name.insert(t.name.clone(), (table.clone(), r.writes));
+            add(
+                cx,
+                table,
+                u as u32,
+                t.path.clone(),
+                t.lines.0,
+                true,
+                "repository",
+            );
         }
     }
     // Calls into repositories: resolved symbol calls, plus calls on fields
@@ -478,7 +241,7 @@ fn data(cx: &Ctx) -> Data {
     let mut seen_calls: BTreeSet<(u32, u32, String)> = BTreeSet::new();
     for c in &cx.input.graph.symbol_calls {
         let (ty, method) = c.to_symbol.rsplit_once('.').unwrap_or(("", &c.to_symbol));
-        if let Some(table) = repo_table.get(&(c.to_file, ty.to_string())) {
+        if let Some((table, writes)) = repo_table.get(&(c.to_file, ty.to_string())) {
             if cx.input.files[c.from_file as usize].test {
                 continue;
             }
@@ -489,7 +252,7 @@ fn data(cx: &Ctx) -> Data {
                 c.from_file,
                 c.from_symbol.clone(),
                 c.line,
-                writes_by_name(method),
+                matches_prefix(writes, method),
                 "repository_call",
             );
         }
@@ -507,18 +270,18 @@ fn data(cx: &Ctx) -> Data {
         if cx.input.files[c.from_file as usize].test || method == "<init>" {
             continue;
         }
-        // Python model access is read from managers, querysets and
-        // save/delete instead (src/plan_python.rs), not from method names.
-        if cx.input.files[c.to_file as usize].language == crate::lang::Language::Python {
+        // Models whose accesses come from managers and querysets instead
+        // state no read patterns.
+        let Some(reads) = entity_reads.get(table).copied().flatten() else {
             continue;
-        }
+        };
         add(
             cx,
             table.clone(),
             c.from_file,
             c.from_symbol.clone(),
             c.line,
-            !reads_by_name(method),
+            !matches_prefix(reads, method),
             "entity_call",
         );
     }
@@ -540,7 +303,7 @@ fn data(cx: &Ctx) -> Data {
                     continue;
                 };
                 let simple = field.ty.name.rsplit('.').next().unwrap_or(&field.ty.name);
-                let Some(table) = repo_by_name.get(simple) else {
+                let Some((table, writes)) = repo_by_name.get(simple) else {
                     continue;
                 };
                 if seen_calls.contains(&(u as u32, call.line, call.name.clone())) {
@@ -552,7 +315,7 @@ fn data(cx: &Ctx) -> Data {
                     u as u32,
                     facts.symbol(fi),
                     call.line,
-                    writes_by_name(&call.name),
+                    matches_prefix(writes, &call.name),
                     "repository_call",
                 );
             }
@@ -569,8 +332,8 @@ fn data(cx: &Ctx) -> Data {
         }
     }
 
-    // Django managers, querysets and model instances (Python).
-    for a in cx.py.iter().flat_map(|p| &p.accesses) {
+    // Accesses found across files (managers, querysets, model instances).
+    for a in &cx.input.facts.accesses {
         let Some(table) = cx
             .facts(a.model_file)
             .tables
@@ -697,13 +460,7 @@ fn transactions(
     let mut rows = Vec::new();
     let mut reached_units = Vec::new();
     let entity_units: BTreeSet<u32> = (0..cx.input.files.len() as u32)
-        .filter(|&u| {
-            cx.facts(u)
-                .types
-                .iter()
-                .any(|t| has(&t.annotations, "Entity"))
-                || !cx.facts(u).tables.is_empty()
-        })
+        .filter(|&u| !cx.facts(u).tables.is_empty())
         .collect();
     for (u, f) in cx.input.files.iter().enumerate() {
         // Generated code (Django migrations) is not a service's scope.
@@ -715,18 +472,7 @@ fn transactions(
             if func.kind != FunctionKind::Method {
                 continue;
             }
-            let class_tx = func.owner.is_some_and(|o| {
-                let mut t = Some(o);
-                while let Some(i) = t {
-                    if has(&facts.types[i as usize].annotations, "Transactional") {
-                        return true;
-                    }
-                    t = facts.types[i as usize].parent;
-                }
-                false
-            });
-            let scope = facts.tx_scopes.iter().any(|t| t.function == fi as u32);
-            if !has(&func.annotations, "Transactional") && !class_tx && !scope {
+            if !facts.tx_scopes.iter().any(|t| t.function == fi as u32) {
                 continue;
             }
             let start: Sym = (u as u32, facts.symbol(fi));
@@ -804,10 +550,6 @@ pub fn plan(input: &PlanInput) -> PlanOutput {
             .iter()
             .map(|s| s.name.clone())
             .collect(),
-        py: Some(crate::plan_python::python_plan(
-            input.files,
-            input.python_roots,
-        )),
     };
     let n = cx.names.len();
     let endpoints = endpoints(&cx);
@@ -993,7 +735,6 @@ pub fn steps(input: &PlanInput, out: &PlanOutput, order: &[usize]) -> Vec<PlanSt
             .iter()
             .map(|s| s.name.clone())
             .collect(),
-        py: None,
     };
     let ops = operations(&cx);
     let mut steps = Vec::new();
@@ -1089,12 +830,5 @@ mod tests {
             sql_tables("select p from Product p where x"),
             vec![("product".to_string(), false)]
         );
-    }
-
-    #[test]
-    fn joins_paths() {
-        assert_eq!(join_path("/api/orders", "/{id}"), "/api/orders/{id}");
-        assert_eq!(join_path("/api/orders/", ""), "/api/orders");
-        assert_eq!(join_path("", ""), "/");
     }
 }

@@ -6,38 +6,15 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::resolve::plan_facts;
+use crate::lang::plan_facts::DataAccess as ModelAccess;
+use crate::lang::plan_facts::{join_path, UnitRoute as Route};
 use crate::lang::Language;
-use crate::resolve::python::{plan_facts, ModelAccess};
-use crate::resolve::ParsedFile;
-
-/// A route with its full path and resolved handler.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Route {
-    pub method: String,
-    pub path: String,
-    /// Defining file and symbol of the handler.
-    pub unit: u32,
-    pub handler: String,
-    pub line: u32,
-}
+use crate::lang::ParsedFile;
 
 pub struct PythonPlan {
     pub routes: Vec<Route>,
     pub accesses: Vec<ModelAccess>,
-}
-
-fn join(prefix: &str, sub: &str) -> String {
-    let mut p = String::from("/");
-    for part in prefix.split('/').chain(sub.split('/')) {
-        if part.is_empty() {
-            continue;
-        }
-        if !p.ends_with('/') {
-            p.push('/');
-        }
-        p.push_str(part);
-    }
-    p
 }
 
 /// The file a dotted module string names (`"orders.urls"`), by path suffix.
@@ -120,7 +97,7 @@ pub fn python_plan(files: &[ParsedFile], roots: &[String]) -> PythonPlan {
             if r.include.is_some() {
                 continue;
             }
-            let path = join(&prefix, &r.path);
+            let path = join_path(&prefix, &r.path);
             if let Some(fi) = r.function {
                 let handler = facts.symbol(fi as usize);
                 routes.insert(Route {
@@ -161,7 +138,7 @@ pub fn python_plan(files: &[ParsedFile], roots: &[String]) -> PythonPlan {
         }
         for (from, p, to) in &mounts {
             if *from == u {
-                stack.push((*to, join(&prefix, p), depth + 1));
+                stack.push((*to, join_path(&prefix, p), depth + 1));
             }
         }
     }

@@ -16,9 +16,10 @@
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
 
-use super::{EdgeKind, FileEdge, FileResult, ParsedFile, Resolved, SymbolCall};
+use crate::lang::plan_facts::DataAccess as ModelAccess;
 use crate::lang::python::PyFacts;
 use crate::lang::{Call, Expr, FileFacts, FunctionKind, TypeRef};
+use crate::resolve::common::{EdgeKind, FileEdge, FileResult, ParsedFile, Resolved, SymbolCall};
 
 /// Bound on re-export chains and expression typing recursion.
 const MAX_DEPTH: usize = 12;
@@ -946,10 +947,10 @@ enum Target {
     Unresolved,
 }
 
-pub(super) fn resolve(files: &[ParsedFile], ids: &[u32], roots: &[String], out: &mut Resolved) {
+pub(crate) fn resolve(files: &[ParsedFile], ids: &[u32], roots: &[String], out: &mut Resolved) {
     let mut index = Index::build(files, ids, roots);
     index.resolve_bases(ids);
-    super::resolve_each(
+    crate::resolve::common::resolve_each(
         ids,
         out,
         |f| index.resolve_file(f),
@@ -965,19 +966,6 @@ pub struct PlanFacts {
     /// Per queried `(file, dotted name)`: the defining `(file, symbol)`.
     pub handlers: Vec<Option<(u32, String)>>,
     pub accesses: Vec<ModelAccess>,
-}
-
-/// One read or write of a model's table.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct ModelAccess {
-    pub file: u32,
-    /// Index into the file's functions.
-    pub function: u32,
-    pub model_file: u32,
-    /// Index into the model file's types.
-    pub model_type: u32,
-    pub write: bool,
-    pub line: u32,
 }
 
 /// Queryset and manager methods that write.

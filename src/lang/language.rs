@@ -1,0 +1,54 @@
+//! The language table: which languages decompose reads, their names and
+//! file extensions. Kept in its own file so that the framework table
+//! (`crate::frameworks`) can name a language without importing the
+//! frontends.
+
+use serde::Serialize;
+
+/// A language decompose can read. Adding one means: query files under
+/// `grammars/<lang>/`, one [`Frontend`] impl, a row in [`Language::ALL`] and
+/// a fixture.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    Java,
+    Python,
+    Rust,
+}
+
+impl Language {
+    pub const ALL: [Language; 3] = [Language::Java, Language::Python, Language::Rust];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Language::Java => "java",
+            Language::Python => "python",
+            Language::Rust => "rust",
+        }
+    }
+
+    pub fn extensions(self) -> &'static [&'static str] {
+        match self {
+            Language::Java => &["java"],
+            Language::Python => &["py", "pyi"],
+            Language::Rust => &["rs"],
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Language> {
+        Language::ALL.into_iter().find(|l| l.name() == name)
+    }
+
+    pub fn from_extension(ext: &str) -> Option<Language> {
+        Language::ALL
+            .into_iter()
+            .find(|l| l.extensions().contains(&ext))
+    }
+
+    /// Whether this build has a frontend for the language yet.
+    pub fn supported(self) -> bool {
+        matches!(self, Language::Java | Language::Python | Language::Rust)
+    }
+}
