@@ -725,6 +725,7 @@ fn measured_by_the_pipeline(
             package: String::new(),
             confidence: 0.0,
             signals: Default::default(),
+            origin: seams::Origin::Proposed,
         })
         .collect();
     let edges = r
@@ -737,6 +738,7 @@ fn measured_by_the_pipeline(
             cochange: 0.0,
             semantic: 0.0,
             ownership: 0.0,
+            namespace: 0.0,
             weight: e.weight,
         })
         .collect();
@@ -747,6 +749,7 @@ fn measured_by_the_pipeline(
         services,
         resolution: 1.0,
         edges,
+        ..Default::default()
     };
     let commits: Vec<u32> = r.units.iter().map(|u| u.commits).collect();
     let cochange: Vec<(u32, u32, f64)> = r
