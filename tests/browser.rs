@@ -775,7 +775,7 @@ fn measured_by_the_pipeline(
         authors: &authors,
         churn_share: &churn,
         cochange_leakage: &leak,
-        python_roots: &[],
+        facts: &decompose::resolve::plan_facts(&a.files, &[]),
     });
     let mut order: Vec<usize> = (0..names.len()).collect();
     order.sort_by(|&x, &y| {
