@@ -72,7 +72,6 @@ mod cochange;
 mod git;
 mod identity;
 mod log;
-mod recovery;
 mod saved;
 #[cfg(test)]
 mod tests;
@@ -81,8 +80,8 @@ pub use git::{git_command, GIT_CONFIG, GIT_ENV_REMOVE};
 
 use cochange::Miner;
 use git::{bytes_to_os, bytes_to_path, first_line, strip_newline, Git};
+use log::MAX_FULL_FAILURES;
 use log::{run_workers, Item, LogSpec, RawCommit};
-use recovery::MAX_FULL_FAILURES;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ffi::{OsStr, OsString};
