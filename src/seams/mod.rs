@@ -363,11 +363,7 @@ pub fn find_seams(input: &SeamInput, opts: &SeamOptions) -> Seams {
         .zip(&result.node_confidence)
         .map(|(&u, &c)| (u, c))
         .collect();
-    let shared_prefix = names::common_prefix(
-        service_of
-            .keys()
-            .map(|&u| ids[u as usize].rsplit_once('/').map_or("", |(d, _)| d)),
-    );
+    let shared_prefix = names::common_prefix(service_of.keys().map(|&u| folder(ids[u as usize])));
     let vectors = signals::tfidf(&words);
     let vocab = names::vocabulary(&words);
     let generic = names::generic_words(&service_of, &words);
@@ -415,7 +411,7 @@ pub fn find_seams(input: &SeamInput, opts: &SeamOptions) -> Seams {
                         let mut f = h.as_str();
                         while f.len() > shared_prefix.len() {
                             *homes.entry(f).or_default() += 1;
-                            f = f.rsplit_once('/').map_or("", |(d, _)| d);
+                            f = folder(f);
                         }
                     }
                 }
@@ -478,7 +474,8 @@ struct Placer<'a> {
     movable: &'a dyn Fn(u32) -> bool,
 }
 
-fn folder(id: &str) -> &str {
+/// The folder of a unit id (`""` at the root).
+pub(crate) fn folder(id: &str) -> &str {
     id.rsplit_once('/').map_or("", |(d, _)| d)
 }
 
@@ -557,16 +554,24 @@ impl Placer<'_> {
                 !f.types.is_empty() && f.functions.iter().all(|func| func.calls.is_empty())
             })
             .collect();
+        // References into each carrier, indexed once (a scan of every
+        // dependency per carrier is quadratic on large trees).
+        let mut incoming: BTreeMap<u32, Vec<(u32, u32)>> = BTreeMap::new();
+        for u in &carriers {
+            incoming.insert(*u, Vec::new());
+        }
+        for d in &self.graph.dependencies {
+            if d.from != d.to {
+                if let Some(list) = incoming.get_mut(&d.to) {
+                    list.push((d.from, d.count));
+                }
+            }
+        }
         for u in carriers {
             let mut by_service: BTreeMap<u32, u64> = BTreeMap::new();
-            for d in self
-                .graph
-                .dependencies
-                .iter()
-                .filter(|d| d.to == u && d.from != u)
-            {
-                if let Some(&s) = service_of.get(&d.from) {
-                    *by_service.entry(s).or_default() += d.count as u64;
+            for &(from, count) in &incoming[&u] {
+                if let Some(&s) = service_of.get(&from) {
+                    *by_service.entry(s).or_default() += count as u64;
                 }
             }
             let current = service_of[&u];
@@ -837,10 +842,7 @@ fn seam_edges(
         .iter()
         .map(|&u| files[u as usize].id.as_str())
         .collect();
-    let prefix = names::common_prefix(
-        ids.iter()
-            .map(|id| id.rsplit_once('/').map_or("", |(d, _)| d)),
-    );
+    let prefix = names::common_prefix(ids.iter().map(|id| folder(id)));
     let raw = signals::structural_raw(clustered.len(), &deps);
     let agree = namespace::agreements(&ids, &prefix, &raw);
     let homes = namespace::homes(&ids, &prefix, &agree);

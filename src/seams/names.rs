@@ -75,7 +75,7 @@ pub fn vocabulary(words: &[Vec<String>]) -> Vec<String> {
 pub fn dominant_package(members: &[u32], ids: &[&str]) -> String {
     let mut count: BTreeMap<&str, usize> = BTreeMap::new();
     for &u in members {
-        let dir = ids[u as usize].rsplit_once('/').map_or("", |(d, _)| d);
+        let dir = super::folder(ids[u as usize]);
         *count.entry(dir).or_default() += 1;
     }
     count

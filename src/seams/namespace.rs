@@ -34,7 +34,7 @@ pub struct Agreement {
 /// Folders of each unit below `prefix`, outermost first (`orders`,
 /// `orders/web`).
 fn ancestors<'a>(id: &'a str, prefix: &str) -> Vec<&'a str> {
-    let dir = id.rsplit_once('/').map_or("", |(d, _)| d);
+    let dir = super::folder(id);
     let rel_start = if prefix.is_empty() {
         0
     } else if dir.len() > prefix.len() {
