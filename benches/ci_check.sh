@@ -1,7 +1,7 @@
 #!/bin/sh
 # Times `decompose check` (with and without co-change) on a copy of a git
 # repository; the original is never written to.
-#   benches/ci_check.sh /work/subjects/broadleaf [runs]
+#   benches/ci_check.sh PATH [runs]   # e.g. a clone of BroadleafCommerce/BroadleafCommerce
 # Needs a release build (cargo build --release). Prints wall, user CPU and
 # peak RSS per run (GNU time).
 set -eu
