@@ -472,3 +472,48 @@ fn contains_word(code: &str, needle: &str) -> bool {
         !before.is_some_and(is_ident) && !after.is_some_and(is_ident)
     })
 }
+
+/// docs/architecture.md's code map names every file under `src/`: as
+/// `` `src/<path>` `` anywhere, or as `` `<rest>` `` inside the section
+/// (`### `src/<folder>/`…`) of a folder that holds it.
+#[test]
+fn the_code_map_names_every_source_file() {
+    let doc =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/architecture.md"))
+            .unwrap();
+    let mut sections: Vec<(String, String)> = Vec::new();
+    for line in doc.lines() {
+        if let Some(head) = line.strip_prefix("### ") {
+            let folder = head
+                .split('`')
+                .nth(1)
+                .and_then(|p| p.strip_prefix("src/"))
+                .filter(|p| p.ends_with('/'))
+                .unwrap_or("");
+            sections.push((folder.to_string(), String::new()));
+        } else if let Some((_, body)) = sections.last_mut() {
+            body.push_str(line);
+            body.push('\n');
+        }
+    }
+    let named = |rel: &str| {
+        doc.contains(&format!("`src/{rel}`"))
+            || sections.iter().any(|(folder, body)| {
+                !folder.is_empty()
+                    && rel
+                        .strip_prefix(folder.as_str())
+                        .is_some_and(|rest| body.contains(&format!("`{rest}`")))
+            })
+    };
+    let missing: Vec<String> = modules()
+        .into_iter()
+        .map(|m| m.rel)
+        .filter(|rel| !named(rel))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "not in docs/architecture.md's code map: {missing:#?}"
+    );
+    // The check fails for a file the map does not name.
+    assert!(!named("lang/java/nowhere.rs"));
+}

@@ -70,9 +70,16 @@ pub enum Fact {
         method: Method,
         path_args: &'static [&'static str],
     },
-    /// The path prefix of every route inside (a class-level mapping, a
-    /// router mount).
+    /// The path prefix of every route inside: a class-level mapping, or a
+    /// router object built with a prefix (Flask `Blueprint`, FastAPI
+    /// `APIRouter`; the first present keyword argument).
     RoutePrefix { path_args: &'static [&'static str] },
+    /// Mounts a router or blueprint under a path prefix: the prefix is the
+    /// first present keyword argument of `path_args`, or the first
+    /// positional argument when `path_args` is empty; the mounted router is
+    /// the other positional argument (Flask `register_blueprint`, FastAPI
+    /// `include_router`, axum `nest`).
+    Mount { path_args: &'static [&'static str] },
     /// States the method of a route whose path another row gives.
     RouteVerb { method: &'static str },
     /// The type is mapped to a table. `queries_name_type`: query strings
@@ -81,7 +88,9 @@ pub enum Fact {
         naming: Naming,
         queries_name_type: bool,
     },
-    /// Names the table of a type another row maps (first present argument).
+    /// Names the table of a type another row maps (first present argument;
+    /// for a Rust attribute, the `key = value` pair inside its list, or
+    /// with no `args` the value of `#[name = "…"]`).
     TableName { args: &'static [&'static str] },
     /// Opens a transaction scope: on a function, or on a type for every
     /// method inside it (nested types too).
@@ -110,7 +119,8 @@ pub struct Row {
     pub fact: Fact,
     /// A small source in `language` that uses the row, and what the row
     /// makes the frontend state about it (see `tests::every_row_is_used`):
-    /// `route METHOD PATH`, `table NAME`, `tx SYMBOL`, `repository ENTITY`,
+    /// `route METHOD PATH`, `mount PATH TARGET`, `table NAME`, `tx SYMBOL`,
+    /// `repository ENTITY`,
     /// `writes NAME` / `reads NAME` for method-name rows.
     pub example: &'static str,
     pub expect: &'static str,

@@ -28,6 +28,11 @@ fn statements(language: Language, source: &str) -> Vec<String> {
     for r in &facts.repositories {
         out.push(format!("repository {}", r.entity));
     }
+    for r in &facts.routes {
+        if let Some(include) = &r.include {
+            out.push(format!("mount {} {include}", r.path));
+        }
+    }
     let files = [ParsedFile {
         id: file_name(language).to_string(),
         language,

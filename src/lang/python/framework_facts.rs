@@ -70,13 +70,17 @@ impl Extractor<'_> {
     pub(super) fn prefix_decl(&mut self, var: &str, call: Node) {
         let a = self.annotation_of(call);
         let simple = a.name.rsplit('.').next().unwrap_or("");
-        if !matches!(simple, "Blueprint" | "APIRouter") {
+        let Some(path_args) =
+            frameworks::find(Language::Python, Syntax::Call, simple, |r| match r.fact {
+                Fact::RoutePrefix { path_args } => Some(path_args),
+                _ => None,
+            })
+        else {
             return;
-        }
-        let prefix = a
-            .args
+        };
+        let prefix = path_args
             .iter()
-            .find(|(k, _)| k == "url_prefix" || k == "prefix")
+            .find_map(|k| a.args.iter().find(|(name, _)| name == k))
             .map(|(_, v)| v.trim_end_matches('/').to_string())
             .unwrap_or_default();
         self.prefixes.push((var.to_string(), prefix));
@@ -221,15 +225,14 @@ impl Extractor<'_> {
     }
 
     /// `app.register_blueprint(bp, url_prefix=)`, `app.include_router(r, prefix=)`.
-    pub(super) fn mount(&mut self, node: Node, _var: String) {
+    pub(super) fn mount(&mut self, node: Node, path_args: &[&str]) {
         let a = self.annotation_of(node);
         let Some(target) = a.args.iter().find(|(k, _)| k == "value") else {
             return;
         };
-        let prefix = a
-            .args
+        let prefix = path_args
             .iter()
-            .find(|(k, _)| k == "url_prefix" || k == "prefix")
+            .find_map(|k| a.args.iter().find(|(name, _)| name == k))
             .map(|(_, v)| v.clone())
             .unwrap_or_default();
         self.facts.routes.push(RouteDecl {

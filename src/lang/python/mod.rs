@@ -916,9 +916,13 @@ impl<'s> Extractor<'s> {
         if receiver.is_none() && matches!(name.as_str(), "path" | "re_path" | "url") {
             self.url_route(node);
         }
-        if let Some(Expr::Name(v)) = &receiver {
-            if matches!(name.as_str(), "register_blueprint" | "include_router") {
-                self.mount(node, v.clone());
+        if let Some(Expr::Name(_)) = &receiver {
+            let mount = frameworks::find(Language::Python, Syntax::Call, &name, |r| match r.fact {
+                Fact::Mount { path_args } => Some(path_args),
+                _ => None,
+            });
+            if let Some(path_args) = mount {
+                self.mount(node, path_args);
             }
         }
         let f = self.current_function();

@@ -627,7 +627,7 @@ impl Extractor<'_> {
                     .path
                     .segments
                     .last()
-                    .is_some_and(|s| s.ident == "table")
+                    .is_some_and(|s| rust_plan::declares_table(&s.ident.to_string()))
                 {
                     let line = line_of(syn::spanned::Spanned::span(&m.mac.path));
                     if let Some(t) = rust_plan::diesel_table(&m.mac.tokens, line) {

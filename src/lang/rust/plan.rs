@@ -1,5 +1,7 @@
 //! Plan facts of Rust code, stated in the language-neutral form of
-//! [`super::plan_facts`]: diesel `table!` and `#[diesel(table_name = …)]`,
+//! [`super::plan_facts`]. The names that declare them (macros, attributes,
+//! method routers, mounts, transaction calls) are rows of the framework
+//! table ([`crate::frameworks`]); this file reads their arguments: diesel `table!` and `#[diesel(table_name = …)]`,
 //! sea-orm `#[sea_orm(table_name = "…")]`; sqlx `query!` / `query_as!` and
 //! `sqlx::query("…")` strings (as SQL string literals); axum
 //! `.route("/p", get(h).post(h2))` and `.nest("/p", r)`, actix `#[get("/p")]`
@@ -84,17 +86,29 @@ pub fn diesel_table(tokens: &TokenStream, line: u32) -> Option<TableDecl> {
     None
 }
 
-/// `#[diesel(table_name = users)]`, `#[table_name = "users"]`,
-/// `#[sea_orm(table_name = "users")]` on a struct.
+/// The table a struct's attributes name, per the framework table's
+/// attribute rows: `#[diesel(table_name = users)]`, `#[table_name = "users"]`,
+/// `#[sea_orm(table_name = "users")]`.
 pub fn model_table(attrs: &[Attribute]) -> Option<String> {
     for a in attrs {
-        let p = a.path();
-        if p.is_ident("diesel") || p.is_ident("sea_orm") {
+        let Some(ident) = a.path().get_ident() else {
+            continue;
+        };
+        let name = ident.to_string();
+        let Some(keys) =
+            frameworks::find(Language::Rust, Syntax::Attribute, &name, |r| match r.fact {
+                Fact::TableName { args } => Some(args),
+                _ => None,
+            })
+        else {
+            continue;
+        };
+        if !keys.is_empty() {
             let text = a.meta.require_list().ok()?.tokens.to_string();
             let mut parts = text.split(',');
             let found = parts.find_map(|kv| {
                 let (k, v) = kv.split_once('=')?;
-                (k.trim() == "table_name").then(|| {
+                keys.contains(&k.trim()).then(|| {
                     let v = v.trim().trim_matches('"');
                     // `crate::schema::users` → `users`.
                     v.rsplit("::").next().unwrap_or(v).trim().to_string()
@@ -103,12 +117,10 @@ pub fn model_table(attrs: &[Attribute]) -> Option<String> {
             if let Some(t) = found {
                 return Some(t.to_ascii_lowercase());
             }
-        } else if p.is_ident("table_name") {
-            if let Ok(nv) = a.meta.require_name_value() {
-                if let Expr::Lit(l) = &nv.value {
-                    if let syn::Lit::Str(s) = &l.lit {
-                        return Some(s.value().to_ascii_lowercase());
-                    }
+        } else if let Ok(nv) = a.meta.require_name_value() {
+            if let Expr::Lit(l) = &nv.value {
+                if let syn::Lit::Str(s) = &l.lit {
+                    return Some(s.value().to_ascii_lowercase());
                 }
             }
         }
@@ -205,7 +217,7 @@ pub fn call_routes(m: &syn::ExprMethodCall, line: u32) -> Vec<RouteDecl> {
             method_router(second, &path, line, &mut out);
             out
         }
-        "nest" | "nest_service" => vec![RouteDecl {
+        _ if is_mount(&name) => vec![RouteDecl {
             method: "ANY".into(),
             path,
             function: None,
@@ -218,6 +230,20 @@ pub fn call_routes(m: &syn::ExprMethodCall, line: u32) -> Vec<RouteDecl> {
         }],
         _ => Vec::new(),
     }
+}
+
+/// Whether a `.name(path, router)` call mounts a router (axum `nest`), per
+/// the framework table.
+fn is_mount(name: &str) -> bool {
+    frameworks::rows(Language::Rust, Syntax::Call, name)
+        .any(|r| matches!(r.fact, Fact::Mount { .. }))
+}
+
+/// Whether a macro named `name` declares a table (diesel `table!`), per the
+/// framework table.
+pub fn declares_table(name: &str) -> bool {
+    frameworks::rows(Language::Rust, Syntax::Macro, name)
+        .any(|r| matches!(r.fact, Fact::Table { .. }))
 }
 
 /// The path of the `web::resource("/p")` a builder chain starts from.
