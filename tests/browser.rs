@@ -665,6 +665,14 @@ fn moved(
     out
 }
 
+/// The arrangement a report states: unit → service name, `None` for the
+/// kernel (what [`moved`] computes from the analysed one).
+fn arrangement_of(
+    report: &serde_json::Value,
+) -> std::collections::BTreeMap<String, Option<String>> {
+    moved(report, &[])
+}
+
 fn unit_ids(report: &serde_json::Value) -> Vec<String> {
     report["units"]
         .as_array()
@@ -919,6 +927,37 @@ fn what_if_moves_a_unit_and_a_folder_and_exports_the_arrangement() {
     assert_eq!(seams_of(&toml, &units), moved(&report, &moves), "{toml}");
     let exported = out.path().join("whatif.toml");
     std::fs::write(&exported, &toml).unwrap();
+
+    // The round trip: `analyze --config` with the export pins exactly that
+    // arrangement (every service `pinned`), and its report.json carries
+    // every figure the page showed, to the last digit.
+    let again = out.path().join("again");
+    decompose()
+        .arg("analyze")
+        .arg(repo.path())
+        .arg("--config")
+        .arg(&exported)
+        .arg("-o")
+        .arg(&again)
+        .args(["-q", "--deterministic", "--format", "json"])
+        .assert()
+        .success();
+    let pinned: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(again.join("report.json")).unwrap()).unwrap();
+    assert_eq!(
+        arrangement_of(&pinned),
+        moved(&report, &moves),
+        "analyze --config places every unit where the page put it"
+    );
+    for s in pinned["services"].as_array().unwrap() {
+        assert_eq!(s["origin"], "pinned", "{}", s["name"]);
+    }
+    assert_eq!(
+        pinned["warnings"],
+        serde_json::json!([]),
+        "the export reads back without a warning"
+    );
+    assert_figures_match(&after, &pinned, "analyze --config whatif.toml");
 
     // As it is, the export is what `init --from` freezes and `check` holds.
     decompose()
