@@ -934,6 +934,10 @@ fn what_if_moves_a_unit_and_a_folder_and_exports_the_arrangement() {
     );
     assert_ne!(after["payments"]["units"], before["payments"]["units"]);
     assert_ne!(after[""]["modularity"], before[""]["modularity"]);
+    // The panel as docs/whatif.png shows it.
+    let dir = shots_dir("java-shop-whatif");
+    browser.screenshot(&file, &what_if_fragment(&moves), &dir.join("whatif.png"));
+    println!("screenshots: {}", dir.display());
 
     // The export says exactly that arrangement, as check reads seams.
     let toml = what_if_toml(&page);
@@ -1160,6 +1164,20 @@ fn what_if_round_trip_on_hostile_file_names() {
     assert_eq!(arrangement_of(&pinned), moved(&report, &moves));
     assert_eq!(pinned["warnings"], report["warnings"], "no new warning");
     assert_figures_match(&after, &pinned, "hostile analyze --config whatif.toml");
+    // As it is, `init --from` freezes it and `check` holds it.
+    decompose()
+        .args(["init", "-q", "--from"])
+        .arg(&exported)
+        .arg(&repo)
+        .assert()
+        .success();
+    let frozen = std::fs::read_to_string(repo.join("decompose.toml")).unwrap();
+    assert_eq!(seams_of(&frozen, &units), moved(&report, &moves), "{frozen}");
+    decompose()
+        .args(["check", "-q", "--no-history"])
+        .arg(&repo)
+        .assert()
+        .code(0);
     let dir = shots_dir("hostile-files-whatif");
     browser.screenshot(&file, &fragment, &dir.join("whatif.png"));
     println!("screenshots: {}", dir.display());
