@@ -246,6 +246,60 @@ fn screenshots(browser: &Chromium, page: &Path, dir: &Path, views: &[&str]) {
     println!("screenshots: {}", dir.display());
 }
 
+/// A copy of `fixtures/hostile` in a folder itself named
+/// `<img src=x onerror=alert(1)>` (the page prints the root); keep the
+/// first value alive while the copy is used.
+fn hostile_repo() -> (tempfile::TempDir, PathBuf) {
+    let parent = tempfile::tempdir().unwrap();
+    let repo = parent.path().join("<img src=x onerror=alert(1)>");
+    copy_dir(&fixture("hostile"), &repo);
+    (parent, repo)
+}
+
+/// `analyze REPO --config SEAMS` into `out` (JSON only): its report, in
+/// which every service is `pinned`.
+fn analyze_pinned_by(repo: &Path, seams: &Path, out: &Path) -> serde_json::Value {
+    decompose()
+        .arg("analyze")
+        .arg(repo)
+        .arg("--config")
+        .arg(seams)
+        .arg("-o")
+        .arg(out)
+        .args(["-q", "--deterministic", "--format", "json"])
+        .assert()
+        .success();
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    for s in report["services"].as_array().unwrap() {
+        assert_eq!(s["origin"], "pinned", "{}", s["name"]);
+    }
+    report
+}
+
+/// `init --from SEAMS` freezes exactly `expected` into REPO's
+/// decompose.toml, and `check` then passes.
+fn init_from_and_check(
+    repo: &Path,
+    seams: &Path,
+    units: &[String],
+    expected: &std::collections::BTreeMap<String, Option<String>>,
+) {
+    decompose()
+        .args(["init", "-q", "--from"])
+        .arg(seams)
+        .arg(repo)
+        .assert()
+        .success();
+    let frozen = std::fs::read_to_string(repo.join("decompose.toml")).unwrap();
+    assert_eq!(&seams_of(&frozen, units), expected, "{frozen}");
+    decompose()
+        .args(["check", "-q", "--no-history"])
+        .arg(repo)
+        .assert()
+        .code(0);
+}
+
 /// Writes the report of `repo` (default formats) into `out` and returns the
 /// page's path.
 fn analyze_into(repo: &Path, out: &Path) -> PathBuf {
@@ -384,9 +438,7 @@ fn hostile_names_execute_nothing() {
         return;
     };
     let _one = BROWSER.lock().unwrap_or_else(|e| e.into_inner());
-    let parent = tempfile::tempdir().unwrap();
-    let repo = parent.path().join("<img src=x onerror=alert(1)>");
-    copy_dir(&fixture("hostile"), &repo);
+    let (_parent, repo) = hostile_repo();
     let out = tempfile::tempdir().unwrap();
     let file = analyze_into(&repo, out.path());
     let dir = shots_dir("hostile");
@@ -949,27 +1001,12 @@ fn what_if_moves_a_unit_and_a_folder_and_exports_the_arrangement() {
     // The round trip: `analyze --config` with the export pins exactly that
     // arrangement (every service `pinned`), and its report.json carries
     // every figure the page showed, to the last digit.
-    let again = out.path().join("again");
-    decompose()
-        .arg("analyze")
-        .arg(repo.path())
-        .arg("--config")
-        .arg(&exported)
-        .arg("-o")
-        .arg(&again)
-        .args(["-q", "--deterministic", "--format", "json"])
-        .assert()
-        .success();
-    let pinned: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(again.join("report.json")).unwrap()).unwrap();
+    let pinned = analyze_pinned_by(repo.path(), &exported, &out.path().join("again"));
     assert_eq!(
         arrangement_of(&pinned),
         moved(&report, &moves),
         "analyze --config places every unit where the page put it"
     );
-    for s in pinned["services"].as_array().unwrap() {
-        assert_eq!(s["origin"], "pinned", "{}", s["name"]);
-    }
     assert_eq!(
         pinned["warnings"],
         serde_json::json!([]),
@@ -978,19 +1015,7 @@ fn what_if_moves_a_unit_and_a_folder_and_exports_the_arrangement() {
     assert_figures_match(&after, &pinned, "analyze --config whatif.toml");
 
     // As it is, the export is what `init --from` freezes and `check` holds.
-    decompose()
-        .args(["init", "-q", "--from"])
-        .arg(&exported)
-        .arg(repo.path())
-        .assert()
-        .success();
-    let frozen = std::fs::read_to_string(repo.path().join("decompose.toml")).unwrap();
-    assert_eq!(seams_of(&frozen, &units), moved(&report, &moves));
-    decompose()
-        .args(["check", "-q", "--no-history"])
-        .arg(repo.path())
-        .assert()
-        .code(0);
+    init_from_and_check(repo.path(), &exported, &units, &moved(&report, &moves));
 }
 
 /// Issue 18: names from the repository stay text in the what-if panel, a
@@ -1096,9 +1121,7 @@ fn what_if_round_trip_on_hostile_file_names() {
         return;
     };
     let _one = BROWSER.lock().unwrap_or_else(|e| e.into_inner());
-    let parent = tempfile::tempdir().unwrap();
-    let repo = parent.path().join("<img src=x onerror=alert(1)>");
-    copy_dir(&fixture("hostile"), &repo);
+    let (_parent, repo) = hostile_repo();
     let out = tempfile::tempdir().unwrap();
     let file = analyze_into(&repo, out.path());
     let report: serde_json::Value =
@@ -1148,36 +1171,12 @@ fn what_if_round_trip_on_hostile_file_names() {
     // figures back.
     let exported = out.path().join("whatif.toml");
     std::fs::write(&exported, &toml).unwrap();
-    let again = out.path().join("again");
-    decompose()
-        .arg("analyze")
-        .arg(&repo)
-        .arg("--config")
-        .arg(&exported)
-        .arg("-o")
-        .arg(&again)
-        .args(["-q", "--deterministic", "--format", "json"])
-        .assert()
-        .success();
-    let pinned: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(again.join("report.json")).unwrap()).unwrap();
+    let pinned = analyze_pinned_by(&repo, &exported, &out.path().join("again"));
     assert_eq!(arrangement_of(&pinned), moved(&report, &moves));
     assert_eq!(pinned["warnings"], report["warnings"], "no new warning");
     assert_figures_match(&after, &pinned, "hostile analyze --config whatif.toml");
     // As it is, `init --from` freezes it and `check` holds it.
-    decompose()
-        .args(["init", "-q", "--from"])
-        .arg(&exported)
-        .arg(&repo)
-        .assert()
-        .success();
-    let frozen = std::fs::read_to_string(repo.join("decompose.toml")).unwrap();
-    assert_eq!(seams_of(&frozen, &units), moved(&report, &moves), "{frozen}");
-    decompose()
-        .args(["check", "-q", "--no-history"])
-        .arg(&repo)
-        .assert()
-        .code(0);
+    init_from_and_check(&repo, &exported, &units, &moved(&report, &moves));
     let dir = shots_dir("hostile-files-whatif");
     browser.screenshot(&file, &fragment, &dir.join("whatif.png"));
     println!("screenshots: {}", dir.display());

@@ -120,18 +120,28 @@ const CATALOG: &[&str] = &[
     "catalog/search.py",
 ];
 
+/// A pinned service of `members` (under `shop/`).
+fn pinned_as(members: &[&str]) -> (String, Vec<String>) {
+    (
+        "pinned".to_string(),
+        members.iter().map(|m| format!("shop/{m}")).collect(),
+    )
+}
+
+/// The services of the fixture without pins.
+fn as_analysed() -> Services {
+    services(&[
+        ("orders", "proposed", ORDERS),
+        ("billing", "proposed", BILLING),
+        ("catalog", "proposed", CATALOG),
+    ])
+}
+
 #[test]
 fn without_pins_the_three_folders_are_proposed() {
     let run = analyze_pinned(None, &[]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
-    assert_eq!(
-        run.services(),
-        services(&[
-            ("orders", "proposed", ORDERS),
-            ("billing", "proposed", BILLING),
-            ("catalog", "proposed", CATALOG),
-        ])
-    );
+    assert_eq!(run.services(), as_analysed());
     assert_eq!(run.warnings(), Vec::<String>::new());
 }
 
@@ -246,14 +256,7 @@ paths = ["tests/**"]
         "{}",
         run.stderr
     );
-    assert_eq!(
-        run.services(),
-        services(&[
-            ("orders", "proposed", ORDERS),
-            ("billing", "proposed", BILLING),
-            ("catalog", "proposed", CATALOG),
-        ])
-    );
+    assert_eq!(run.services(), as_analysed());
 }
 
 /// Two seams claiming one file: the first in the file takes it, and the
@@ -368,13 +371,7 @@ paths = ["shop/billing/*"]
             "CONFIG:3 (keep_apart): every unit keep_apart glob \"shop/billing/ledger.py\" matches is taken by an earlier seam",
         ]
     );
-    assert_eq!(
-        run.services()["billing"],
-        (
-            "pinned".into(),
-            BILLING.iter().map(|m| format!("shop/{m}")).collect()
-        )
-    );
+    assert_eq!(run.services()["billing"], pinned_as(BILLING));
 }
 
 /// An unknown key is a warning with its line and is left out; the seam it
@@ -398,13 +395,7 @@ paths = ["shop/catalog/**"]
         run.warnings(),
         vec!["CONFIG:5: unknown key `colour` ignored"]
     );
-    assert_eq!(
-        run.services()["goods"],
-        (
-            "pinned".into(),
-            CATALOG.iter().map(|m| format!("shop/{m}")).collect()
-        )
-    );
+    assert_eq!(run.services()["goods"], pinned_as(CATALOG));
 }
 
 /// A malformed or unreadable file ends the run with exit 2 and a message
