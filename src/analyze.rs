@@ -15,6 +15,7 @@ use crate::history::{self, History, HistoryOptions};
 use crate::lang::{self, Diagnostic, FileFacts, Language};
 use crate::metrics;
 use crate::numeric::{rank_normalise, round6};
+use crate::pins::{self, KeepApart, PinSpec};
 use crate::plan;
 use crate::progress::Progress;
 use crate::report::{
@@ -23,7 +24,7 @@ use crate::report::{
     Tool, UnitRow, WeightedPair, SCHEMA_VERSION,
 };
 use crate::resolve::{self, EdgeSite, ParsedFile, ResolveStats};
-use crate::seams::{self, PinGroup, Pins, SeamInput, SeamOptions, Seams, UnitHistory};
+use crate::seams::{self, SeamInput, SeamOptions, Seams, UnitHistory};
 use crate::signals::SignalWeights;
 
 /// Validated options of one analysis.
@@ -46,7 +47,7 @@ pub struct AnalyzeConfig {
     /// Seams fixed by the architect, in file order then `--pin` order.
     pub pins: Vec<PinSpec>,
     /// Seam names or globs that must land in different services.
-    pub keep_apart: Vec<Vec<String>>,
+    pub keep_apart: Vec<KeepApart>,
     /// Warnings from reading the settings (unknown keys of decompose.toml),
     /// reported with the run's own.
     pub config_warnings: Vec<String>,
@@ -81,17 +82,6 @@ impl AnalyzeConfig {
             history: Some(HistoryOptions::default()),
         }
     }
-}
-
-/// One pinned seam as declared: a name and path globs (docs/ci.md).
-#[derive(Debug, Clone, PartialEq)]
-pub struct PinSpec {
-    pub name: String,
-    pub paths: Vec<String>,
-    /// Pins into the shared kernel.
-    pub kernel: bool,
-    /// Where it was declared, for warnings (`decompose.toml:12`, `--pin`).
-    pub source: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -334,7 +324,13 @@ fn finish(
         .collect();
     let unit_history = unit_history(history.as_ref(), &files, &unit_index);
     warnings.extend(cfg.config_warnings.iter().cloned());
-    let pins = pin_groups(cfg, &files, &mut warnings);
+    let pins = pins::pin_groups(
+        &cfg.pins,
+        &cfg.keep_apart,
+        &files,
+        cfg.include_tests,
+        &mut warnings,
+    );
     let entity = plan::entity_units(&files);
     let seams = seams::find_seams(
         &SeamInput {
@@ -402,73 +398,6 @@ fn finish(
         sites,
         timings,
     })
-}
-
-/// Pinned seams matched to units: the first seam (in declaration order)
-/// whose globs match a unit gets it; a seam matching nothing and a unit
-/// claimed by two seams are warnings. `keep_apart` entries that are not
-/// seam names pin what their glob matches as a group of its own, so the
-/// two sides cannot share a service.
-fn pin_groups(cfg: &AnalyzeConfig, files: &[ParsedFile], warnings: &mut Vec<String>) -> Pins {
-    let mut specs = cfg.pins.clone();
-    for side in cfg.keep_apart.iter().flatten() {
-        if !specs.iter().any(|s| &s.name == side) {
-            specs.push(PinSpec {
-                name: side.clone(),
-                paths: vec![side.clone()],
-                kernel: false,
-                source: "keep_apart".into(),
-            });
-        }
-    }
-    let matchers: Vec<globset::GlobSet> = specs
-        .iter()
-        .map(|s| {
-            let mut b = globset::GlobSetBuilder::new();
-            for p in &s.paths {
-                if let Ok(g) = discover::path_glob(p) {
-                    b.add(g);
-                }
-            }
-            b.build().unwrap_or_else(|_| globset::GlobSet::empty())
-        })
-        .collect();
-    let mut groups: Vec<PinGroup> = specs
-        .iter()
-        .map(|s| PinGroup {
-            name: s.name.clone(),
-            kernel: s.kernel,
-            units: Vec::new(),
-        })
-        .collect();
-    for (u, f) in files.iter().enumerate() {
-        let hits: Vec<usize> = (0..specs.len())
-            .filter(|&i| matchers[i].is_match(&f.id))
-            .collect();
-        if let Some(&first) = hits.first() {
-            groups[first].units.push(u as u32);
-            if hits.len() > 1 {
-                warnings.push(format!(
-                    "{}: {} matches seams {}; the first, {:?}, takes it",
-                    specs[hits[1]].source,
-                    f.id,
-                    hits.iter()
-                        .map(|&i| format!("{:?}", specs[i].name))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    specs[first].name
-                ));
-            }
-        }
-    }
-    for (s, g) in specs.iter().zip(&groups) {
-        if g.units.is_empty() {
-            warnings.push(format!("{}: seam {:?} matches no unit", s.source, s.name));
-        }
-    }
-    Pins {
-        groups: groups.into_iter().filter(|g| !g.units.is_empty()).collect(),
-    }
 }
 
 /// [`Structure`] of the files on disk under `cfg.root`.

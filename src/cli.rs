@@ -7,9 +7,10 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::analyze::{AnalyzeConfig, PinSpec};
+use crate::analyze::AnalyzeConfig;
 use crate::history::{Grouping, HistoryOptions};
 use crate::lang::Language;
+use crate::pins::{self, PinSpec};
 use crate::signals::SignalWeights;
 
 #[derive(Debug, Parser)]
@@ -397,22 +398,8 @@ impl AnalyzeArgs {
         }
         let mut pins: Vec<PinSpec> = Vec::new();
         for p in &self.pins {
-            let (name, glob) = p
-                .split_once('=')
-                .filter(|(n, g)| !n.trim().is_empty() && !g.trim().is_empty())
-                .ok_or_else(|| UsageError::BadPin(p.clone()))?;
-            if crate::discover::path_glob(glob.trim()).is_err() {
-                return Err(UsageError::BadPin(p.clone()));
-            }
-            match pins.iter_mut().find(|s| s.name == name.trim()) {
-                Some(s) => s.paths.push(glob.trim().to_string()),
-                None => pins.push(PinSpec {
-                    name: name.trim().to_string(),
-                    paths: vec![glob.trim().to_string()],
-                    kernel: false,
-                    source: "--pin".to_string(),
-                }),
-            }
+            let pin = pins::parse_flag(p).ok_or_else(|| UsageError::BadPin(p.clone()))?;
+            pins::merge(&mut pins, pin);
         }
         if self.services == Some(0) {
             return Err(UsageError::BadServices);

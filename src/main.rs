@@ -14,6 +14,7 @@ use decompose::ci;
 use decompose::cli::{
     AnalyzeArgs, CheckArgs, CheckFormat, Cli, Command, Format, GraphLevel, InitArgs, TrendArgs,
 };
+use decompose::pins::{self, KeepApart, PinSpec};
 use decompose::progress::Progress;
 use decompose::report::{graph, html, json, markdown, printable, routes, write};
 
@@ -191,27 +192,32 @@ fn analyze_config(args: &AnalyzeArgs) -> anyhow::Result<analyze::AnalyzeConfig> 
             cfg.weights = w;
         }
     }
-    let mut pins: Vec<analyze::PinSpec> = file
+    let source = |line: &usize| format!("{}:{line}", path.display());
+    let mut pins: Vec<PinSpec> = file
         .seams
         .iter()
         .zip(&file.seam_lines)
-        .map(|(s, line)| analyze::PinSpec {
+        .map(|(s, line)| PinSpec {
             name: s.name.clone(),
             paths: s.paths.clone(),
             kernel: s.kernel,
-            source: format!("{}:{line}", path.display()),
+            source: source(line),
         })
         .collect();
-    // `--pin` adds to the file's seams (globs of a seam of the same name
-    // join it).
+    // `--pin` adds to the file's seams.
     for p in std::mem::take(&mut cfg.pins) {
-        match pins.iter_mut().find(|s| s.name == p.name) {
-            Some(s) => s.paths.extend(p.paths),
-            None => pins.push(p),
-        }
+        pins::merge(&mut pins, p);
     }
     cfg.pins = pins;
-    cfg.keep_apart = file.keep_apart;
+    cfg.keep_apart = file
+        .keep_apart
+        .iter()
+        .zip(&file.keep_apart_lines)
+        .map(|(sides, line)| KeepApart {
+            sides: sides.clone(),
+            source: source(line),
+        })
+        .collect();
     cfg.config_warnings = warnings;
     Ok(cfg)
 }

@@ -499,8 +499,11 @@ function decomposeWhatIf(api) {
       else if (ch === "[") {
         var end = g.indexOf("]", i + 2);
         if (end < 0) throw new Error("bad glob " + g);
-        var body = g.slice(i + 1, end);
-        re += "[" + (body[0] === "!" ? "^" + body.slice(1) : body).replace(/\\/g, "\\\\") + "]";
+        // A `]` first in the class is a member (globset), so the class ends
+        // at the next one; inside a JS class `\`, `]`, `[` and `^` are
+        // escaped (`[]]` would be an empty class there).
+        var body = g.slice(i + 1, end), neg = body[0] === "!" && body.length > 1;
+        re += "[" + (neg ? "^" : "") + (neg ? body.slice(1) : body).replace(/[\\\][^]/g, "\\$&") + "]";
         i = end + 1;
       } else if (ch === "\\" && i + 1 < g.length) { re += g[i + 1].replace(/[.*+?^${}()|[\]\\\/]/g, "\\$&"); i += 2; }
       else if (ch === "{") {

@@ -246,6 +246,60 @@ fn screenshots(browser: &Chromium, page: &Path, dir: &Path, views: &[&str]) {
     println!("screenshots: {}", dir.display());
 }
 
+/// A copy of `fixtures/hostile` in a folder itself named
+/// `<img src=x onerror=alert(1)>` (the page prints the root); keep the
+/// first value alive while the copy is used.
+fn hostile_repo() -> (tempfile::TempDir, PathBuf) {
+    let parent = tempfile::tempdir().unwrap();
+    let repo = parent.path().join("<img src=x onerror=alert(1)>");
+    copy_dir(&fixture("hostile"), &repo);
+    (parent, repo)
+}
+
+/// `analyze REPO --config SEAMS` into `out` (JSON only): its report, in
+/// which every service is `pinned`.
+fn analyze_pinned_by(repo: &Path, seams: &Path, out: &Path) -> serde_json::Value {
+    decompose()
+        .arg("analyze")
+        .arg(repo)
+        .arg("--config")
+        .arg(seams)
+        .arg("-o")
+        .arg(out)
+        .args(["-q", "--deterministic", "--format", "json"])
+        .assert()
+        .success();
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("report.json")).unwrap()).unwrap();
+    for s in report["services"].as_array().unwrap() {
+        assert_eq!(s["origin"], "pinned", "{}", s["name"]);
+    }
+    report
+}
+
+/// `init --from SEAMS` freezes exactly `expected` into REPO's
+/// decompose.toml, and `check` then passes.
+fn init_from_and_check(
+    repo: &Path,
+    seams: &Path,
+    units: &[String],
+    expected: &std::collections::BTreeMap<String, Option<String>>,
+) {
+    decompose()
+        .args(["init", "-q", "--from"])
+        .arg(seams)
+        .arg(repo)
+        .assert()
+        .success();
+    let frozen = std::fs::read_to_string(repo.join("decompose.toml")).unwrap();
+    assert_eq!(&seams_of(&frozen, units), expected, "{frozen}");
+    decompose()
+        .args(["check", "-q", "--no-history"])
+        .arg(repo)
+        .assert()
+        .code(0);
+}
+
 /// Writes the report of `repo` (default formats) into `out` and returns the
 /// page's path.
 fn analyze_into(repo: &Path, out: &Path) -> PathBuf {
@@ -384,12 +438,11 @@ fn hostile_names_execute_nothing() {
         return;
     };
     let _one = BROWSER.lock().unwrap_or_else(|e| e.into_inner());
-    let parent = tempfile::tempdir().unwrap();
-    let repo = parent.path().join("<img src=x onerror=alert(1)>");
-    copy_dir(&fixture("hostile"), &repo);
+    let (_parent, repo) = hostile_repo();
     let out = tempfile::tempdir().unwrap();
     let file = analyze_into(&repo, out.path());
     let dir = shots_dir("hostile");
+    let mut shown = false;
     for view in ["overview", "map", "dsm", "services", "selftest"] {
         let page = browser.open(&file, view);
         page.assert_healthy(&format!("hostile #{view}"));
@@ -399,7 +452,20 @@ fn hostile_names_execute_nothing() {
             !page.dom.contains("<img"),
             "#{view}: an image element was created"
         );
+        // Names holding `<script>` and `</textarea>` make no element.
+        shown |= page
+            .dom
+            .contains("&lt;script&gt;alert(2)&lt;/script&gt;.java");
+        assert_eq!(page.dom.matches("<script").count(), 2, "#{view}");
+        // The what-if import box is the only text area (once mounted).
+        assert!(page.dom.matches("<textarea").count() <= 1, "#{view}");
+        assert_eq!(
+            page.dom.contains("<textarea"),
+            page.dom.contains(r#"id="whatif-import-text""#),
+            "#{view}"
+        );
     }
+    assert!(shown, "the <script> file name is shown as text");
     screenshots(&browser, &file, &dir, &["overview", "services", "dsm"]);
 }
 
@@ -665,6 +731,14 @@ fn moved(
     out
 }
 
+/// The arrangement a report states: unit → service name, `None` for the
+/// kernel (what [`moved`] computes from the analysed one).
+fn arrangement_of(
+    report: &serde_json::Value,
+) -> std::collections::BTreeMap<String, Option<String>> {
+    moved(report, &[])
+}
+
 fn unit_ids(report: &serde_json::Value) -> Vec<String> {
     report["units"]
         .as_array()
@@ -912,6 +986,10 @@ fn what_if_moves_a_unit_and_a_folder_and_exports_the_arrangement() {
     );
     assert_ne!(after["payments"]["units"], before["payments"]["units"]);
     assert_ne!(after[""]["modularity"], before[""]["modularity"]);
+    // The panel as docs/whatif.png shows it.
+    let dir = shots_dir("java-shop-whatif");
+    browser.screenshot(&file, &what_if_fragment(&moves), &dir.join("whatif.png"));
+    println!("screenshots: {}", dir.display());
 
     // The export says exactly that arrangement, as check reads seams.
     let toml = what_if_toml(&page);
@@ -920,20 +998,24 @@ fn what_if_moves_a_unit_and_a_folder_and_exports_the_arrangement() {
     let exported = out.path().join("whatif.toml");
     std::fs::write(&exported, &toml).unwrap();
 
+    // The round trip: `analyze --config` with the export pins exactly that
+    // arrangement (every service `pinned`), and its report.json carries
+    // every figure the page showed, to the last digit.
+    let pinned = analyze_pinned_by(repo.path(), &exported, &out.path().join("again"));
+    assert_eq!(
+        arrangement_of(&pinned),
+        moved(&report, &moves),
+        "analyze --config places every unit where the page put it"
+    );
+    assert_eq!(
+        pinned["warnings"],
+        serde_json::json!([]),
+        "the export reads back without a warning"
+    );
+    assert_figures_match(&after, &pinned, "analyze --config whatif.toml");
+
     // As it is, the export is what `init --from` freezes and `check` holds.
-    decompose()
-        .args(["init", "-q", "--from"])
-        .arg(&exported)
-        .arg(repo.path())
-        .assert()
-        .success();
-    let frozen = std::fs::read_to_string(repo.path().join("decompose.toml")).unwrap();
-    assert_eq!(seams_of(&frozen, &units), moved(&report, &moves));
-    decompose()
-        .args(["check", "-q", "--no-history"])
-        .arg(repo.path())
-        .assert()
-        .code(0);
+    init_from_and_check(repo.path(), &exported, &units, &moved(&report, &moves));
 }
 
 /// Issue 18: names from the repository stay text in the what-if panel, a
@@ -1024,4 +1106,78 @@ fn what_if_moves_a_500_unit_folder_on_10k_units() {
     let ms = page.attr("data-whatif-ms").unwrap();
     println!("10,000 units: moving {folder} ({n} units) updated the figures in {ms} ms");
     assert!((500..1000).contains(&n), "{folder}: {n} units");
+}
+
+/// Issue 18: the what-if round trip on file names that try to break out of
+/// the page and out of TOML (`<script>`, `</textarea>`, `]]`, quotes, `#`,
+/// `=`, backslashes, every glob metacharacter), moved into a new service
+/// whose name is a TOML injection attempt. The panel shows them as text,
+/// the export escapes names and globs so that the seams read back as
+/// exactly those names and units, and `analyze --config` with the export
+/// reproduces the arrangement and every figure the page showed.
+#[test]
+fn what_if_round_trip_on_hostile_file_names() {
+    let Some(browser) = chromium("what_if_round_trip_on_hostile_file_names") else {
+        return;
+    };
+    let _one = BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+    let (_parent, repo) = hostile_repo();
+    let out = tempfile::tempdir().unwrap();
+    let file = analyze_into(&repo, out.path());
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("report.json")).unwrap()).unwrap();
+    let name = "<script>alert(3)</script></textarea>]]\"\\#=[x]'\n[[seam]]\nname = \"x";
+    let moves = [
+        ("src/<script>alert(2)</script>.java", name),
+        ("src/]] \"#=[a]*?{b,c}\\/**", name),
+        ("src/</textarea>.java", "sep"),
+    ];
+    let units = unit_ids(&report);
+    for (what, _) in &moves[..1] {
+        assert!(units.iter().any(|u| u == what), "{what} is a unit");
+    }
+    let fragment = what_if_fragment(&moves);
+    let page = browser.open(&file, &fragment);
+    page.assert_healthy("hostile files #whatif");
+    assert_eq!(page.attr("data-whatif-moves").as_deref(), Some("3"));
+    assert_eq!(page.attr("data-whatif-error"), None);
+    assert!(!page.dom.contains("<img"), "an image element was created");
+    assert_eq!(
+        page.dom.matches("<script").count(),
+        2,
+        "the page's own data block and script, nothing else"
+    );
+    assert_eq!(
+        page.dom.matches("<textarea").count(),
+        1,
+        "the import box, nothing else"
+    );
+    let after = what_if_figures(&page);
+    assert!(
+        after.contains_key(name),
+        "the new service is shown by its name"
+    );
+
+    // The export reads back as exactly these names and units.
+    let toml = what_if_toml(&page);
+    let cfg = decompose::ci::config::Config::parse(Path::new("whatif.toml"), &toml)
+        .unwrap_or_else(|e| panic!("the export parses: {e}\n{toml}"));
+    let mut names: Vec<&str> = cfg.seams.iter().map(|s| s.name.as_str()).collect();
+    names.sort_unstable();
+    assert_eq!(names, vec![name, "sep", "toml"], "{toml}");
+    assert_eq!(seams_of(&toml, &units), moved(&report, &moves), "{toml}");
+
+    // And `analyze --config` with it gives the page's arrangement and
+    // figures back.
+    let exported = out.path().join("whatif.toml");
+    std::fs::write(&exported, &toml).unwrap();
+    let pinned = analyze_pinned_by(&repo, &exported, &out.path().join("again"));
+    assert_eq!(arrangement_of(&pinned), moved(&report, &moves));
+    assert_eq!(pinned["warnings"], report["warnings"], "no new warning");
+    assert_figures_match(&after, &pinned, "hostile analyze --config whatif.toml");
+    // As it is, `init --from` freezes it and `check` holds it.
+    init_from_and_check(&repo, &exported, &units, &moved(&report, &moves));
+    let dir = shots_dir("hostile-files-whatif");
+    browser.screenshot(&file, &fragment, &dir.join("whatif.png"));
+    println!("screenshots: {}", dir.display());
 }

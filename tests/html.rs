@@ -314,6 +314,9 @@ fn hostile_file_names_stay_text() {
         "src/<img src=x onerror=alert(1)>/Evil.java",
         "src/'\"&/Quote.java",
         "src/line\u{2028}sep/Sep.java",
+        "src/<script>alert(2)</script>.java",
+        "src/</textarea>.java",
+        "src/]] \"#=[a]*?{b,c}\\/Toml.java",
     ] {
         assert!(ids.contains(&id), "{id:?} in {ids:?}");
     }

@@ -167,6 +167,8 @@ pub struct Config {
     pub seam_lines: Vec<usize>,
     /// `keep_apart` groups: seam names or globs.
     pub keep_apart: Vec<Vec<String>>,
+    /// 1-based line of each `keep_apart` group, for messages.
+    pub keep_apart_lines: Vec<usize>,
     matchers: Vec<GlobSet>,
 }
 
@@ -308,6 +310,7 @@ impl Config {
             });
         }
         let mut keep_apart = Vec::new();
+        let mut keep_apart_lines = Vec::new();
         for k in &raw.keep_apart {
             if k.get_ref().len() < 2 {
                 return Err(invalid(
@@ -326,6 +329,7 @@ impl Config {
                 }
             }
             keep_apart.push(k.get_ref().clone());
+            keep_apart_lines.push(line_of(text, k.span().start));
         }
         let seam_lines = raw
             .seams
@@ -348,6 +352,7 @@ impl Config {
             seams,
             seam_lines,
             keep_apart,
+            keep_apart_lines,
             matchers,
         })
     }
@@ -404,6 +409,7 @@ impl Config {
             seam_lines: vec![0; seams.len()],
             seams,
             keep_apart: Vec::new(),
+            keep_apart_lines: Vec::new(),
             matchers,
         }
     }
