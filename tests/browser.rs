@@ -776,14 +776,17 @@ fn measured_by_the_pipeline(
         churn_share: &churn,
         cochange_leakage: &leak,
         facts: &decompose::resolve::plan_facts(&a.files, &[]),
+        history: r.summary.commits_analyzed > 0,
     });
     let mut order: Vec<usize> = (0..names.len()).collect();
-    order.sort_by(|&x, &y| {
-        out.score[y]
-            .total_cmp(&out.score[x])
-            .then(sm[x].coupling.cmp(&sm[y].coupling))
-            .then(names[x].cmp(&names[y]))
-    });
+    let key = |k: usize| plan::RankKey {
+        generated: out.extraction[k].generated,
+        score: out.score[k],
+        benefit: out.extraction[k].benefit,
+        coupling: sm[k].coupling,
+        name: &names[k],
+    };
+    order.sort_by(|&x, &y| plan::rank_cmp(&key(x), &key(y)));
     let services: Vec<serde_json::Value> = order
         .iter()
         .enumerate()

@@ -22,8 +22,8 @@ use tree_sitter::{Node, Parser, Query, QueryCursor};
 use super::lines::{count_code_lines, CommentSyntax};
 use super::{
     Annotation, Call, CallKind, Diagnostic, Expr, Field, FileFacts, Frontend, Function,
-    FunctionKind, Import, ImportKind, Language, Local, RouteDecl, TableDecl, TxScope, TypeDecl,
-    TypeKind, TypeRef,
+    FunctionKind, Import, ImportKind, Language, Local, RouteDecl, StringLit, TableDecl, TxScope,
+    TypeDecl, TypeKind, TypeRef,
 };
 
 pub const QUERIES: [(&str, &str); 3] = [
@@ -1122,6 +1122,7 @@ impl<'s> Extractor<'s> {
             }
         }
         let f = self.current_function();
+        self.sql_call(node, &name, f);
         self.facts.functions[f as usize].calls.push(Call {
             receiver,
             name,
@@ -1130,6 +1131,41 @@ impl<'s> Extractor<'s> {
             line: line(node),
             ty: None,
         });
+    }
+
+    /// Calls the framework table says run the SQL of their first argument
+    /// (`cursor.execute("...")`) or declare a table (`Table("orders",
+    /// metadata, ...)`), when that argument is a plain string.
+    fn sql_call(&mut self, node: Node, name: &str, function: u32) {
+        let first = node.child_by_field_name("arguments").and_then(|a| {
+            let mut cursor = a.walk();
+            let first = a
+                .named_children(&mut cursor)
+                .find(|c| c.kind() != "comment");
+            first
+        });
+        let Some(text) = first.and_then(|n| string_value(n, self.src)) else {
+            return;
+        };
+        let fact = frameworks::find(Language::Python, Syntax::Call, name, |r| match r.fact {
+            Fact::SqlArg | Fact::Table { .. } => Some(r.fact),
+            _ => None,
+        });
+        match fact {
+            Some(Fact::SqlArg) => self.facts.sql.push(StringLit {
+                text,
+                line: line(node),
+                function: Some(function),
+            }),
+            Some(Fact::Table { .. }) if !text.is_empty() => self.facts.tables.push(TableDecl {
+                table: text.to_ascii_lowercase(),
+                type_index: None,
+                line: line(node),
+                queries_name_type: false,
+                reads: None,
+            }),
+            _ => {}
+        }
     }
 
     fn url_route(&mut self, node: Node) {
