@@ -104,46 +104,53 @@ pub fn ledger_like(table: &str) -> bool {
         })
 }
 
-/// The CAP profile of service `name` (docs/metrics.md, "CAP profile").
+/// The CAP profile of service `name` (docs/metrics.md, "CAP profile"):
+/// consistency-first when it writes a ledger-like table it owns inside a
+/// transaction, or when its consistency evidence (owned tables written in
+/// a transaction that no other service reads, its own transactional scopes
+/// the cut splits) outweighs its availability evidence (owned tables other
+/// services only read); availability-first otherwise. Saga participation
+/// (another service's split scope reaching it) is listed, not counted.
 fn cap_profile(name: &str, entities: &[EntityRow], transactions: &[TransactionRow]) -> CapProfile {
     let mut evidence = Vec::new();
+    let mut push = |kind: &str, subject: String| {
+        evidence.push(CapEvidence {
+            kind: kind.into(),
+            subject,
+        })
+    };
     for e in entities.iter().filter(|e| e.owner.as_deref() == Some(name)) {
-        if e.written_in_transaction {
-            let kind = if ledger_like(&e.table) {
-                "ledger_write_in_transaction"
-            } else {
-                "write_in_transaction"
-            };
-            evidence.push(CapEvidence {
-                kind: kind.into(),
-                subject: e.table.clone(),
-            });
-        }
-        let read_only = !e.conflicts.is_empty() && e.conflicts.iter().all(|c| c.kind == "read_across");
-        if read_only {
-            evidence.push(CapEvidence {
-                kind: "read_across_only".into(),
-                subject: e.table.clone(),
-            });
+        let read_only =
+            !e.conflicts.is_empty() && e.conflicts.iter().all(|c| c.kind == "read_across");
+        if e.written_in_transaction && ledger_like(&e.table) {
+            push("ledger_write_in_transaction", e.table.clone());
+        } else if read_only {
+            push("read_across_only", e.table.clone());
+        } else if e.written_in_transaction {
+            push("write_in_transaction", e.table.clone());
         }
     }
-    for t in transactions.iter().filter(|t| t.saga && t.services.iter().any(|s| s == name)) {
-        evidence.push(CapEvidence {
-            kind: "split_transaction".into(),
-            subject: format!("{}#{}", t.unit, t.symbol),
-        });
+    for t in transactions
+        .iter()
+        .filter(|t| t.saga && t.services.iter().any(|s| s == name))
+    {
+        let kind = if t.service.as_deref() == Some(name) {
+            "split_transaction"
+        } else {
+            "saga_participant"
+        };
+        push(kind, format!("{}#{}", t.unit, t.symbol));
     }
     evidence.sort();
     evidence.dedup();
     let count = |k: &str| evidence.iter().filter(|e| e.kind == k).count();
-    let consistency = count("ledger_write_in_transaction")
-        + count("write_in_transaction")
-        + count("split_transaction");
-    let profile = if count("ledger_write_in_transaction") > 0 || consistency > count("read_across_only") {
-        "consistency-first"
-    } else {
-        "availability-first"
-    };
+    let consistency = count("write_in_transaction") + count("split_transaction");
+    let profile =
+        if count("ledger_write_in_transaction") > 0 || consistency > count("read_across_only") {
+            "consistency-first"
+        } else {
+            "availability-first"
+        };
     CapProfile {
         profile: profile.into(),
         evidence,

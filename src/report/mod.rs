@@ -333,7 +333,9 @@ pub struct CapEvidence {
     /// `ledger_write_in_transaction` (a money- or ledger-like table the
     /// service owns is written inside a transactional scope),
     /// `write_in_transaction` (another owned table so written),
-    /// `split_transaction` (a transactional scope the cut splits: a saga),
+    /// `split_transaction` (a transactional scope of its own the cut splits:
+    /// a saga), `saga_participant` (another service's split scope reaches it;
+    /// listed, not counted),
     /// `read_across_only` (an owned table other services only read).
     pub kind: String,
     /// The table, or `unit#symbol` of the transactional scope.
