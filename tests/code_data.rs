@@ -344,10 +344,7 @@ fn the_comment_fits_a_pull_request_on_a_large_report() {
         "{}",
         &comment[comment.len().saturating_sub(400)..]
     );
-    // Strings from the code are escaped.
     assert!(!comment.contains("<img"));
-    assert!(!comment.contains("</script>"));
-    assert!(comment.contains("&lt;img src\\=x onerror\\=alert\\(1\\)&gt;"));
 }
 
 #[test]
@@ -361,4 +358,27 @@ fn a_small_plan_comment_lists_the_first_items_of_each_list() {
     assert!(comment.contains("(40 call sites)"), "{comment}");
     assert!(comment.contains("- still depending on it (1): "), "{comment}");
     assert!(comment.contains("Each list shows at most 10 items"));
+    // Strings from the code are escaped.
+    assert!(!comment.contains("<img"), "{comment}");
+    assert!(!comment.contains("</script>"));
+    assert!(comment.contains("&lt;img src\\=x onerror\\=alert\\(1\\)&gt;"));
+}
+
+#[test]
+fn a_no_history_report_matches_the_schema() {
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("docs/report.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let mut report = no_history("code-data-shop");
+    let errors: Vec<String> = validator
+        .iter_errors(&report)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    // The schema holds the new fields to their values.
+    report["benefit_basis"] = serde_json::json!("guess");
+    report["services"][0]["cap"]["profile"] = serde_json::json!("both");
+    assert_eq!(validator.iter_errors(&report).count(), 2);
 }
