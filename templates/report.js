@@ -1368,7 +1368,7 @@
     }
     var steps = D.plan.slice().sort(function (a, b) { return a.step - b.step; });
     if (D.benefit_basis === "structure") {
-      append(box, el("p", { "class": "empty", id: "plan-no-history" }, "No git history was analysed: the benefit is the structural proxy (size × complexity share + route share + fan-in share) / 3, not change frequency (docs/metrics.md, “Plan without history”)."));
+      append(box, el("p", { "class": "empty", id: "plan-no-history" }, "History absent (no commit analysed): the benefit is the structural proxy (size × complexity share + route share + fan-in share) / 3, not change frequency (docs/metrics.md, “Plan without history”)."));
     }
     append(box, el("p", { "class": "hint" }, "Strangler fig: put a gateway in front of the monolith, then for each service in this order redirect its routes, expose its operations, move or share its data, design its sagas, and replace the call sites that still depend on it. Order = rank by score = benefit × (1 − cost) (docs/metrics.md, “Plan”)."));
     var ol = el("ol", { "class": "plan-steps" });

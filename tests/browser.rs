@@ -1028,3 +1028,35 @@ fn what_if_moves_a_500_unit_folder_on_10k_units() {
     println!("10,000 units: moving {folder} ({n} units) updated the figures in {ms} ms");
     assert!((500..1000).contains(&n), "{folder}: {n} units");
 }
+
+/// Issue 17: without history the plan view says the benefit is the
+/// structural proxy, and the service and plan views show each service's
+/// CAP profile with its evidence.
+#[test]
+fn no_history_plan_and_cap_profiles_render() {
+    let Some(browser) = chromium("no_history_plan_and_cap_profiles_render") else {
+        return;
+    };
+    let _one = BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+    let out = tempfile::tempdir().unwrap();
+    decompose()
+        .arg("analyze")
+        .arg(fixture("code-data-shop"))
+        .arg("-o")
+        .arg(out.path())
+        .args(["-q", "--deterministic", "--no-history"])
+        .assert()
+        .success();
+    let file = out.path().join("index.html");
+    let plan = browser.open(&file, "plan");
+    plan.assert_healthy("code-data-shop #plan");
+    assert!(plan.dom.contains(r#"id="plan-no-history""#));
+    // Step 1 (users) is open: its profile and evidence are drawn.
+    assert!(plan.dom.contains(r#"data-cap="availability-first""#));
+    assert!(plan.dom.contains("0 sagas · availability-first"));
+    let billing = browser.open(&file, "service=billing");
+    billing.assert_healthy("code-data-shop #service=billing");
+    assert!(billing.dom.contains(r#"data-cap="consistency-first""#));
+    assert!(billing.dom.contains("money- or ledger-like table written in a transaction"));
+    assert!(billing.dom.contains("no history: (size × complexity share + route share + fan-in share) / 3"));
+}
