@@ -882,7 +882,12 @@ fn add_plan(
         history: report.summary.commits_analyzed > 0,
     };
     let out = plan::plan(&input);
-    report.benefit_basis = if input.history { "history" } else { "structure" }.into();
+    report.benefit_basis = if input.history {
+        "history"
+    } else {
+        "structure"
+    }
+    .into();
     let index: BTreeMap<&str, usize> = seams
         .services
         .iter()
@@ -898,12 +903,12 @@ fn add_plan(
     // Rank: docs/metrics.md, "Rank".
     fn key(r: &crate::report::ServiceRow) -> plan::RankKey<'_> {
         plan::RankKey {
-        generated: r.extraction.generated,
-        score: r.score,
-        benefit: r.extraction.benefit,
-        coupling: r.coupling,
-        name: &r.name,
-    }
+            generated: r.extraction.generated,
+            score: r.score,
+            benefit: r.extraction.benefit,
+            coupling: r.coupling,
+            name: &r.name,
+        }
     }
     report
         .services

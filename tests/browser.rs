@@ -1057,6 +1057,10 @@ fn no_history_plan_and_cap_profiles_render() {
     let billing = browser.open(&file, "service=billing");
     billing.assert_healthy("code-data-shop #service=billing");
     assert!(billing.dom.contains(r#"data-cap="consistency-first""#));
-    assert!(billing.dom.contains("money- or ledger-like table written in a transaction"));
-    assert!(billing.dom.contains("no history: (size × complexity share + route share + fan-in share) / 3"));
+    assert!(billing
+        .dom
+        .contains("money- or ledger-like table written in a transaction"));
+    assert!(billing
+        .dom
+        .contains("no history: (size × complexity share + route share + fan-in share) / 3"));
 }

@@ -1,6 +1,6 @@
 //! Issue 17 (code side): tables stated in code without JPA mappings
 //! (MyBatis annotation mappers, `JdbcTemplate` strings, Spring Data derived
-//! queries and `@Query`, MyBatis Generator output, SQLAlchemy Core and
+//! queries and `@Query`, jOOQ table constants, MyBatis Generator output, SQLAlchemy Core and
 //! DB-API SQL), the plan without history, the CAP profile per service, and
 //! the plan as a pull-request comment.
 
@@ -56,7 +56,7 @@ fn tables(r: &Value) -> Vec<String> {
 }
 
 #[test]
-fn tables_from_mappers_jdbc_derived_queries_and_python_sql() {
+fn tables_from_mappers_jdbc_jooq_derived_queries_and_python_sql() {
     let r = no_history("code-data-shop");
     assert_eq!(
         tables(&r),
@@ -73,6 +73,8 @@ fn tables_from_mappers_jdbc_derived_queries_and_python_sql() {
              ProductRepository.java:11 ProductRepository.countByPriceGreaterThan read derived_query, \
              ProductRepository.java:13 ProductRepository.deleteByName write derived_query, \
              ProductRepository.java:9 ProductRepository.findByNameContaining read derived_query",
+            "reviews: catalog; ReviewQueries.java:19 ReviewQueries.add write table_ref, \
+             ReviewQueries.java:15 ReviewQueries.count read table_ref",
             "stock: billing; stock.py:9 low_stock read sql, stock.py:13 restock write sql",
             "users: users; PaymentDao.java:23 PaymentDao.recent read sql, \
              UserMapper.java:14 UserMapper.add write sql, \
@@ -97,8 +99,14 @@ fn generator_output_carries_data_but_never_ranks() {
         roles,
         [
             ("src/main/java/com/shop/gen/OrderLine.java", "generated"),
-            ("src/main/java/com/shop/gen/OrderLineExample.java", "generated"),
-            ("src/main/java/com/shop/gen/OrderLineMapper.java", "generated"),
+            (
+                "src/main/java/com/shop/gen/OrderLineExample.java",
+                "generated"
+            ),
+            (
+                "src/main/java/com/shop/gen/OrderLineMapper.java",
+                "generated"
+            ),
         ]
     );
     let services = r["services"].as_array().unwrap();
@@ -164,7 +172,10 @@ fn without_history_the_benefit_is_the_structural_proxy() {
             + e["route_share"].as_f64().unwrap()
             + e["fan_in_share"].as_f64().unwrap())
             / 3.0;
-        assert!((e["benefit"].as_f64().unwrap() - mean).abs() < 1e-6, "{s:#?}");
+        assert!(
+            (e["benefit"].as_f64().unwrap() - mean).abs() < 1e-6,
+            "{s:#?}"
+        );
     }
     for sum in sums {
         assert!((sum - 1.0).abs() < 1e-5, "shares add up to 1: {sums:?}");
@@ -193,7 +204,11 @@ fn caps(r: &Value) -> Vec<String> {
                 .iter()
                 .map(|e| {
                     let subject = e["subject"].as_str().unwrap();
-                    format!("{} {}", e["kind"].as_str().unwrap(), subject.rsplit('/').next().unwrap())
+                    format!(
+                        "{} {}",
+                        e["kind"].as_str().unwrap(),
+                        subject.rsplit('/').next().unwrap()
+                    )
                 })
                 .collect();
             format!(
@@ -267,7 +282,14 @@ fn the_page_and_the_plans_show_the_basis_and_the_cap_profile() {
     decompose()
         .arg("analyze")
         .arg(fixture("code-data-shop"))
-        .args(["--no-history", "--deterministic", "-q", "--format", "html,markdown", "-o"])
+        .args([
+            "--no-history",
+            "--deterministic",
+            "-q",
+            "--format",
+            "html,markdown",
+            "-o",
+        ])
         .arg(out.path())
         .assert()
         .success();
@@ -283,10 +305,14 @@ fn the_page_and_the_plans_show_the_basis_and_the_cap_profile() {
     let comment = std::fs::read_to_string(out.path().join("plan-comment.md")).unwrap();
     assert!(comment.contains("| 1 | users |"), "{comment}");
     assert!(
-        comment.contains("- tables (4): accounts move, payments move, stock move, users call\\_owner"),
+        comment
+            .contains("- tables (4): accounts move, payments move, stock move, users call\\_owner"),
         "{comment}"
     );
-    assert!(comment.contains("Each list shows at most 10 items"), "{comment}");
+    assert!(
+        comment.contains("Each list shows at most 10 items"),
+        "{comment}"
+    );
 }
 
 #[test]
@@ -333,7 +359,11 @@ fn the_comment_fits_a_pull_request_on_a_large_report() {
             .collect();
     }
     let full = decompose::report::markdown::render(&report);
-    assert!(full.len() > 4 * COMMENT_LIMIT, "the full plan is large: {}", full.len());
+    assert!(
+        full.len() > 4 * COMMENT_LIMIT,
+        "the full plan is large: {}",
+        full.len()
+    );
     let comment = String::from_utf8(render_comment(&report)).unwrap();
     assert!(comment.len() <= COMMENT_LIMIT, "{} bytes", comment.len());
     assert!(comment.contains("### Step 1: extract s0"));
@@ -350,13 +380,18 @@ fn the_comment_fits_a_pull_request_on_a_large_report() {
 #[test]
 fn a_small_plan_comment_lists_the_first_items_of_each_list() {
     let report = synthetic_report(60, 6, true);
-    let comment =
-        String::from_utf8(decompose::report::markdown::render_comment(&report)).unwrap();
+    let comment = String::from_utf8(decompose::report::markdown::render_comment(&report)).unwrap();
     // The synthetic plan's operation has 40 call sites; each step lists two
     // routes, one operation, one table, one saga and one dependent.
-    assert!(comment.contains("- routes to redirect (2): GET"), "{comment}");
+    assert!(
+        comment.contains("- routes to redirect (2): GET"),
+        "{comment}"
+    );
     assert!(comment.contains("(40 call sites)"), "{comment}");
-    assert!(comment.contains("- still depending on it (1): "), "{comment}");
+    assert!(
+        comment.contains("- still depending on it (1): "),
+        "{comment}"
+    );
     assert!(comment.contains("Each list shows at most 10 items"));
     // Strings from the code are escaped.
     assert!(!comment.contains("<img"), "{comment}");

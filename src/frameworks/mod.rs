@@ -114,6 +114,11 @@ pub enum Fact {
     /// The file is generator output: it carries data facts but never
     /// ranks as a service.
     Generated,
+    /// The call's first argument names a table by a generated constant
+    /// (jOOQ `selectFrom(BOOK)`, `insertInto(Tables.AUTHOR)`): an
+    /// upper-case name, read as the lower-case table; `write` for
+    /// statements that change it.
+    TableArg { write: bool },
 }
 
 /// One row of the framework table.
@@ -171,7 +176,11 @@ pub fn prefixes(
 /// (reads, writes) and the word that must follow the subject (`By`).
 pub fn derived_query(
     language: Language,
-) -> Option<(&'static [&'static str], &'static [&'static str], &'static str)> {
+) -> Option<(
+    &'static [&'static str],
+    &'static [&'static str],
+    &'static str,
+)> {
     ROWS.iter()
         .filter(|r| r.language == language)
         .find_map(|r| match r.fact {

@@ -153,9 +153,18 @@ fn lookups_find_rows_by_language_syntax_and_name() {
     assert_eq!(snake_case("OrderLine"), "order_line");
     assert_eq!(snake_case("Order"), "order");
     assert!(matches_prefix(&["save", "delete"], "deleteById"));
-    assert_eq!(derived_query_access(Language::Java, "findByLastName"), Some(false));
-    assert_eq!(derived_query_access(Language::Java, "countDistinctByCity"), Some(false));
-    assert_eq!(derived_query_access(Language::Java, "deleteByOwner"), Some(true));
+    assert_eq!(
+        derived_query_access(Language::Java, "findByLastName"),
+        Some(false)
+    );
+    assert_eq!(
+        derived_query_access(Language::Java, "countDistinctByCity"),
+        Some(false)
+    );
+    assert_eq!(
+        derived_query_access(Language::Java, "deleteByOwner"),
+        Some(true)
+    );
     assert_eq!(derived_query_access(Language::Java, "findAll"), None);
     assert_eq!(derived_query_access(Language::Java, "findbyx"), None);
     assert_eq!(derived_query_access(Language::Java, "getTotal"), None);

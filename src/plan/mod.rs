@@ -98,7 +98,9 @@ pub fn ledger_like(table: &str) -> bool {
         .filter(|w| !w.is_empty())
         .any(|w| {
             let w = w.to_ascii_lowercase();
-            let singular = w.strip_suffix("es").filter(|s| s.ends_with("ss") || s.ends_with('x'));
+            let singular = w
+                .strip_suffix("es")
+                .filter(|s| s.ends_with("ss") || s.ends_with('x'));
             let singular = singular.or_else(|| w.strip_suffix('s')).unwrap_or(&w);
             LEDGER_WORDS.contains(&singular) || LEDGER_WORDS.contains(&w.as_str())
         })
@@ -1022,7 +1024,13 @@ mod tests {
 
     #[test]
     fn ledger_like_tables() {
-        for t in ["payments", "loyalty_accounts", "Invoice", "PaymentLine", "ledger_entries"] {
+        for t in [
+            "payments",
+            "loyalty_accounts",
+            "Invoice",
+            "PaymentLine",
+            "ledger_entries",
+        ] {
             assert!(ledger_like(t), "{t}");
         }
         for t in ["products", "orders", "accountant_notes", "stock"] {

@@ -341,7 +341,12 @@ fn comment(report: &Report, top: usize, steps: usize) -> String {
         list(&mut o, "routes to redirect", &routes, p.routes.len());
         let mut api: Vec<&super::Operation> = p.api.iter().collect();
         // The operations with most call sites first: what costs most to cut.
-        api.sort_by(|a, b| b.call_sites.len().cmp(&a.call_sites.len()).then(a.symbol.cmp(&b.symbol)));
+        api.sort_by(|a, b| {
+            b.call_sites
+                .len()
+                .cmp(&a.call_sites.len())
+                .then(a.symbol.cmp(&b.symbol))
+        });
         let ops: Vec<String> = api
             .iter()
             .take(top)
@@ -383,7 +388,10 @@ fn comment(report: &Report, top: usize, steps: usize) -> String {
     } else if top == 0 {
         let _ = writeln!(o, "Lists give counts only to keep this comment under {} KB; the full plan is in plan.md and report.json.", COMMENT_LIMIT / 1024);
     } else {
-        let _ = writeln!(o, "Each list shows at most {top} items; the full plan is in plan.md and report.json.");
+        let _ = writeln!(
+            o,
+            "Each list shows at most {top} items; the full plan is in plan.md and report.json."
+        );
     }
     o
 }
@@ -396,7 +404,10 @@ mod tests {
         super::list(&mut o, "routes", &["a".into(), "b".into()], 5);
         super::list(&mut o, "tables", &[], 3);
         super::list(&mut o, "sagas", &[], 0);
-        assert_eq!(o, "- routes (5): a, b, … 3 more\n- tables (3)\n- sagas (0)\n");
+        assert_eq!(
+            o,
+            "- routes (5): a, b, … 3 more\n- tables (3)\n- sagas (0)\n"
+        );
     }
 
     #[test]

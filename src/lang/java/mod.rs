@@ -846,6 +846,7 @@ impl<'s> Extractor<'s> {
             return;
         };
         let receiver = child(node, |f| f.object).map(|o| self.expr(o, 1));
+        self.table_arg(node, self.text(name));
         let call = Call {
             receiver,
             name: self.text(name).to_string(),
@@ -855,6 +856,58 @@ impl<'s> Extractor<'s> {
             ty: None,
         };
         self.push_call(call);
+    }
+
+    /// A call the framework table says names a table by its first
+    /// argument (jOOQ): the argument an upper-case constant (`BOOK`,
+    /// `Tables.BOOK`), read as the lower-case table name.
+    fn table_arg(&mut self, node: Node, name: &str) {
+        let Some(write) =
+            crate::frameworks::find(Language::Java, crate::frameworks::Syntax::Call, name, |r| {
+                match r.fact {
+                    crate::frameworks::Fact::TableArg { write } => Some(write),
+                    _ => None,
+                }
+            })
+        else {
+            return;
+        };
+        // A static call on another type (`String.join(SEP, parts)`,
+        // `LocalDate.from(X)`) is not a query; jOOQ's static entry is `DSL`.
+        let static_other = child(node, |f| f.object).is_some_and(|o| {
+            let t = self.text(o);
+            o.kind() == "identifier"
+                && t.starts_with(|c: char| c.is_ascii_uppercase())
+                && t != "DSL"
+        });
+        if static_other {
+            return;
+        }
+        let Some(first) = child(node, |f| f.arguments).and_then(|a| a.named_child(0)) else {
+            return;
+        };
+        if !matches!(first.kind(), "identifier" | "field_access") {
+            return;
+        }
+        let text = self.text(first);
+        let last = text.rsplit('.').next().unwrap_or(text).trim();
+        let constant = last.len() >= 2
+            && last.starts_with(|c: char| c.is_ascii_uppercase())
+            && last
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+        if !constant {
+            return;
+        }
+        let function = self.current_function();
+        self.facts.table_accesses.push(super::TableAccess {
+            target: last.to_ascii_lowercase(),
+            of_entity: false,
+            write,
+            function,
+            line: Self::line(node),
+            via: "table_ref".into(),
+        });
     }
 
     fn new_call(&mut self, node: Node) {
@@ -1293,6 +1346,24 @@ public class OrderService extends Base implements Api, Other<Product> {
         assert!(f.types.iter().any(|t| t.name == "A"));
         assert_eq!(f.diagnostics.len(), 1);
         assert!(f.diagnostics[0].message.contains("syntax error"));
+    }
+
+    #[test]
+    fn jooq_table_constants_but_not_static_calls_on_other_types() {
+        let f = parse(
+            "class D { void f(DSLContext dsl) { String s = String.join(SEP, xs); \
+             LocalDate d = LocalDate.from(NOW); dsl.selectFrom(BOOK).fetch(); \
+             DSL.deleteFrom(Tables.AUTHOR).execute(); jdbc.update(\"UPDATE t SET a = 1\"); } }",
+        );
+        let got: Vec<(String, bool)> = f
+            .table_accesses
+            .iter()
+            .map(|a| (a.target.clone(), a.write))
+            .collect();
+        assert_eq!(
+            got,
+            [("book".to_string(), false), ("author".to_string(), true)]
+        );
     }
 
     #[test]

@@ -137,7 +137,9 @@ pub fn file_facts(facts: &mut FileFacts) {
 fn generated_and_statements(facts: &mut FileFacts) {
     let is_generated = |r: &'static frameworks::Row| (r.fact == Fact::Generated).then_some(());
     let generated = facts.types.iter().any(|t| {
-        t.annotations.iter().any(|a| fact_of(a, is_generated).is_some())
+        t.annotations
+            .iter()
+            .any(|a| fact_of(a, is_generated).is_some())
             || t.supertypes.iter().any(|(_, st)| {
                 let simple = st.name.rsplit('.').next().unwrap_or(&st.name);
                 frameworks::find(Language::Java, Syntax::BaseType, simple, is_generated).is_some()
@@ -384,7 +386,9 @@ mod tests {
     #[test]
     fn statement_text_drops_dynamic_sql_tags() {
         assert_eq!(
-            statement_text("<script>SELECT * FROM users,<where><if test=\"a\">id < 3</if></where></script>"),
+            statement_text(
+                "<script>SELECT * FROM users,<where><if test=\"a\">id < 3</if></where></script>"
+            ),
             "SELECT * FROM users, id < 3"
         );
         assert_eq!(statement_text("UPDATE t SET a = 1"), "UPDATE t SET a = 1");
