@@ -654,6 +654,7 @@ fn add_seams(
             signals: s.signals.clone(),
             origin: s.origin.as_str().to_string(),
             extraction: Default::default(),
+            cap: Default::default(),
         })
         .collect();
     // Rank: highest score first, then the smaller coupling, then the name.
@@ -807,8 +808,15 @@ fn add_plan(
         churn_share: &churn_share,
         cochange_leakage: &cochange_leakage,
         facts: &resolve::plan_facts(files, python_roots),
+        history: report.summary.commits_analyzed > 0,
     };
     let out = plan::plan(&input);
+    report.benefit_basis = if input.history {
+        "history"
+    } else {
+        "structure"
+    }
+    .into();
     let index: BTreeMap<&str, usize> = seams
         .services
         .iter()
@@ -819,14 +827,21 @@ fn add_plan(
         let i = index[row.id.as_str()];
         row.score = out.score[i];
         row.extraction = out.extraction[i].clone();
+        row.cap = out.cap[i].clone();
     }
-    // Rank: highest score first, then the smaller coupling, then the name.
-    report.services.sort_by(|a, b| {
-        b.score
-            .total_cmp(&a.score)
-            .then(a.coupling.cmp(&b.coupling))
-            .then(a.name.cmp(&b.name))
-    });
+    // Rank: docs/metrics.md, "Rank".
+    fn key(r: &crate::report::ServiceRow) -> plan::RankKey<'_> {
+        plan::RankKey {
+            generated: r.extraction.generated,
+            score: r.score,
+            benefit: r.extraction.benefit,
+            coupling: r.coupling,
+            name: &r.name,
+        }
+    }
+    report
+        .services
+        .sort_by(|a, b| plan::rank_cmp(&key(a), &key(b)));
     for (k, row) in report.services.iter_mut().enumerate() {
         row.rank = k as u32 + 1;
     }
@@ -895,6 +910,7 @@ fn transaction_reach(
         churn_share: &zeros,
         cochange_leakage: &zeros,
         facts: &resolve::plan_facts(files, python_roots),
+        history: false,
     };
     let out = plan::plan(&input);
     debug_assert_eq!(out.transactions.len(), transactions.len());
@@ -983,7 +999,7 @@ fn build_report(
             reason: None,
             role: if f.test {
                 "test"
-            } else if discover::is_generated(&f.id, f.language) {
+            } else if plan::is_generated(f) {
                 "generated"
             } else {
                 "code"
@@ -1084,6 +1100,7 @@ fn build_report(
         endpoints: Vec::new(),
         transactions: Vec::new(),
         plan: Vec::new(),
+        benefit_basis: "structure".into(),
         diagnostics,
         skipped,
         warnings,

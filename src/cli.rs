@@ -145,8 +145,12 @@ pub struct TrendArgs {
 pub enum Format {
     Json,
     Html,
-    /// The extraction plan as markdown (plan.md), for a PR comment.
+    /// The full extraction plan as markdown (plan.md); with a folder
+    /// output, plan-comment.md is written beside it.
     Markdown,
+    /// The plan as a pull-request comment of at most 64 KB
+    /// (plan-comment.md): ranked steps, counts and the first items.
+    MarkdownComment,
     /// The gateway routing table as nginx `location` blocks (routes.nginx.conf).
     Nginx,
     /// The gateway routing table as plain YAML (routes.yaml).
@@ -165,6 +169,7 @@ impl Format {
             Format::Json => "report.json",
             Format::Html => "index.html",
             Format::Markdown => "plan.md",
+            Format::MarkdownComment => "plan-comment.md",
             Format::Nginx => "routes.nginx.conf",
             Format::RoutesYaml => "routes.yaml",
             Format::Dot => "graph.dot",

@@ -239,7 +239,12 @@ fn run_analyze(args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
     }
     let dir = Path::new(args.output());
     write::create_dir(dir)?;
-    for format in args.formats() {
+    let mut formats = args.formats();
+    // The comment-sized plan goes beside the full one.
+    if formats.contains(&Format::Markdown) && !formats.contains(&Format::MarkdownComment) {
+        formats.push(Format::MarkdownComment);
+    }
+    for format in formats {
         let path = dir.join(format.file_name());
         write::write_atomic(&path, &render(format, args.level, report))?;
         if !args.quiet {
@@ -310,6 +315,7 @@ fn render(format: Format, level: GraphLevel, report: &decompose::report::Report)
         Format::Json => json::render(report),
         Format::Html => html::render(report),
         Format::Markdown => markdown::render(report),
+        Format::MarkdownComment => markdown::render_comment(report),
         Format::Nginx => routes::render_nginx(report),
         Format::RoutesYaml => routes::render_yaml(report),
         Format::Dot => graph::render_dot(report, level),

@@ -1053,6 +1053,7 @@
     append(box, section("Members", g.units.length ? unitsTable(g.units, false) : empty("No member units.")));
     var step = stepOf(key);
     if (s) append(box, section("Extraction score", extractionTable(s)));
+    if (s) append(box, section("Consistency (CAP)", capView(s.cap)));
     append(box, section("Interface operations and call sites",
       step ? (step.api.length ? operationsTable(step.api) : empty("No member is called from outside the service: nothing to expose.")) : notYet("Operations the service must expose (calls crossing the cut)")));
     var ents = D.entities.filter(function (e) { return entityTouches(e, key); });
@@ -1173,10 +1174,17 @@
       return sv("svg", { "class": "bar", viewBox: "0 0 100 8", preserveAspectRatio: "none" },
         sv("rect", { "class": "bar-bg", width: 100, height: 8 }), sv("rect", { "class": "bar-fg", width: Math.max(0, Math.min(100, v * 100)).toFixed(1), height: 8 }));
     }
-    var rows = [
-      ["benefit", null, x.benefit, "(churn share + hotspot share) / 2"],
+    var rows = x.benefit_basis === "structure" ? [
+      ["benefit", null, x.benefit, x.generated ? "generated code: never ranks" : "no history: (size × complexity share + route share + fan-in share) / 3"],
+      ["  size × complexity share", null, x.size_complexity_share, "share of Σ rank-normalised lines × rank-normalised complexity"],
+      ["  route share", null, x.route_share, "share of the inbound routes the service handles"],
+      ["  fan-in share", null, x.fan_in_share, "share of the units outside it that depend on it"]
+    ] : [
+      ["benefit", null, x.benefit, x.generated ? "generated code: never ranks" : "(churn share + hotspot share) / 2"],
       ["  churn share", null, s.churn_share, "share of the repository's churn in the service"],
-      ["  hotspot share", null, x.hotspot_share, "share of the repository's hotspot mass in the service"],
+      ["  hotspot share", null, x.hotspot_share, "share of the repository's hotspot mass in the service"]
+    ];
+    rows = rows.concat([
       ["cost", null, x.cost, "mean of the six normalised components below"],
       ["  calls across the cut", fmtInt(x.cut_calls), x.cut_calls_norm, "call sites between the service and the rest"],
       ["  call weight across the cut", fmtInt(x.cut_call_weight), x.cut_call_weight_norm, "the same, weighted by repetition"],
@@ -1185,7 +1193,7 @@
       ["  split transactions", fmtInt(x.split_transactions), x.split_transactions_norm, "transactional scopes the cut would split (sagas)"],
       ["  co-change leakage", null, x.cochange_leakage, "share of the members' co-change weight that crosses the cut"],
       ["  shared authors", null, x.shared_authors, "authors who also changed other services"]
-    ];
+    ]);
     var t = el("table", { "class": "sigbars extraction" });
     append(t, el("thead", null, el("tr", null, el("th", null, "component"), el("th", { "class": "num" }, "count"), el("th", null, ""), el("th", { "class": "num" }, "value"), el("th", null, ""))));
     var body = el("tbody");
@@ -1197,6 +1205,33 @@
     append(t, body);
     return el("div", null, el("p", null, el("strong", null, "score " + fmtNum(s.score, 3)), " = benefit " + fmtNum(x.benefit, 3) + " × (1 − cost " + fmtNum(x.cost, 3) + "); rank " + s.rank + " of " + SV.length + "."), t,
       el("p", { "class": "hint" }, "Counts are normalised by the largest service's count; the bars show the normalised value."));
+  }
+
+  // The consistency profile of a service and its evidence
+  // (docs/metrics.md, "CAP profile").
+  var CAP_EVIDENCE = {
+    ledger_write_in_transaction: "money- or ledger-like table written in a transaction",
+    write_in_transaction: "table only it uses, written in a transaction",
+    split_transaction: "its transaction the cut splits (saga)",
+    saga_participant: "reached by another service's split transaction (listed, not counted)",
+    read_across_only: "table other services only read"
+  };
+  function capView(cap) {
+    if (!cap || !cap.profile) return empty("No consistency profile in this report.");
+    var box = el("div", { "class": "cap", "data-cap": cap.profile },
+      el("p", null, el("span", { "class": "badge" + (cap.profile === "consistency-first" ? " warn" : "") }, cap.profile),
+        " ", cap.profile === "consistency-first" ? "keep its writes strongly consistent: one owner, local transactions, sagas for what the cut splits." : "serve reads from replicas or caches; eventual consistency is acceptable."));
+    if (!cap.evidence.length) {
+      append(box, el("p", { "class": "hint" }, "No table it owns is written in a transaction and no transaction it takes part in is split."));
+      return box;
+    }
+    var ul = el("ul", { "class": "plain" });
+    cap.evidence.slice(0, SITES_SHOWN).forEach(function (e) {
+      append(ul, el("li", null, el("span", { "class": "sub" }, CAP_EVIDENCE[e.kind] || e.kind), " ", el("code", null, e.subject)));
+    });
+    append(box, ul);
+    if (cap.evidence.length > SITES_SHOWN) append(box, el("p", { "class": "hint" }, "… and " + fmtInt(cap.evidence.length - SITES_SHOWN) + " more in report.json (services[].cap)."));
+    return box;
   }
 
   // Operations: [symbol, unit, [[unit, symbol, line, service], ...]].
@@ -1332,6 +1367,9 @@
       return;
     }
     var steps = D.plan.slice().sort(function (a, b) { return a.step - b.step; });
+    if (D.benefit_basis === "structure") {
+      append(box, el("p", { "class": "empty", id: "plan-no-history" }, "History absent (no commit analysed): the benefit is the structural proxy (size × complexity share + route share + fan-in share) / 3, not change frequency (docs/metrics.md, “Plan without history”)."));
+    }
     append(box, el("p", { "class": "hint" }, "Strangler fig: put a gateway in front of the monolith, then for each service in this order redirect its routes, expose its operations, move or share its data, design its sagas, and replace the call sites that still depend on it. Order = rank by score = benefit × (1 − cost) (docs/metrics.md, “Plan”)."));
     var ol = el("ol", { "class": "plan-steps" });
     steps.forEach(function (p, i) {
@@ -1340,7 +1378,8 @@
       if (i === 0) d.open = true;
       append(d, el("summary", null, el("strong", null, "Step " + p.step + ": extract "), s ? s.name : serviceName(p.service),
         el("span", { "class": "sub" }, " — score " + fmtNum(p.score, 3) + (s ? ", " + plural(s.members.length, "unit", "units") + ", " + fmtInt(s.lines) + " lines" : "") +
-          " · " + plural(p.routes.length, "route", "routes") + " · " + plural(p.api.length, "operation", "operations") + " · " + plural(p.data.length, "table", "tables") + " · " + plural(p.sagas.length, "saga", "sagas"))));
+          " · " + plural(p.routes.length, "route", "routes") + " · " + plural(p.api.length, "operation", "operations") + " · " + plural(p.data.length, "table", "tables") + " · " + plural(p.sagas.length, "saga", "sagas") +
+          (s && s.cap && s.cap.profile ? " · " + s.cap.profile : ""))));
       var body = el("div", { "class": "step-body" });
       // Rendered on first open: a large plan stays cheap to load.
       var filled = false;
@@ -1349,6 +1388,7 @@
         filled = true;
         append(body, el("p", null, el("a", { href: "#service=" + encodeURIComponent(p.service) }, "Open the service"), " · ", el("a", { href: "#map=" + encodeURIComponent(p.service) }, "show on the map")));
         if (s) append(body, section("Why this rank", extractionTable(s)));
+        if (s) append(body, section("Consistency (CAP)", capView(s.cap)));
         append(body, section("(a) Routes to redirect at the gateway", p.routes.length ? endpointsTable(p.routes.map(function (k) { return D.endpoints[k]; }), false) : empty("No inbound route: nothing to redirect.")));
         append(body, section("(b) API to expose", p.api.length ? operationsTable(p.api) : empty("Nothing outside calls into it.")));
         append(body, section("(c) Data to move or share", p.data.length ? dataActions(p.data) : empty("It touches no table.")));

@@ -850,14 +850,17 @@ fn measured_by_the_pipeline(
         churn_share: &churn,
         cochange_leakage: &leak,
         facts: &decompose::resolve::plan_facts(&a.files, &[]),
+        history: r.summary.commits_analyzed > 0,
     });
     let mut order: Vec<usize> = (0..names.len()).collect();
-    order.sort_by(|&x, &y| {
-        out.score[y]
-            .total_cmp(&out.score[x])
-            .then(sm[x].coupling.cmp(&sm[y].coupling))
-            .then(names[x].cmp(&names[y]))
-    });
+    let key = |k: usize| plan::RankKey {
+        generated: out.extraction[k].generated,
+        score: out.score[k],
+        benefit: out.extraction[k].benefit,
+        coupling: sm[k].coupling,
+        name: &names[k],
+    };
+    order.sort_by(|&x, &y| plan::rank_cmp(&key(x), &key(y)));
     let services: Vec<serde_json::Value> = order
         .iter()
         .enumerate()
@@ -1180,4 +1183,38 @@ fn what_if_round_trip_on_hostile_file_names() {
     let dir = shots_dir("hostile-files-whatif");
     browser.screenshot(&file, &fragment, &dir.join("whatif.png"));
     println!("screenshots: {}", dir.display());
+/// Issue 17: without history the plan view says the benefit is the
+/// structural proxy, and the service and plan views show each service's
+/// CAP profile with its evidence.
+#[test]
+fn no_history_plan_and_cap_profiles_render() {
+    let Some(browser) = chromium("no_history_plan_and_cap_profiles_render") else {
+        return;
+    };
+    let _one = BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+    let out = tempfile::tempdir().unwrap();
+    decompose()
+        .arg("analyze")
+        .arg(fixture("code-data-shop"))
+        .arg("-o")
+        .arg(out.path())
+        .args(["-q", "--deterministic", "--no-history"])
+        .assert()
+        .success();
+    let file = out.path().join("index.html");
+    let plan = browser.open(&file, "plan");
+    plan.assert_healthy("code-data-shop #plan");
+    assert!(plan.dom.contains(r#"id="plan-no-history""#));
+    // Step 1 (users) is open: its profile and evidence are drawn.
+    assert!(plan.dom.contains(r#"data-cap="availability-first""#));
+    assert!(plan.dom.contains("0 sagas · availability-first"));
+    let billing = browser.open(&file, "service=billing");
+    billing.assert_healthy("code-data-shop #service=billing");
+    assert!(billing.dom.contains(r#"data-cap="consistency-first""#));
+    assert!(billing
+        .dom
+        .contains("money- or ledger-like table written in a transaction"));
+    assert!(billing
+        .dom
+        .contains("no history: (size × complexity share + route share + fan-in share) / 3"));
 }

@@ -32,6 +32,8 @@ pub enum Syntax {
     Macro,
     /// A method-name prefix (for the read/write patterns).
     MethodName,
+    /// A marker written in a comment (`@mbg.generated`).
+    Comment,
 }
 
 /// The HTTP method of a route row.
@@ -104,6 +106,28 @@ pub enum Fact {
     /// Calls on a table-mapped object whose method name starts with one of
     /// these only read; others write.
     ReadMethods { prefixes: &'static [&'static str] },
+    /// The annotation's value is the SQL (or JPQL) statement the method
+    /// runs (a MyBatis mapper annotation, Spring Data `@Query`); array
+    /// elements are joined and XML tags (`<script>`, `<if>`) dropped.
+    Statement,
+    /// The call's first argument is the SQL statement it runs
+    /// (`cursor.execute("...")`).
+    SqlArg,
+    /// A method declared on a repository whose name starts with one of
+    /// `reads` or `writes` and holds the row's name (`By`) after it is a
+    /// derived query of the repository's entity (`findByNameAndCity`).
+    DerivedQuery {
+        reads: &'static [&'static str],
+        writes: &'static [&'static str],
+    },
+    /// The file is generator output: it carries data facts but never
+    /// ranks as a service.
+    Generated,
+    /// The call's first argument names a table by a generated constant
+    /// (jOOQ `selectFrom(BOOK)`, `insertInto(Tables.AUTHOR)`): an
+    /// upper-case name, read as the lower-case table; `write` for
+    /// statements that change it.
+    TableArg { write: bool },
 }
 
 /// One row of the framework table.
@@ -156,6 +180,52 @@ pub fn prefixes(
     ROWS.iter()
         .filter(|r| r.language == language && r.framework == framework)
         .find_map(|r| pick(&r.fact))
+}
+
+/// The derived-query prefixes of `language`'s first derived-query row
+/// (reads, writes) and the word that must follow the subject (`By`).
+pub fn derived_query(
+    language: Language,
+) -> Option<(
+    &'static [&'static str],
+    &'static [&'static str],
+    &'static str,
+)> {
+    ROWS.iter()
+        .filter(|r| r.language == language)
+        .find_map(|r| match r.fact {
+            Fact::DerivedQuery { reads, writes } => Some((reads, writes, r.name)),
+            _ => None,
+        })
+}
+
+/// Whether `method` is a derived query by the rule of
+/// [`Fact::DerivedQuery`]: `Some(true)` writes, `Some(false)` reads.
+pub fn derived_query_access(language: Language, method: &str) -> Option<bool> {
+    let (reads, writes, by) = derived_query(language)?;
+    let after = |p: &&str| {
+        method
+            .strip_prefix(*p)
+            .is_some_and(|rest| rest.contains(by) && !rest.starts_with(|c: char| c.is_lowercase()))
+    };
+    if writes.iter().any(after) {
+        Some(true)
+    } else if reads.iter().any(after) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// Whether a file of `language` whose comments hold `source`'s text is
+/// generator output by a comment-marker row.
+pub fn has_generated_marker(language: Language, source: &str) -> bool {
+    ROWS.iter().any(|r| {
+        r.language == language
+            && r.syntax == Syntax::Comment
+            && r.fact == Fact::Generated
+            && source.contains(r.name)
+    })
 }
 
 /// Whether `method` starts with one of `prefixes`.

@@ -71,6 +71,13 @@ const fn rs(m: &'static str) -> Fact {
 
 const REPO: Fact = Fact::Repository { entity_arg: 0 };
 
+/// Subject prefixes of Spring Data derived queries that read, and those
+/// that write (`findByName`, `countByStatus`, `deleteByOwner`).
+const DERIVED_READS: &[&str] = &[
+    "find", "read", "get", "query", "search", "stream", "count", "exists",
+];
+const DERIVED_WRITES: &[&str] = &["delete", "remove"];
+
 pub const ROWS: &[Row] = &[
     // ---- Java: Spring Web ------------------------------------------------
     row!(Java, "Spring Web", Annotation, "GetMapping", get("GET"),
@@ -133,6 +140,53 @@ pub const ROWS: &[Row] = &[
         "interface R extends Repository<Owner, Integer> { }", "repository Owner"),
     row!(Java, "Spring Data", MethodName, "", Fact::WriteMethods { prefixes: SPRING_DATA_WRITES },
         "saveAll", "writes"),
+    row!(Java, "Spring Data", MethodName, "By",
+        Fact::DerivedQuery { reads: DERIVED_READS, writes: DERIVED_WRITES },
+        "interface R extends JpaRepository<Owner, Long> { List<Owner> findDistinctByLastName(String n); }",
+        "access read Owner derived_query"),
+    row!(Java, "Spring Data", Annotation, "Query", Fact::Statement,
+        "interface R { @Query(\"from Owner o where o.city = ?1\") List<Owner> inCity(String c); }",
+        "sql owner read"),
+    // ---- Java: MyBatis annotation mappers -----------------------------------
+    row!(Java, "MyBatis", Annotation, "Select", Fact::Statement,
+        "interface M { @Select({\"SELECT id\", \"FROM users\"}) List<Long> ids(); }", "sql users read"),
+    row!(Java, "MyBatis", Annotation, "Insert", Fact::Statement,
+        "interface M { @Insert({\"INSERT\", \"INTO users (name) VALUES (#{n})\"}) int add(String n); }",
+        "sql users write"),
+    row!(Java, "MyBatis", Annotation, "Update", Fact::Statement,
+        "interface M { @Update({\"<script>UPDATE users\", \"<set>name = #{n}</set></script>\"}) int rename(String n); }",
+        "sql users write"),
+    row!(Java, "MyBatis", Annotation, "Delete", Fact::Statement,
+        "interface M { @Delete({\"DELETE\", \"FROM users WHERE id = #{id}\"}) int drop(long id); }",
+        "sql users write"),
+    // ---- Java: jOOQ ---------------------------------------------------------
+    row!(Java, "jOOQ", Call, "selectFrom", Fact::TableArg { write: false },
+        "class D { void f(DSLContext dsl) { dsl.selectFrom(BOOK).fetch(); } }", "access read book table_ref"),
+    row!(Java, "jOOQ", Call, "from", Fact::TableArg { write: false },
+        "class D { void f(DSLContext dsl) { dsl.select(A.ID).from(Tables.AUTHOR).fetch(); } }",
+        "access read author table_ref"),
+    row!(Java, "jOOQ", Call, "join", Fact::TableArg { write: false },
+        "class D { void f(DSLContext dsl) { dsl.select().from(BOOK).join(AUTHOR).on(c).fetch(); } }",
+        "access read author table_ref"),
+    row!(Java, "jOOQ", Call, "leftJoin", Fact::TableArg { write: false },
+        "class D { void f(DSLContext dsl) { dsl.select().from(BOOK).leftJoin(BOOK_STORE).on(c).fetch(); } }",
+        "access read book_store table_ref"),
+    row!(Java, "jOOQ", Call, "insertInto", Fact::TableArg { write: true },
+        "class D { void f(DSLContext dsl) { dsl.insertInto(BOOK).set(BOOK.TITLE, t).execute(); } }",
+        "access write book table_ref"),
+    row!(Java, "jOOQ", Call, "update", Fact::TableArg { write: true },
+        "class D { void f(DSLContext dsl) { dsl.update(AUTHOR).set(AUTHOR.NAME, n).execute(); } }",
+        "access write author table_ref"),
+    row!(Java, "jOOQ", Call, "deleteFrom", Fact::TableArg { write: true },
+        "class D { void f(DSLContext dsl) { dsl.deleteFrom(BOOK).where(c).execute(); } }",
+        "access write book table_ref"),
+    // ---- Java: generator output ---------------------------------------------
+    row!(Java, "MyBatis Generator", Comment, "@mbg.generated", Fact::Generated,
+        "class UserMapper {\n  /** @mbg.generated */\n  int insert() { return 0; }\n}", "generated"),
+    row!(Java, "MyBatis Generator", BaseType, "GeneratedCriteria", Fact::Generated,
+        "class UserExample { static class Criteria extends GeneratedCriteria { } }", "generated"),
+    row!(Java, "javax / jakarta.annotation", Annotation, "Generated", Fact::Generated,
+        "@Generated(\"org.mybatis.generator.api.MyBatisGenerator\") class UserRecord { }", "generated"),
     // ---- Python: Flask / FastAPI -----------------------------------------
     row!(Python, "Flask", Decorator, "route",
         Fact::Route { method: Method::FromArg { arg: "methods", default: "GET" }, path_args: PY_PATH },
@@ -165,6 +219,18 @@ pub const ROWS: &[Row] = &[
         "app.register_blueprint(bp, url_prefix=\"/api\")\n", "mount /api bp"),
     row!(Python, "FastAPI", Call, "include_router", Fact::Mount { path_args: &["prefix"] },
         "app.include_router(items.router, prefix=\"/api\")\n", "mount /api items.router"),
+    // ---- Python: raw SQL and SQLAlchemy Core ---------------------------------
+    row!(Python, "DB-API", Call, "execute", Fact::SqlArg,
+        "def f(cur):\n    cur.execute(\"DELETE FROM orders WHERE id = %s\", (1,))\n", "sql orders write"),
+    row!(Python, "DB-API", Call, "executemany", Fact::SqlArg,
+        "def f(cur):\n    cur.executemany(\"INSERT INTO lines (a) VALUES (%s)\", rows)\n", "sql lines write"),
+    row!(Python, "SQLAlchemy", Call, "text", Fact::SqlArg,
+        "def f(conn):\n    conn.execute(sql.text(\"SELECT id FROM stock\"))\n", "sql stock read"),
+    row!(Python, "Django", Call, "raw", Fact::SqlArg,
+        "def f():\n    return Order.objects.raw(\"SELECT * FROM shop_order\")\n", "sql shop_order read"),
+    row!(Python, "SQLAlchemy Core", Call, "Table",
+        Fact::Table { naming: Naming::Given, queries_name_type: false },
+        "orders = Table(\"orders\", metadata, Column(\"id\"))\n", "table orders"),
     // ---- Python: transactions ---------------------------------------------
     row!(Python, "Django", Decorator, "transaction.atomic", Fact::Transaction,
         "@transaction.atomic\ndef f():\n    pass\n", "tx f"),

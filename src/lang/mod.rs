@@ -18,7 +18,7 @@ pub mod rust;
 
 pub use language::Language;
 pub use lines::count_code_lines;
-pub use plan_facts::{RepositoryDecl, RouteDecl, TableDecl, TxScope};
+pub use plan_facts::{RepositoryDecl, RouteDecl, TableAccess, TableDecl, TxScope};
 
 use serde::Serialize;
 
@@ -67,6 +67,13 @@ pub struct FileFacts {
     pub routes: Vec<RouteDecl>,
     pub tx_scopes: Vec<TxScope>,
     pub repositories: Vec<RepositoryDecl>,
+    /// Tables read or written through framework idioms other than SQL text
+    /// (derived query names).
+    pub table_accesses: Vec<TableAccess>,
+    /// The file is generator output (a MyBatis Generator marker, a
+    /// `@Generated` type): it carries data facts but never ranks as a
+    /// service.
+    pub generated: bool,
     /// Fields initialised with a string expression (`SECTION_KEY = "/orders"`),
     /// so that mapping annotations built from constants can be evaluated.
     pub constants: Vec<Constant>,

@@ -72,6 +72,25 @@ pub struct RepositoryDecl {
     pub line: u32,
 }
 
+/// A table read or written as a framework states it outside SQL text: a
+/// derived query method of a repository (`findByNameAndCity` reads its
+/// entity), a table object built in code. SQL statements themselves go to
+/// `FileFacts::sql`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TableAccess {
+    /// The table (lower case), or the entity type's simple name when
+    /// `of_entity` (the plan maps it to the entity's table).
+    pub target: String,
+    pub of_entity: bool,
+    pub write: bool,
+    /// The function holding the access (index into `FileFacts::functions`).
+    pub function: Option<u32>,
+    pub line: u32,
+    /// How the access was stated (`derived_query`), as the report's site
+    /// `via` shows it.
+    pub via: String,
+}
+
 /// A route with its full path and resolved handler, after every file was
 /// read (prefixes from constants, mounts, handlers named through imports).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

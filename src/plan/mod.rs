@@ -17,10 +17,10 @@ use crate::frameworks::matches_prefix;
 use crate::graph::CodeGraph;
 use crate::lang::plan_facts::PlanFacts;
 use crate::lang::{Expr, FileFacts, FunctionKind};
-use crate::numeric::round6;
+use crate::numeric::{rank_normalise, round6};
 use crate::report::{
-    CallSite, CallStep, DataAction, DataConflict, DataSite, Dependent, EndpointRow, EntityRow,
-    Extraction, Operation, PlanStep, TransactionRow,
+    CallSite, CallStep, CapEvidence, CapProfile, DataAction, DataConflict, DataSite, Dependent,
+    EndpointRow, EntityRow, Extraction, Operation, PlanStep, TransactionRow,
 };
 use crate::resolve::{EdgeKind, ParsedFile};
 use crate::seams::Seams;
@@ -40,6 +40,9 @@ pub struct PlanInput<'a> {
     /// Routes and data accesses resolved across files
     /// (`resolve::plan_facts`).
     pub facts: &'a PlanFacts,
+    /// Whether any commit was analysed; without, the benefit is the
+    /// structural proxy (docs/metrics.md, "Plan without history").
+    pub history: bool,
 }
 
 pub struct PlanOutput {
@@ -49,6 +52,111 @@ pub struct PlanOutput {
     /// Indexed like the seams services.
     pub extraction: Vec<Extraction>,
     pub score: Vec<f64>,
+    /// Indexed like the seams services (docs/metrics.md, "CAP profile").
+    pub cap: Vec<CapProfile>,
+}
+
+/// Generated code (migrations, generator output): it carries data facts
+/// but never ranks as a service.
+pub fn is_generated(f: &ParsedFile) -> bool {
+    f.facts.generated || crate::discover::is_generated(&f.id, f.language)
+}
+
+/// What decides the rank of a service (docs/metrics.md, "Rank").
+pub struct RankKey<'a> {
+    pub generated: bool,
+    pub score: f64,
+    pub benefit: f64,
+    pub coupling: u32,
+    pub name: &'a str,
+}
+
+/// Rank order: services of generated code last; then the higher score;
+/// ties to the higher benefit, then the smaller coupling, then the name.
+pub fn rank_cmp(a: &RankKey, b: &RankKey) -> std::cmp::Ordering {
+    a.generated
+        .cmp(&b.generated)
+        .then(b.score.total_cmp(&a.score))
+        .then(b.benefit.total_cmp(&a.benefit))
+        .then(a.coupling.cmp(&b.coupling))
+        .then(a.name.cmp(b.name))
+}
+
+/// Words of a table name that mark money or a ledger: written inside a
+/// transaction, such a table asks for consistency first.
+const LEDGER_WORDS: &[&str] = &[
+    "account", "balance", "billing", "charge", "credit", "debit", "invoice", "ledger", "money",
+    "payment", "payout", "refund", "transfer", "wallet",
+];
+
+/// Whether a table name holds a [`LEDGER_WORDS`] word (`loyalty_accounts`,
+/// `PaymentLine`), plural or singular.
+pub fn ledger_like(table: &str) -> bool {
+    let snake = crate::frameworks::snake_case(table);
+    snake
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .any(|w| {
+            let w = w.to_ascii_lowercase();
+            let singular = w
+                .strip_suffix("es")
+                .filter(|s| s.ends_with("ss") || s.ends_with('x'));
+            let singular = singular.or_else(|| w.strip_suffix('s')).unwrap_or(&w);
+            LEDGER_WORDS.contains(&singular) || LEDGER_WORDS.contains(&w.as_str())
+        })
+}
+
+/// The CAP profile of service `name` (docs/metrics.md, "CAP profile"):
+/// consistency-first when it writes a ledger-like table it owns inside a
+/// transaction, or when its consistency evidence (owned tables written in
+/// a transaction that no other service reads, its own transactional scopes
+/// the cut splits) outweighs its availability evidence (owned tables other
+/// services only read); availability-first otherwise. Saga participation
+/// (another service's split scope reaching it) is listed, not counted.
+fn cap_profile(name: &str, entities: &[EntityRow], transactions: &[TransactionRow]) -> CapProfile {
+    let mut evidence = Vec::new();
+    let mut push = |kind: &str, subject: String| {
+        evidence.push(CapEvidence {
+            kind: kind.into(),
+            subject,
+        })
+    };
+    for e in entities.iter().filter(|e| e.owner.as_deref() == Some(name)) {
+        let read_only =
+            !e.conflicts.is_empty() && e.conflicts.iter().all(|c| c.kind == "read_across");
+        if e.written_in_transaction && ledger_like(&e.table) {
+            push("ledger_write_in_transaction", e.table.clone());
+        } else if read_only {
+            push("read_across_only", e.table.clone());
+        } else if e.written_in_transaction {
+            push("write_in_transaction", e.table.clone());
+        }
+    }
+    for t in transactions
+        .iter()
+        .filter(|t| t.saga && t.services.iter().any(|s| s == name))
+    {
+        let kind = if t.service.as_deref() == Some(name) {
+            "split_transaction"
+        } else {
+            "saga_participant"
+        };
+        push(kind, format!("{}#{}", t.unit, t.symbol));
+    }
+    evidence.sort();
+    evidence.dedup();
+    let count = |k: &str| evidence.iter().filter(|e| e.kind == k).count();
+    let consistency = count("write_in_transaction") + count("split_transaction");
+    let profile =
+        if count("ledger_write_in_transaction") > 0 || consistency > count("read_across_only") {
+            "consistency-first"
+        } else {
+            "availability-first"
+        };
+    CapProfile {
+        profile: profile.into(),
+        evidence,
+    }
 }
 
 type Sym = (u32, String);
@@ -330,6 +438,17 @@ fn data(cx: &Ctx) -> Data {
                 add(cx, table, u as u32, symbol.clone(), lit.line, write, "sql");
             }
         }
+        for a in &facts.table_accesses {
+            let table = if a.of_entity {
+                resolve_table(&a.target)
+            } else {
+                a.target.to_ascii_lowercase()
+            };
+            let symbol = a
+                .function
+                .map_or_else(String::new, |fi| facts.symbol(fi as usize));
+            add(cx, table, u as u32, symbol, a.line, a.write, &a.via);
+        }
     }
 
     // Accesses found across files (managers, querysets, model instances).
@@ -464,7 +583,7 @@ fn transactions(
         .collect();
     for (u, f) in cx.input.files.iter().enumerate() {
         // Generated code (Django migrations) is not a service's scope.
-        if f.test || crate::discover::is_generated(&f.id, f.language) {
+        if f.test || is_generated(f) {
             continue;
         }
         let facts = &f.facts;
@@ -624,10 +743,15 @@ pub fn plan(input: &PlanInput) -> PlanOutput {
             }
         }
     }
+    let generated: Vec<bool> = input.files.iter().map(is_generated).collect();
+    // Units whose figures count toward a benefit: clustered production
+    // code that is not generated.
+    let counted = |u: u32| cx.svc(u).is_some() && !generated[u as usize];
     let total_hot: f64 = (0..input.files.len() as u32)
-        .filter(|&u| cx.svc(u).is_some())
+        .filter(|&u| counted(u))
         .map(|u| input.hotspot[u as usize])
         .sum();
+    let proxy = (!input.history).then(|| structural_benefit(&cx, &endpoints, &counted));
     let mut authors: Vec<BTreeSet<&str>> = vec![BTreeSet::new(); n];
     for (u, a) in input.authors.iter().enumerate() {
         if let Some(s) = cx.svc(u as u32) {
@@ -635,9 +759,10 @@ pub fn plan(input: &PlanInput) -> PlanOutput {
         }
     }
     for s in 0..n {
-        let hot: f64 = input.seams.services[s]
-            .members
+        let members = &input.seams.services[s].members;
+        let hot: f64 = members
             .iter()
+            .filter(|&&u| counted(u))
             .map(|&u| input.hotspot[u as usize])
             .sum();
         let e = &mut ext[s];
@@ -656,7 +781,23 @@ pub fn plan(input: &PlanInput) -> PlanOutput {
         } else {
             round6(shared as f64 / authors[s].len() as f64)
         };
-        e.benefit = round6((input.churn_share[s] + e.hotspot_share) / 2.0);
+        e.generated = !members.is_empty() && members.iter().all(|&u| generated[u as usize]);
+        match &proxy {
+            None => {
+                e.benefit_basis = "history".into();
+                e.benefit = round6((input.churn_share[s] + e.hotspot_share) / 2.0);
+            }
+            Some(p) => {
+                e.benefit_basis = "structure".into();
+                e.size_complexity_share = p[s].0;
+                e.route_share = p[s].1;
+                e.fan_in_share = p[s].2;
+                e.benefit = round6((p[s].0 + p[s].1 + p[s].2) / 3.0);
+            }
+        }
+        if e.generated {
+            e.benefit = 0.0;
+        }
     }
     let norm = |v: Vec<f64>| -> Vec<f64> {
         let max = v.iter().cloned().fold(0.0, f64::max);
@@ -683,13 +824,82 @@ pub fn plan(input: &PlanInput) -> PlanOutput {
             round6((calls + c3[s] + c4[s] + c5[s] + e.cochange_leakage + e.shared_authors) / 6.0);
         score.push(round6(e.benefit * (1.0 - e.cost)));
     }
+    let cap = cx
+        .names
+        .iter()
+        .map(|name| cap_profile(name, &entities, &transactions))
+        .collect();
     PlanOutput {
         entities,
         endpoints,
         transactions,
         extraction: ext,
         score,
+        cap,
     }
+}
+
+/// The benefit proxy without history, per service: (size × complexity
+/// share, route share, fan-in share), each over the `counted` units
+/// (docs/metrics.md, "Plan without history").
+fn structural_benefit(
+    cx: &Ctx,
+    endpoints: &[EndpointRow],
+    counted: &dyn Fn(u32) -> bool,
+) -> Vec<(f64, f64, f64)> {
+    let n = cx.names.len();
+    let files = cx.input.files;
+    let units: Vec<u32> = (0..files.len() as u32).filter(|&u| counted(u)).collect();
+    let lines: Vec<f64> = units
+        .iter()
+        .map(|&u| files[u as usize].facts.code_lines as f64)
+        .collect();
+    let complexity: Vec<f64> = units
+        .iter()
+        .map(|&u| files[u as usize].facts.complexity as f64)
+        .collect();
+    let (rl, rx) = (rank_normalise(&lines), rank_normalise(&complexity));
+    let mut size = vec![0.0; n];
+    for (k, &u) in units.iter().enumerate() {
+        if let Some(s) = cx.svc(u) {
+            size[s as usize] += rl[k] * rx[k];
+        }
+    }
+    let unit_of: BTreeMap<&str, u32> = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.id.as_str(), i as u32))
+        .collect();
+    let mut routes = vec![0.0; n];
+    for e in endpoints {
+        let Some(&u) = unit_of.get(e.unit.as_str()) else {
+            continue;
+        };
+        if counted(u) {
+            if let Some(s) = cx.svc(u) {
+                routes[s as usize] += 1.0;
+            }
+        }
+    }
+    let mut users: Vec<BTreeSet<u32>> = vec![BTreeSet::new(); n];
+    for d in &cx.input.graph.dependencies {
+        if files[d.from as usize].test || !counted(d.to) {
+            continue;
+        }
+        let Some(s) = cx.svc(d.to) else { continue };
+        if cx.svc(d.from) != Some(s) {
+            users[s as usize].insert(d.from);
+        }
+    }
+    let fan_in: Vec<f64> = users.iter().map(|u| u.len() as f64).collect();
+    let share = |v: &[f64]| -> Vec<f64> {
+        let total: f64 = v.iter().sum();
+        v.iter()
+            .map(|x| if total > 0.0 { round6(x / total) } else { 0.0 })
+            .collect()
+    };
+    let (a, b, c) = (share(&size), share(&routes), share(&fan_in));
+    (0..n).map(|s| (a[s], b[s], c[s])).collect()
 }
 
 /// Per service: member operations called from outside, with call sites.
@@ -811,6 +1021,43 @@ pub fn steps(input: &PlanInput, out: &PlanOutput, order: &[usize]) -> Vec<PlanSt
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ledger_like_tables() {
+        for t in [
+            "payments",
+            "loyalty_accounts",
+            "Invoice",
+            "PaymentLine",
+            "ledger_entries",
+        ] {
+            assert!(ledger_like(t), "{t}");
+        }
+        for t in ["products", "orders", "accountant_notes", "stock"] {
+            assert!(!ledger_like(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn ranks_generated_last_and_breaks_ties_by_benefit() {
+        let key = |generated, score, benefit, coupling, name| RankKey {
+            generated,
+            score,
+            benefit,
+            coupling,
+            name,
+        };
+        let mut keys = [
+            key(true, 0.9, 0.9, 0, "gen"),
+            key(false, 0.2, 0.1, 5, "b"),
+            key(false, 0.2, 0.3, 9, "c"),
+            key(false, 0.2, 0.1, 5, "a"),
+            key(false, 0.5, 0.0, 0, "d"),
+        ];
+        keys.sort_by(rank_cmp);
+        let names: Vec<&str> = keys.iter().map(|k| k.name).collect();
+        assert_eq!(names, ["d", "c", "a", "b", "gen"]);
+    }
 
     #[test]
     fn reads_tables_from_sql() {

@@ -425,6 +425,8 @@ struct Embedded<'a> {
     /// Rows of decompose-trend.jsonl, as in report.json.
     trend: &'a [super::TrendRow],
     history: bool,
+    /// `history` or `structure`: what the plan's benefit is measured from.
+    benefit_basis: &'a str,
     /// What the what-if mode measures another arrangement with
     /// (docs/html.md, "What-if"): the seam graph as flat `[a, b]` unit
     /// index pairs and their weights, the same for every co-change weight,
@@ -596,6 +598,7 @@ struct EmbeddedService<'a> {
     confidence: f64,
     signals: &'a super::SignalShares,
     extraction: &'a super::Extraction,
+    cap: &'a super::CapProfile,
     members: Vec<UnitRef<'a>>,
 }
 
@@ -732,6 +735,7 @@ impl<'a> Embedded<'a> {
                     confidence: s.confidence,
                     signals: &s.signals,
                     extraction: &s.extraction,
+                    cap: &s.cap,
                     members: s.members.iter().map(|m| unit_ref(m)).collect(),
                 })
                 .collect(),
@@ -909,6 +913,7 @@ impl<'a> Embedded<'a> {
                 .collect(),
             trend: &r.trend,
             history: r.history.is_some(),
+            benefit_basis: &r.benefit_basis,
         }
     }
 }

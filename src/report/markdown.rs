@@ -1,11 +1,13 @@
-//! The extraction plan as markdown, for a pull request or issue comment.
+//! The extraction plan as markdown: the full plan for a wiki or a file
+//! ([`render`], plan.md) and a summary that fits a pull-request comment
+//! ([`render_comment`], plan-comment.md, at most [`COMMENT_LIMIT`] bytes).
 //!
 //! Every string from the analysed code goes through [`md`]; numbers come
 //! from the report as they are.
 
 use std::fmt::Write;
 
-use super::Report;
+use super::{PlanStep, Report, ServiceRow};
 
 /// Escapes text for markdown (inline and table cells): punctuation that
 /// markdown or HTML would interpret gets a backslash or an entity, line
@@ -34,13 +36,54 @@ fn opt(s: &Option<String>) -> String {
     s.as_deref().map_or_else(|| "monolith".to_string(), md)
 }
 
+/// What the benefit was measured from, as a sentence.
+fn basis(report: &Report) -> &'static str {
+    if report.benefit_basis == "structure" {
+        "No git history was analysed: benefit = (size × complexity share + route share + fan-in share) / 3 (docs/metrics.md, \"Plan without history\")."
+    } else {
+        "Benefit = (churn share + hotspot share) / 2 from the git history."
+    }
+}
+
+/// `consistency-first (2 evidence: …)` for a service, escaped.
+fn cap_line(s: Option<&ServiceRow>, top: usize) -> String {
+    let Some(s) = s.filter(|s| !s.cap.profile.is_empty()) else {
+        return "—".into();
+    };
+    let ev = &s.cap.evidence;
+    let mut out = md(&s.cap.profile);
+    if !ev.is_empty() {
+        let shown: Vec<String> = ev
+            .iter()
+            .take(top)
+            .map(|e| format!("{} {}", md(&e.kind), md(&e.subject)))
+            .collect();
+        let _ = write!(out, " ({} evidence", ev.len());
+        if !shown.is_empty() {
+            let _ = write!(out, ": {}", shown.join("; "));
+        }
+        if ev.len() > shown.len() && !shown.is_empty() {
+            let _ = write!(out, "; … {} more", ev.len() - shown.len());
+        }
+        out.push(')');
+    }
+    out
+}
+
+fn service<'a>(report: &'a Report, id: &str) -> Option<&'a ServiceRow> {
+    report.services.iter().find(|s| s.id == id)
+}
+
 pub fn render(report: &Report) -> Vec<u8> {
     let mut o = String::new();
     let _ = writeln!(o, "# Extraction plan\n");
     let _ = writeln!(
         o,
-        "{} units, {} services, {} commits analysed. Score = benefit × (1 − cost); see docs/metrics.md.\n",
-        report.summary.units, report.summary.services, report.summary.commits_analyzed
+        "{} units, {} services, {} commits analysed. Score = benefit × (1 − cost); see docs/metrics.md. {}\n",
+        report.summary.units,
+        report.summary.services,
+        report.summary.commits_analyzed,
+        basis(report)
     );
     let _ = writeln!(o, "## Services by rank\n");
     let _ = writeln!(o, "| rank | service | score | benefit | cost | churn share | hotspot share | cut calls | cut call weight | interface ops | shared entities | split transactions | co-change leakage | shared authors |");
@@ -197,13 +240,176 @@ pub fn render(report: &Report) -> Vec<u8> {
                 d.calls
             );
         }
+        let _ = writeln!(
+            o,
+            "\n**f. Consistency**: {}",
+            cap_line(service(report, &p.service), usize::MAX)
+        );
         let _ = writeln!(o);
     }
     o.into_bytes()
 }
 
+/// The most a pull-request comment holds (GitHub: 65 536 characters); the
+/// comment is kept within it in bytes, so within it in characters too.
+pub const COMMENT_LIMIT: usize = 64 * 1024;
+
+/// The plan as a pull-request comment: the ranked steps with the count of
+/// every list and its first items, within [`COMMENT_LIMIT`] bytes. Lists
+/// are shortened first (10, 5, 3, 1, then no item), then steps are left
+/// out from the end; the comment says what it left out.
+pub fn render_comment(report: &Report) -> Vec<u8> {
+    for top in [10, 5, 3, 1, 0] {
+        let text = comment(report, top, report.plan.len());
+        if text.len() <= COMMENT_LIMIT {
+            return text.into_bytes();
+        }
+    }
+    let mut steps = report.plan.len();
+    loop {
+        steps /= 2;
+        let text = comment(report, 0, steps);
+        if text.len() <= COMMENT_LIMIT || steps == 0 {
+            return text.into_bytes();
+        }
+    }
+}
+
+/// `- title (total): first, second, … k more`: the count of a list and
+/// the items shown of it.
+fn list(o: &mut String, title: &str, shown: &[String], total: usize) {
+    let _ = write!(o, "- {title} ({total})");
+    if !shown.is_empty() {
+        let _ = write!(o, ": {}", shown.join(", "));
+        if total > shown.len() {
+            let _ = write!(o, ", … {} more", total - shown.len());
+        }
+    }
+    o.push('\n');
+}
+
+fn comment(report: &Report, top: usize, steps: usize) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "## Extraction plan\n");
+    let _ = writeln!(
+        o,
+        "{} units, {} services, {} commits analysed. Score = benefit × (1 − cost). {}\n",
+        report.summary.units,
+        report.summary.services,
+        report.summary.commits_analyzed,
+        basis(report)
+    );
+    let _ = writeln!(
+        o,
+        "| step | service | score | benefit | cost | routes | operations | tables | sagas | dependents | consistency |"
+    );
+    let _ = writeln!(o, "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+    let shown: &[PlanStep] = &report.plan[..steps.min(report.plan.len())];
+    for p in shown {
+        let s = service(report, &p.service);
+        let (benefit, cost) = s.map_or((0.0, 0.0), |s| (s.extraction.benefit, s.extraction.cost));
+        let _ = writeln!(
+            o,
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            p.step,
+            md(&p.service),
+            p.score,
+            benefit,
+            cost,
+            p.routes.len(),
+            p.api.len(),
+            p.data.len(),
+            p.sagas.len(),
+            p.dependents.len(),
+            s.map_or_else(|| "—".to_string(), |s| md(&s.cap.profile))
+        );
+    }
+    for p in shown {
+        let _ = writeln!(
+            o,
+            "\n### Step {}: extract {} (score {})\n",
+            p.step,
+            md(&p.service),
+            p.score
+        );
+        let routes: Vec<String> = p
+            .routes
+            .iter()
+            .take(top)
+            .map(|r| format!("{} {}", md(&r.method), md(&r.path)))
+            .collect();
+        list(&mut o, "routes to redirect", &routes, p.routes.len());
+        let mut api: Vec<&super::Operation> = p.api.iter().collect();
+        // The operations with most call sites first: what costs most to cut.
+        api.sort_by(|a, b| {
+            b.call_sites
+                .len()
+                .cmp(&a.call_sites.len())
+                .then(a.symbol.cmp(&b.symbol))
+        });
+        let ops: Vec<String> = api
+            .iter()
+            .take(top)
+            .map(|a| format!("{} ({} call sites)", md(&a.symbol), a.call_sites.len()))
+            .collect();
+        list(&mut o, "operations to expose", &ops, p.api.len());
+        let data: Vec<String> = p
+            .data
+            .iter()
+            .take(top)
+            .map(|d| format!("{} {}", md(&d.table), md(&d.action)))
+            .collect();
+        list(&mut o, "tables", &data, p.data.len());
+        let sagas: Vec<String> = p.sagas.iter().take(top).map(|s| md(s)).collect();
+        list(&mut o, "sagas to design", &sagas, p.sagas.len());
+        let mut deps: Vec<&super::Dependent> = p.dependents.iter().collect();
+        deps.sort_by(|a, b| b.calls.cmp(&a.calls).then(a.unit.cmp(&b.unit)));
+        let deps: Vec<String> = deps
+            .iter()
+            .take(top)
+            .map(|d| format!("{} ({} calls)", md(&d.unit), d.calls))
+            .collect();
+        list(&mut o, "still depending on it", &deps, p.dependents.len());
+        let _ = writeln!(
+            o,
+            "- consistency: {}",
+            cap_line(service(report, &p.service), top)
+        );
+    }
+    let _ = writeln!(o);
+    if steps < report.plan.len() {
+        let _ = writeln!(
+            o,
+            "Steps {} to {} are left out to keep this comment under {} KB; the full plan is in plan.md and report.json.",
+            steps + 1,
+            report.plan.len(),
+            COMMENT_LIMIT / 1024
+        );
+    } else if top == 0 {
+        let _ = writeln!(o, "Lists give counts only to keep this comment under {} KB; the full plan is in plan.md and report.json.", COMMENT_LIMIT / 1024);
+    } else {
+        let _ = writeln!(
+            o,
+            "Each list shows at most {top} items; the full plan is in plan.md and report.json."
+        );
+    }
+    o
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn lists_show_counts_and_the_first_items() {
+        let mut o = String::new();
+        super::list(&mut o, "routes", &["a".into(), "b".into()], 5);
+        super::list(&mut o, "tables", &[], 3);
+        super::list(&mut o, "sagas", &[], 0);
+        assert_eq!(
+            o,
+            "- routes (5): a, b, … 3 more\n- tables (3)\n- sagas (0)\n"
+        );
+    }
+
     #[test]
     fn escapes_markdown_and_html() {
         assert_eq!(super::md("<b>*x*</b>\n|"), "&lt;b&gt;\\*x\\*&lt;/b&gt; \\|");

@@ -77,6 +77,10 @@ pub struct Report {
     pub transactions: Vec<TransactionRow>,
     /// The extraction plan, one step per service in rank order.
     pub plan: Vec<PlanStep>,
+    /// What the plan's benefit is measured from: `history` (change
+    /// frequency and hotspots) or `structure` (no commit was analysed: the
+    /// structural proxy of docs/metrics.md, "Plan without history").
+    pub benefit_basis: String,
     /// Per-file problems: syntax errors, undecodable bytes.
     pub diagnostics: Vec<DiagnosticRow>,
     /// Files left out, with the reason.
@@ -310,13 +314,53 @@ pub struct ServiceRow {
     pub origin: String,
     /// Every component of `score` (docs/metrics.md, "Plan").
     pub extraction: Extraction,
+    /// The consistency profile the service's data asks for, with its
+    /// evidence (docs/metrics.md, "CAP profile").
+    pub cap: CapProfile,
+}
+
+/// `consistency-first` or `availability-first`, and why.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct CapProfile {
+    pub profile: String,
+    /// Sorted by kind, then subject.
+    pub evidence: Vec<CapEvidence>,
+}
+
+/// One fact behind a CAP profile.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct CapEvidence {
+    /// `ledger_write_in_transaction` (a money- or ledger-like table the
+    /// service owns is written inside a transactional scope),
+    /// `write_in_transaction` (another owned table so written),
+    /// `split_transaction` (a transactional scope of its own the cut splits:
+    /// a saga), `saga_participant` (another service's split scope reaches it;
+    /// listed, not counted),
+    /// `read_across_only` (an owned table other services only read).
+    pub kind: String,
+    /// The table, or `unit#symbol` of the transactional scope.
+    pub subject: String,
 }
 
 /// Benefit and cost components of the extraction score.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Extraction {
-    /// (churn_share + hotspot_share) / 2.
+    /// (churn_share + hotspot_share) / 2 with history; without history
+    /// (size_complexity_share + route_share + fan_in_share) / 3; 0 for a
+    /// service of generated code.
     pub benefit: f64,
+    /// `history` or `structure` (as `Report::benefit_basis`).
+    pub benefit_basis: String,
+    /// Every member is generated code: benefit 0, ranked after the rest.
+    pub generated: bool,
+    /// Without history: the members' share of Σ rank-normalised lines ×
+    /// rank-normalised complexity (0 with history).
+    pub size_complexity_share: f64,
+    /// Without history: the service's share of the inbound routes.
+    pub route_share: f64,
+    /// Without history: the service's share of the units outside it that
+    /// depend on it.
+    pub fan_in_share: f64,
     /// Mean of the six normalised cost components below (0..1).
     pub cost: f64,
     /// The service's share of all hotspot score mass (0..1).

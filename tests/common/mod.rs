@@ -511,6 +511,7 @@ pub fn synthetic_report(
                 },
                 origin: "proposed".into(),
                 extraction: Extraction::default(),
+                cap: Default::default(),
             }
         })
         .collect();
@@ -771,6 +772,7 @@ pub fn synthetic_report(
         endpoints,
         transactions,
         plan,
+        benefit_basis: "history".into(),
         diagnostics: vec![DiagnosticRow {
             unit: evil("src/main/java/Broken.java"),
             line: Some(3),

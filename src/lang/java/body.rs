@@ -141,11 +141,61 @@ impl<'s> Extractor<'s> {
         }
     }
 
+    /// A call the framework table says names a table by its first
+    /// argument (jOOQ): the argument an upper-case constant (`BOOK`,
+    /// `Tables.BOOK`), read as the lower-case table name.
+    fn table_arg(&mut self, node: Node, name: &str) {
+        use crate::frameworks::{find, Fact, Syntax};
+        let Some(write) = find(Language::Java, Syntax::Call, name, |r| match r.fact {
+            Fact::TableArg { write } => Some(write),
+            _ => None,
+        }) else {
+            return;
+        };
+        // A static call on another type (`String.join(SEP, parts)`,
+        // `LocalDate.from(X)`) is not a query; jOOQ's static entry is `DSL`.
+        let static_other = child(node, |f| f.object).is_some_and(|o| {
+            let t = self.text(o);
+            o.kind() == "identifier"
+                && t.starts_with(|c: char| c.is_ascii_uppercase())
+                && t != "DSL"
+        });
+        if static_other {
+            return;
+        }
+        let Some(first) = child(node, |f| f.arguments).and_then(|a| a.named_child(0)) else {
+            return;
+        };
+        if !matches!(first.kind(), "identifier" | "field_access") {
+            return;
+        }
+        let text = self.text(first);
+        let last = text.rsplit('.').next().unwrap_or(text).trim();
+        let constant = last.len() >= 2
+            && last.starts_with(|c: char| c.is_ascii_uppercase())
+            && last
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+        if !constant {
+            return;
+        }
+        let function = self.current_function();
+        self.facts.table_accesses.push(crate::lang::TableAccess {
+            target: last.to_ascii_lowercase(),
+            of_entity: false,
+            write,
+            function,
+            line: Self::line(node),
+            via: "table_ref".into(),
+        });
+    }
+
     pub(super) fn method_call(&mut self, node: Node) {
         let Some(name) = child(node, |f| f.name) else {
             return;
         };
         let receiver = child(node, |f| f.object).map(|o| self.expr(o, 1));
+        self.table_arg(node, self.text(name));
         let call = Call {
             receiver,
             name: self.text(name).to_string(),

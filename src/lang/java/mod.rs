@@ -223,6 +223,7 @@ impl Frontend for JavaFrontend {
             facts.diagnostics.push(syntax_diagnostic(root));
         }
         let mut facts = Extractor::new(source.as_bytes(), facts).run(root);
+        facts.generated = crate::frameworks::has_generated_marker(Language::Java, source);
         plan::file_facts(&mut facts);
         facts
     }

@@ -7,9 +7,11 @@
 //! ([`super::constants`]).
 
 use crate::frameworks::{self, Fact, Method, Naming, Syntax};
-use crate::lang::plan_facts::{join_path, RepositoryDecl, TableDecl, TxScope, UnitRoute};
+use crate::lang::plan_facts::{
+    join_path, RepositoryDecl, TableAccess, TableDecl, TxScope, UnitRoute,
+};
 use crate::lang::ParsedFile;
-use crate::lang::{Annotation, FileFacts, FunctionKind, Language};
+use crate::lang::{Annotation, FileFacts, FunctionKind, Language, StringLit};
 
 use super::constants::ConstIndex;
 
@@ -99,6 +101,7 @@ pub fn file_facts(facts: &mut FileFacts) {
             });
         }
     }
+    generated_and_statements(facts);
     let opens = |anns: &[Annotation]| {
         anns.iter()
             .any(|a| fact_of(a, |r| (r.fact == Fact::Transaction).then_some(())).is_some())
@@ -126,6 +129,100 @@ pub fn file_facts(facts: &mut FileFacts) {
             });
         }
     }
+}
+
+/// Generator output (a `Generated` annotation or base type row), the SQL
+/// statements of statement annotations (MyBatis `@Select`…, `@Query`) and
+/// the derived queries declared on repositories.
+fn generated_and_statements(facts: &mut FileFacts) {
+    let is_generated = |r: &'static frameworks::Row| (r.fact == Fact::Generated).then_some(());
+    let generated = facts.types.iter().any(|t| {
+        t.annotations
+            .iter()
+            .any(|a| fact_of(a, is_generated).is_some())
+            || t.supertypes.iter().any(|(_, st)| {
+                let simple = st.name.rsplit('.').next().unwrap_or(&st.name);
+                frameworks::find(Language::Java, Syntax::BaseType, simple, is_generated).is_some()
+            })
+    });
+    facts.generated |= generated;
+    let mut statements = Vec::new();
+    for (fi, func) in facts.functions.iter().enumerate() {
+        for a in &func.annotations {
+            if fact_of(a, |r| (r.fact == Fact::Statement).then_some(())).is_none() {
+                continue;
+            }
+            let Some(value) = arg(a, &["value"]) else {
+                continue;
+            };
+            statements.push(StringLit {
+                text: statement_text(value),
+                line: a.line,
+                function: Some(fi as u32),
+            });
+        }
+    }
+    // The statement replaces the literals it is made of, which the
+    // literal scan may have kept already.
+    facts.sql.retain(|lit| {
+        !statements
+            .iter()
+            .any(|s| s.function == lit.function && s.text.contains(lit.text.trim()))
+    });
+    facts.sql.extend(statements);
+    let repositories: Vec<(u32, String)> = facts
+        .repositories
+        .iter()
+        .map(|r| (r.type_index, r.entity.clone()))
+        .collect();
+    for (fi, func) in facts.functions.iter().enumerate() {
+        let Some(owner) = func.owner else { continue };
+        let Some((_, entity)) = repositories.iter().find(|(t, _)| *t == owner) else {
+            continue;
+        };
+        if func.kind != FunctionKind::Method {
+            continue;
+        }
+        if let Some(write) = frameworks::derived_query_access(Language::Java, &func.name) {
+            facts.table_accesses.push(TableAccess {
+                target: entity.clone(),
+                of_entity: true,
+                write,
+                function: Some(fi as u32),
+                line: func.lines.0,
+                via: "derived_query".into(),
+            });
+        }
+    }
+}
+
+/// A statement annotation's value as one SQL text: array elements (joined
+/// with `,` by the frontend) and XML tags of dynamic SQL (`<script>`,
+/// `<if test="...">`, `<where>`) become spaces.
+pub fn statement_text(value: &str) -> String {
+    let chars: Vec<char> = value.chars().collect();
+    let mut out = String::with_capacity(value.len());
+    let mut in_tag = false;
+    for (i, &c) in chars.iter().enumerate() {
+        // A tag opens with a letter or `/` right after `<`; `a < b` in a
+        // condition keeps its operator.
+        let opens = c == '<'
+            && chars
+                .get(i + 1)
+                .is_some_and(|n| n.is_ascii_alphabetic() || *n == '/' || *n == '!');
+        if !in_tag && opens {
+            in_tag = true;
+            out.push(' ');
+        } else if in_tag {
+            if c == '>' {
+                in_tag = false;
+                out.push(' ');
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Path values of a mapping annotation: one value, or an array of values
@@ -285,6 +382,17 @@ pub fn routes(files: &[ParsedFile]) -> Vec<UnitRoute> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn statement_text_drops_dynamic_sql_tags() {
+        assert_eq!(
+            statement_text(
+                "<script>SELECT * FROM users,<where><if test=\"a\">id < 3</if></where></script>"
+            ),
+            "SELECT * FROM users, id < 3"
+        );
+        assert_eq!(statement_text("UPDATE t SET a = 1"), "UPDATE t SET a = 1");
+    }
 
     #[test]
     fn reads_methods_of_a_mapping() {

@@ -132,6 +132,24 @@ fn syntax_error_keeps_partial_facts() {
 }
 
 #[test]
+fn jooq_table_constants_but_not_static_calls_on_other_types() {
+    let f = parse(
+        "class D { void f(DSLContext dsl) { String s = String.join(SEP, xs); \
+         LocalDate d = LocalDate.from(NOW); dsl.selectFrom(BOOK).fetch(); \
+         DSL.deleteFrom(Tables.AUTHOR).execute(); jdbc.update(\"UPDATE t SET a = 1\"); } }",
+    );
+    let got: Vec<(String, bool)> = f
+        .table_accesses
+        .iter()
+        .map(|a| (a.target.clone(), a.write))
+        .collect();
+    assert_eq!(
+        got,
+        [("book".to_string(), false), ("author".to_string(), true)]
+    );
+}
+
+#[test]
 fn sql_strings_are_kept() {
     let f = parse(
         "class A { void m() { jdbc.update(\"UPDATE loyalty SET p = 1\"); String s = \"hello\"; } }",

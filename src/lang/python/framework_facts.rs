@@ -149,6 +149,41 @@ impl Extractor<'_> {
         });
     }
 
+    /// Calls the framework table says run the SQL of their first argument
+    /// (`cursor.execute("...")`) or declare a table (`Table("orders",
+    /// metadata, ...)`), when that argument is a plain string.
+    pub(super) fn sql_call(&mut self, node: Node, name: &str, function: u32) {
+        let first = node.child_by_field_name("arguments").and_then(|a| {
+            let mut cursor = a.walk();
+            let first = a
+                .named_children(&mut cursor)
+                .find(|c| c.kind() != "comment");
+            first
+        });
+        let Some(text) = first.and_then(|n| string_value(n, self.src)) else {
+            return;
+        };
+        let fact = frameworks::find(Language::Python, Syntax::Call, name, |r| match r.fact {
+            Fact::SqlArg | Fact::Table { .. } => Some(r.fact),
+            _ => None,
+        });
+        match fact {
+            Some(Fact::SqlArg) => self.facts.sql.push(crate::lang::StringLit {
+                text,
+                line: line(node),
+                function: Some(function),
+            }),
+            Some(Fact::Table { .. }) if !text.is_empty() => self.facts.tables.push(TableDecl {
+                table: text.to_ascii_lowercase(),
+                type_index: None,
+                line: line(node),
+                queries_name_type: false,
+                reads: None,
+            }),
+            _ => {}
+        }
+    }
+
     pub(super) fn url_route(&mut self, node: Node) {
         let Some(args) = node.child_by_field_name("arguments") else {
             return;

@@ -926,6 +926,7 @@ impl<'s> Extractor<'s> {
             }
         }
         let f = self.current_function();
+        self.sql_call(node, &name, f);
         self.facts.functions[f as usize].calls.push(Call {
             receiver,
             name,
