@@ -16,6 +16,7 @@ pub mod history;
 pub mod lang;
 pub mod metrics;
 pub mod numeric;
+pub mod persistence;
 pub mod plan;
 pub mod progress;
 pub mod report;

@@ -32,6 +32,25 @@ pub enum Syntax {
     Macro,
     /// A method-name prefix (for the read/write patterns).
     MethodName,
+    /// The root element (XML) or top-level key (YAML, JSON) of a non-code
+    /// file that states persistence facts.
+    DocumentRoot,
+}
+
+/// What a non-code file states, decided by its [`Syntax::DocumentRoot`]
+/// row; `crate::persistence` has one reader per format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DataFormat {
+    /// SQL statements bound to a type's methods (namespace = the type,
+    /// statement id = the method), with result and parameter classes.
+    StatementMapper,
+    /// Classes mapped to tables, with subclasses, collections' join
+    /// tables and many-to-one keys.
+    ClassMapping,
+    /// Entities mapped to tables in the standard persistence descriptor.
+    EntityMappings,
+    /// Schema changes as structured change sets (tables, columns, keys).
+    Changelog,
 }
 
 /// The HTTP method of a route row.
@@ -95,6 +114,13 @@ pub enum Fact {
     /// Calls on a table-mapped object whose method name starts with one of
     /// these only read; others write.
     ReadMethods { prefixes: &'static [&'static str] },
+    /// A non-code file of this format (a [`Syntax::DocumentRoot`] row).
+    /// `reads`: the read prefixes of calls on the classes it maps (as
+    /// [`Fact::ReadMethods`]); `None` when such calls are no data access.
+    DataFile {
+        format: DataFormat,
+        reads: Option<&'static [&'static str]>,
+    },
 }
 
 /// One row of the framework table.
@@ -146,6 +172,17 @@ pub fn prefixes(
     ROWS.iter()
         .filter(|r| r.language == language && r.framework == framework)
         .find_map(|r| pick(&r.fact))
+}
+
+/// The format row of a non-code file whose root element or top-level key
+/// is `root`.
+pub fn data_format(root: &str) -> Option<(DataFormat, Option<&'static [&'static str]>)> {
+    ROWS.iter()
+        .filter(|r| r.syntax == Syntax::DocumentRoot && r.name == root)
+        .find_map(|r| match r.fact {
+            Fact::DataFile { format, reads } => Some((format, reads)),
+            _ => None,
+        })
 }
 
 /// Whether `method` starts with one of `prefixes`.
