@@ -126,6 +126,8 @@ pub struct TableAccess {
     /// Index into the unit's functions; `None` when the statement names
     /// no method of the type.
     pub function: Option<u32>,
+    /// `Type.method` (the statement id when the type has no such method).
+    pub symbol: String,
     pub table: String,
     pub write: bool,
     /// The line in the unit (the method's, else the type's).

@@ -366,10 +366,15 @@ pub fn attach(files: &mut [ParsedFile], data: &[FileData]) -> Attached {
             let line = function.map_or(facts.types[t as usize].lines.0, |f| {
                 facts.functions[f].lines.0
             });
+            let symbol = match function {
+                Some(f) => facts.symbol(f),
+                None => format!("{}.{}", facts.types[t as usize].path, s.id),
+            };
             for (table, write) in &s.tables {
                 out.table_accesses.push(TableAccess {
                     unit: u,
                     function: function.map(|f| f as u32),
+                    symbol: symbol.clone(),
                     table: table.clone(),
                     write: *write,
                     line,

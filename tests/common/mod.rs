@@ -570,6 +570,7 @@ pub fn synthetic_report(
             line: 10,
             access: access.into(),
             via: via.into(),
+            source: None,
         };
         entities.push(EntityRow {
             table: table.clone(),
@@ -589,6 +590,7 @@ pub fn synthetic_report(
             ],
             written_in_transaction: true,
             hints: vec!["strong_consistency".into()],
+            schema: None,
         });
         let routes: Vec<EndpointRow> = ["GET", "POST"]
             .iter()
@@ -652,6 +654,7 @@ pub fn synthetic_report(
                 service: Some(other.clone()),
                 calls: 3,
             }],
+            foreign_keys: Vec::new(),
         });
     }
     endpoints.sort();
@@ -771,6 +774,7 @@ pub fn synthetic_report(
         endpoints,
         transactions,
         plan,
+        foreign_keys: Vec::new(),
         diagnostics: vec![DiagnosticRow {
             unit: evil("src/main/java/Broken.java"),
             line: Some(3),
