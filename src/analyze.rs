@@ -428,7 +428,14 @@ fn finish(
     add_hotspots(&mut report);
     add_data_diagnostics(&mut report, data, &attached);
     let plan_facts = all_plan_facts(&files, &cfg.python_roots, &attached);
-    add_plan(&mut report, &files, &graph, &seams, &unit_history, &plan_facts);
+    add_plan(
+        &mut report,
+        &files,
+        &graph,
+        &seams,
+        &unit_history,
+        &plan_facts,
+    );
     add_arrangement_data(&mut report, &graph, &seams, &unit_history);
     timings.record("report");
     Ok(Analysis {

@@ -181,7 +181,8 @@ pub fn discover(root: &Path, opts: &DiscoverOptions) -> Result<Discovery, Discov
             .and_then(Language::from_extension)
             .filter(|l| opts.languages.contains(l));
         let Some(language) = language else {
-            let data = ext.is_some_and(|e| DATA_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
+            let data =
+                ext.is_some_and(|e| DATA_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
             if data
                 && file_type.is_file()
                 && entry.metadata().is_ok_and(|m| m.len() <= MAX_FILE_BYTES)

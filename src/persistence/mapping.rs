@@ -63,6 +63,7 @@ fn class_mapping(cx: &mut ClassCx, n: &Node, parent: Option<&str>) {
         return;
     };
     let class = qualify(cx.package, name);
+    let in_parent_table = n.name == "subclass" && n.attr("table").is_none();
     let table = match (n.name.as_str(), n.attr("table")) {
         (_, Some(t)) => lower(t),
         // A subclass in a single-table hierarchy shares its parent's table.
@@ -77,6 +78,7 @@ fn class_mapping(cx: &mut ClassCx, n: &Node, parent: Option<&str>) {
         table: table.clone(),
         line: n.line,
         join_table: false,
+        in_parent_table,
         queries_name_type: true,
         reads: cx.reads,
     });
@@ -104,6 +106,7 @@ fn class_mapping(cx: &mut ClassCx, n: &Node, parent: Option<&str>) {
                         table: jt.clone(),
                         line: c.line,
                         join_table: true,
+                        in_parent_table: false,
                         queries_name_type: false,
                         reads: None,
                     });
@@ -177,6 +180,7 @@ pub fn read_entity_mappings(
             table: table.clone(),
             line: e.line,
             join_table: false,
+            in_parent_table: false,
             queries_name_type: true,
             reads,
         });
@@ -187,6 +191,7 @@ pub fn read_entity_mappings(
                     table: lower(name),
                     line: jt.line,
                     join_table: true,
+                    in_parent_table: false,
                     queries_name_type: false,
                     reads: None,
                 });

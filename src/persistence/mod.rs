@@ -42,6 +42,9 @@ pub struct ClassMapping {
     pub line: u32,
     /// A collection's join table: the class owns it but no class maps it.
     pub join_table: bool,
+    /// A subclass stored in its parent's table: the parent's class is the
+    /// table's mapped class.
+    pub in_parent_table: bool,
     /// Query strings of this framework name the class, not the table.
     pub queries_name_type: bool,
     pub reads: Option<&'static [&'static str]>,
@@ -288,7 +291,7 @@ pub fn attach(files: &mut [ParsedFile], data: &[FileData]) -> Attached {
         for (line, msg) in &d.diagnostics {
             out.warnings.push(format!("{}:{line}: {msg}", d.id));
         }
-        for m in &d.mappings {
+        for m in d.mappings.iter().filter(|m| !m.in_parent_table) {
             let Some((u, t)) = index.get(&m.class) else {
                 out.warnings.push(format!(
                     "{}:{}: class {} (mapped to table {}) is not a type of the repository",

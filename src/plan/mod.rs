@@ -25,9 +25,9 @@ use crate::report::{
     Extraction, ForeignKeyRow, Operation, PlanStep, TransactionRow,
 };
 
-pub use data_edges::data_edges;
 use crate::resolve::{EdgeKind, ParsedFile};
 use crate::seams::Seams;
+pub use data_edges::data_edges;
 
 /// Inputs of the plan stage.
 pub struct PlanInput<'a> {
@@ -178,9 +178,10 @@ fn data(cx: &Ctx) -> Data {
             u,
         ));
     };
-    let mut add = |cx: &Ctx, table: String, u: u32, symbol: String, line, write: bool, via: &str| {
-        sourced(cx, table, u, symbol, line, write, via, None)
-    };
+    let mut add =
+        |cx: &Ctx, table: String, u: u32, symbol: String, line, write: bool, via: &str| {
+            sourced(cx, table, u, symbol, line, write, via, None)
+        };
     // Entity mappings count as a write by the declaring unit.
     for (table, (entity, unit)) in &tables {
         if let (Some(e), Some(u)) = (entity, unit) {
@@ -744,12 +745,19 @@ fn foreign_keys(cx: &Ctx, entities: &[EntityRow]) -> Vec<ForeignKeyRow> {
             }
         })
         .collect();
-    // The same key stated in two scripts (a schema and a data script that
-    // repeats it) is one key: the first source is kept.
-    rows.sort();
-    rows.dedup_by(|a, b| {
-        (&a.table, &a.columns, &a.references, &a.ref_columns, &a.name)
-            == (&b.table, &b.columns, &b.references, &b.ref_columns, &b.name)
+    // The same key stated twice (a schema and a data script that repeats
+    // it, a changelog and a class mapping) is one key: the statement that
+    // says most (a name, referenced columns) is kept, then the first.
+    rows.sort_by(|a, b| {
+        (&a.table, &a.columns, &a.references)
+            .cmp(&(&b.table, &b.columns, &b.references))
+            .then(b.name.is_some().cmp(&a.name.is_some()))
+            .then(b.ref_columns.len().cmp(&a.ref_columns.len()))
+            .then(a.cmp(b))
+    });
+    rows.dedup_by(|later, kept| {
+        (&later.table, &later.columns, &later.references)
+            == (&kept.table, &kept.columns, &kept.references)
     });
     rows
 }
