@@ -449,6 +449,25 @@ pub fn describe(data: &FileData) -> Vec<String> {
     out
 }
 
+/// The fuzz target's body (`fuzz/fuzz_targets/data_files.rs`): `text` read
+/// as every data format and as a mapped statement. Panics when a
+/// diagnostic names a line outside the text.
+pub fn fuzz_one(text: &str) {
+    let lines = text.lines().count() as u32 + 1;
+    for id in ["f.xml", "f.sql", "f.yaml", "f.json"] {
+        let d = read(id, text);
+        for (line, _) in &d.diagnostics {
+            assert!(*line <= lines, "{id}: diagnostic line {line} of {lines}");
+        }
+    }
+    // As a mapper statement body (dynamic tags, includes) and as SQL.
+    let _ = read(
+        "m.xml",
+        &format!("<mapper namespace=\"a\"><select id=\"s\">{text}</select></mapper>"),
+    );
+    let _ = sql::tables(text);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
