@@ -184,9 +184,34 @@ fn data_file_readers_survive_mutated_seeds() {
     seeds.sort();
     assert!(seeds.len() >= 7);
     const TOKENS: &[&str] = &[
-        "<", ">", "</select>", "<include refid=\"x\"/>", "<where>", "<foreach open=\"(\">", "]]>",
-        "<![CDATA[", "'", "\"", ";", "(", ")", "--", "/*", "#{", "${", "CREATE TABLE ", "REFERENCES ",
-        "\n- ", ": ", "{", "}", "[", "&", "&lt;", "\u{0}", "é",
+        "<",
+        ">",
+        "</select>",
+        "<include refid=\"x\"/>",
+        "<where>",
+        "<foreach open=\"(\">",
+        "]]>",
+        "<![CDATA[",
+        "'",
+        "\"",
+        ";",
+        "(",
+        ")",
+        "--",
+        "/*",
+        "#{",
+        "${",
+        "CREATE TABLE ",
+        "REFERENCES ",
+        "\n- ",
+        ": ",
+        "{",
+        "}",
+        "[",
+        "&",
+        "&lt;",
+        "\u{0}",
+        "é",
     ];
     let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut next = move || {

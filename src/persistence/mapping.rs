@@ -98,38 +98,35 @@ fn class_mapping(cx: &mut ClassCx, n: &Node, parent: Option<&str>) {
         } else if COLLECTIONS.contains(&kind) {
             let key = c.children.iter().find(|k| k.name == "key").and_then(column);
             let many = c.children.iter().find(|k| k.name == "many-to-many");
-            match (c.attr("table"), key) {
-                (Some(jt), key) => {
-                    let jt = lower(jt);
-                    cx.out.mappings.push(ClassMapping {
-                        class: class.clone(),
+            if let Some(jt) = c.attr("table") {
+                let jt = lower(jt);
+                cx.out.mappings.push(ClassMapping {
+                    class: class.clone(),
+                    table: jt.clone(),
+                    line: c.line,
+                    join_table: true,
+                    in_parent_table: false,
+                    queries_name_type: false,
+                    reads: None,
+                });
+                if let Some(k) = key {
+                    cx.out.class_keys.push(ClassKey {
                         table: jt.clone(),
+                        column: k,
+                        target: class.clone(),
                         line: c.line,
-                        join_table: true,
-                        in_parent_table: false,
-                        queries_name_type: false,
-                        reads: None,
                     });
-                    if let Some(k) = key {
+                }
+                if let Some(m) = many {
+                    if let (Some(col), Some(target)) = (column(m), m.attr("class")) {
                         cx.out.class_keys.push(ClassKey {
-                            table: jt.clone(),
-                            column: k,
-                            target: class.clone(),
-                            line: c.line,
+                            table: jt,
+                            column: col,
+                            target: qualify(cx.package, target),
+                            line: m.line,
                         });
                     }
-                    if let Some(m) = many {
-                        if let (Some(col), Some(target)) = (column(m), m.attr("class")) {
-                            cx.out.class_keys.push(ClassKey {
-                                table: jt,
-                                column: col,
-                                target: qualify(cx.package, target),
-                                line: m.line,
-                            });
-                        }
-                    }
                 }
-                _ => {}
             }
         }
     }
