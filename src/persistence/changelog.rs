@@ -150,17 +150,11 @@ mod tests {
             .iter()
             .map(|(t, l)| format!("table {t} {l}"))
             .collect();
-        got.extend(out.foreign_keys.iter().map(|f| {
-            format!(
-                "fk {}({}) -> {}({}) {:?} {}",
-                f.table,
-                f.columns.join(","),
-                f.references,
-                f.ref_columns.join(","),
-                f.name,
-                f.line
-            )
-        }));
+        got.extend(
+            out.foreign_keys
+                .iter()
+                .map(|f| format!("fk {}", super::super::fk_line(f))),
+        );
         got
     }
 

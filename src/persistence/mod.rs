@@ -449,6 +449,21 @@ pub fn describe(data: &FileData) -> Vec<String> {
     out
 }
 
+/// `orders(customer_id) -> customers(id) Some("fk") 3`: a foreign key on
+/// one line, for the readers' tests.
+#[cfg(test)]
+pub(crate) fn fk_line(f: &ForeignKey) -> String {
+    format!(
+        "{}({}) -> {}({}) {:?} {}",
+        f.table,
+        f.columns.join(","),
+        f.references,
+        f.ref_columns.join(","),
+        f.name,
+        f.line
+    )
+}
+
 /// The fuzz target's body (`fuzz/fuzz_targets/data_files.rs`): `text` read
 /// as every data format and as a mapped statement. Panics when a
 /// diagnostic names a line outside the text.

@@ -527,21 +527,7 @@ mod tests {
                 ("broken".to_string(), 10)
             ]
         );
-        let fks: Vec<String> = s
-            .foreign_keys
-            .iter()
-            .map(|f| {
-                format!(
-                    "{}({}) -> {}({}) {:?} {}",
-                    f.table,
-                    f.columns.join(","),
-                    f.references,
-                    f.ref_columns.join(","),
-                    f.name,
-                    f.line
-                )
-            })
-            .collect();
+        let fks: Vec<String> = s.foreign_keys.iter().map(super::super::fk_line).collect();
         assert_eq!(
             fks,
             vec![

@@ -888,28 +888,3 @@ pub fn steps(input: &PlanInput, out: &PlanOutput, order: &[usize]) -> Vec<PlanSt
     }
     steps
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reads_tables_from_sql() {
-        assert_eq!(
-            sql_tables("UPDATE loyalty_accounts SET points = points + ? WHERE customer_id = ?"),
-            vec![("loyalty_accounts".to_string(), true)]
-        );
-        assert_eq!(
-            sql_tables("INSERT INTO order_lines (a) SELECT x FROM products p JOIN stock s ON 1"),
-            vec![
-                ("order_lines".to_string(), true),
-                ("products".to_string(), false),
-                ("stock".to_string(), false)
-            ]
-        );
-        assert_eq!(
-            sql_tables("select p from Product p where x"),
-            vec![("product".to_string(), false)]
-        );
-    }
-}
