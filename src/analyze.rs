@@ -15,6 +15,7 @@ use crate::history::{self, History, HistoryOptions};
 use crate::lang::{self, Diagnostic, FileFacts, Language};
 use crate::metrics;
 use crate::numeric::{rank_normalise, round6};
+use crate::persistence::{self, Attached, FileData};
 use crate::pins::{self, KeepApart, PinSpec};
 use crate::plan;
 use crate::progress::Progress;
@@ -218,13 +219,47 @@ pub fn analyze(cfg: &AnalyzeConfig, progress: Progress) -> Result<Analysis, Anal
             })
         });
         let parsed = parse_all(&found, progress);
+        let data = read_data_files(&found.data_files);
         let history = history.map(|h| h.join().expect("the history thread does not panic"));
         stop.store(true, std::sync::atomic::Ordering::Relaxed);
         if let Some(t) = ticker {
             t.join().expect("the progress thread does not panic");
         }
-        finish(cfg, parsed, &manifests, history, warnings, timings)
+        finish(cfg, parsed, &data, &manifests, history, warnings, timings)
     })
+}
+
+/// Reads the non-code files that may state persistence facts (in
+/// parallel), production files only: test resources describe test
+/// databases.
+pub fn read_data_files(found: &[discover::DataFile]) -> Vec<FileData> {
+    found
+        .par_iter()
+        .filter(|f| !f.test)
+        .filter_map(|f| {
+            let bytes = fs::read(&f.path).ok()?;
+            if bytes[..bytes.len().min(8192)].contains(&0) {
+                return None;
+            }
+            let text = String::from_utf8_lossy(&bytes);
+            let d = persistence::read(&f.id, &text);
+            (!d.is_empty()).then_some(d)
+        })
+        .collect()
+}
+
+/// The neutral plan facts of the whole analysis: what the resolvers state
+/// across files plus what the data files state ([`persistence::attach`]).
+fn all_plan_facts(
+    files: &[ParsedFile],
+    python_roots: &[String],
+    data: &Attached,
+) -> crate::lang::plan_facts::PlanFacts {
+    let mut facts = resolve::plan_facts(files, python_roots);
+    facts.statement_accesses = data.statement_accesses.clone();
+    facts.foreign_keys = data.foreign_keys.clone();
+    facts.schema_tables = data.schema_tables.clone();
+    facts
 }
 
 type Parsed = (Vec<ParsedFile>, Vec<SkippedRow>);
@@ -281,7 +316,8 @@ fn parse_all_with(found: &discover::Discovery, progress: Progress, read: ReadSou
 
 fn finish(
     cfg: &AnalyzeConfig,
-    (files, skipped): Parsed,
+    (mut files, skipped): Parsed,
+    data: &[FileData],
     manifests: &[(String, String)],
     history: Option<Result<History, history::HistoryError>>,
     mut warnings: Vec<String>,
@@ -292,13 +328,18 @@ fn finish(
         warnings.push(format!("{}: skipped: {}", s.path, s.reason));
     }
 
-    let resolved = resolve::resolve_with(
+    let attached = persistence::attach(&mut files, data);
+    warnings.extend(attached.warnings.iter().cloned());
+    let mut resolved = resolve::resolve_with(
         &files,
         &resolve::ResolveOptions {
             python_roots: cfg.python_roots.clone(),
             cargo_manifests: manifests.to_vec(),
         },
     );
+    resolved
+        .edges
+        .extend(plan::data_edges(&files, &attached.statement_accesses));
     timings.record("resolve");
     let graph = CodeGraph::build(files.len(), &resolved.edges, resolved.symbol_calls);
     let sites = resolved.sites;
@@ -381,13 +422,15 @@ fn finish(
         &unit_history.cochange,
     );
     add_hotspots(&mut report);
+    add_data_diagnostics(&mut report, data, &attached);
+    let plan_facts = all_plan_facts(&files, &cfg.python_roots, &attached);
     add_plan(
         &mut report,
         &files,
         &graph,
         &seams,
         &unit_history,
-        &cfg.python_roots,
+        &plan_facts,
     );
     add_arrangement_data(&mut report, &graph, &seams, &unit_history);
     timings.record("report");
@@ -423,11 +466,13 @@ pub fn structure(cfg: &AnalyzeConfig, progress: Progress) -> Result<Structure, A
         python_roots: cfg.python_roots.clone(),
         cargo_manifests: discover::cargo_manifests(&cfg.root, &found.files),
     };
+    let data = read_data_files(&found.data_files);
     Ok(structure_from(
         &found,
         progress,
         &|f: &SourceFile| fs::read(&f.path).map_err(|e| format!("unreadable: {e}")),
         &opts,
+        &data,
     ))
 }
 
@@ -438,24 +483,33 @@ pub fn structure_from(
     progress: Progress,
     read: ReadSource,
     opts: &resolve::ResolveOptions,
+    data: &[FileData],
 ) -> Structure {
     let mut found_supported = discover::Discovery {
         files: found.files.clone(),
         skipped: found.skipped.clone(),
+        data_files: Vec::new(),
     };
     found_supported.files.retain(|f| f.language.supported());
     let (files, skipped) = parse_all_with(&found_supported, progress, read);
-    structure_of(files, skipped, opts)
+    structure_of(files, skipped, opts, data)
 }
 
 /// [`Structure`] of files already parsed (in id order): resolution and the
 /// graph. `trend` parses only the files a commit changed and reuses the rest.
+/// `data`: the data files' facts, whose table accesses become data edges
+/// (as in `analyze`).
 pub fn structure_of(
-    files: Vec<ParsedFile>,
+    mut files: Vec<ParsedFile>,
     skipped: Vec<SkippedRow>,
     opts: &resolve::ResolveOptions,
+    data: &[FileData],
 ) -> Structure {
-    let resolved = resolve::resolve_with(&files, opts);
+    let attached = persistence::attach(&mut files, data);
+    let mut resolved = resolve::resolve_with(&files, opts);
+    resolved
+        .edges
+        .extend(plan::data_edges(&files, &attached.statement_accesses));
     let graph = CodeGraph::build(files.len(), &resolved.edges, resolved.symbol_calls);
     Structure {
         files,
@@ -768,6 +822,35 @@ fn add_arrangement_data(
     }
 }
 
+/// The data files' parse problems as diagnostics (file and line), and a
+/// warning when SQL had to be read by words.
+fn add_data_diagnostics(report: &mut Report, data: &[FileData], attached: &Attached) {
+    for d in data {
+        for (line, message) in &d.diagnostics {
+            report.diagnostics.push(DiagnosticRow {
+                unit: d.id.clone(),
+                line: Some(*line),
+                message: message.clone(),
+            });
+        }
+    }
+    report
+        .diagnostics
+        .sort_by(|a, b| (&a.unit, a.line).cmp(&(&b.unit, b.line)));
+    if attached.fallback_statements > 0 {
+        report.warnings.push(format!(
+            "{} of {} mapped SQL statements are not full statements for any SQL dialect; their tables were read by words",
+            attached.fallback_statements, attached.statements
+        ));
+    }
+    if attached.unattached_statements > 0 {
+        report.warnings.push(format!(
+            "{} mapped SQL statements name a type that is not in the repository; their tables count, but no unit accesses them",
+            attached.unattached_statements
+        ));
+    }
+}
+
 /// Runs the plan stage and fills entities, endpoints, transactions, the
 /// extraction score and rank of every service, and the plan.
 fn add_plan(
@@ -776,7 +859,7 @@ fn add_plan(
     graph: &CodeGraph,
     seams: &Seams,
     history: &UnitHistory,
-    python_roots: &[String],
+    plan_facts: &crate::lang::plan_facts::PlanFacts,
 ) {
     let hotspot: Vec<f64> = report
         .units
@@ -807,7 +890,7 @@ fn add_plan(
         authors: &authors,
         churn_share: &churn_share,
         cochange_leakage: &cochange_leakage,
-        facts: &resolve::plan_facts(files, python_roots),
+        facts: plan_facts,
         history: report.summary.commits_analyzed > 0,
     };
     let out = plan::plan(&input);
@@ -853,7 +936,8 @@ fn add_plan(
     report.plan = plan::steps(&input, &out, &order);
     report.entities = out.entities;
     report.endpoints = out.endpoints;
-    report.transaction_reach = transaction_reach(files, graph, python_roots, &out.transactions)
+    report.foreign_keys = out.foreign_keys;
+    report.transaction_reach = transaction_reach(files, graph, plan_facts, &out.transactions)
         .into_iter()
         .map(|units| {
             units
@@ -874,7 +958,7 @@ fn add_plan(
 fn transaction_reach(
     files: &[ParsedFile],
     graph: &CodeGraph,
-    python_roots: &[String],
+    plan_facts: &crate::lang::plan_facts::PlanFacts,
     transactions: &[crate::report::TransactionRow],
 ) -> Vec<Vec<u32>> {
     if transactions.is_empty() {
@@ -909,7 +993,7 @@ fn transaction_reach(
         authors: &[],
         churn_share: &zeros,
         cochange_leakage: &zeros,
-        facts: &resolve::plan_facts(files, python_roots),
+        facts: plan_facts,
         history: false,
     };
     let out = plan::plan(&input);
@@ -1101,6 +1185,7 @@ fn build_report(
         transactions: Vec::new(),
         plan: Vec::new(),
         benefit_basis: "structure".into(),
+        foreign_keys: Vec::new(),
         diagnostics,
         skipped,
         warnings,

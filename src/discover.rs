@@ -82,10 +82,27 @@ pub struct Skipped {
     pub reason: String,
 }
 
+/// A non-code file that may state persistence facts (mapper and mapping
+/// XML, changelogs, SQL scripts), read by `crate::persistence`.
+#[derive(Debug, Clone)]
+pub struct DataFile {
+    pub path: PathBuf,
+    /// Repo-relative path with `/` separators.
+    pub id: String,
+    pub test: bool,
+}
+
+/// Extensions of the non-code files handed to `crate::persistence`.
+pub const DATA_EXTENSIONS: &[&str] = &["xml", "sql", "yaml", "yml", "json"];
+
 #[derive(Debug, Default)]
 pub struct Discovery {
     /// Sorted by id.
     pub files: Vec<SourceFile>,
+    /// Non-code files of [`DATA_EXTENSIONS`], sorted by id; links, special
+    /// and oversized files are left out (and not reported: most are no
+    /// persistence file at all).
+    pub data_files: Vec<DataFile>,
     pub skipped: Vec<Skipped>,
 }
 
@@ -159,12 +176,26 @@ pub fn discover(root: &Path, opts: &DiscoverOptions) -> Result<Discovery, Discov
             continue;
         };
         let path = entry.path();
-        let language = path
-            .extension()
-            .and_then(|e| e.to_str())
+        let ext = path.extension().and_then(|e| e.to_str());
+        let language = ext
             .and_then(Language::from_extension)
             .filter(|l| opts.languages.contains(l));
-        let Some(language) = language else { continue };
+        let Some(language) = language else {
+            let data =
+                ext.is_some_and(|e| DATA_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
+            if data
+                && file_type.is_file()
+                && entry.metadata().is_ok_and(|m| m.len() <= MAX_FILE_BYTES)
+            {
+                let id = unit_id(root, path);
+                out.data_files.push(DataFile {
+                    path: path.to_path_buf(),
+                    test: is_test(&id, Language::Java),
+                    id,
+                });
+            }
+            continue;
+        };
         let id = unit_id(root, path);
         if file_type.is_symlink() {
             out.skipped.push(Skipped {
@@ -214,6 +245,7 @@ pub fn discover(root: &Path, opts: &DiscoverOptions) -> Result<Discovery, Discov
         });
     }
     out.files.sort_by(|a, b| a.id.cmp(&b.id));
+    out.data_files.sort_by(|a, b| a.id.cmp(&b.id));
     out.skipped.sort_by(|a, b| a.id.cmp(&b.id));
     Ok(out)
 }

@@ -17,6 +17,7 @@ pub mod lang;
 pub mod metrics;
 pub mod numeric;
 pub mod pins;
+pub mod persistence;
 pub mod plan;
 pub mod progress;
 pub mod report;

@@ -277,6 +277,7 @@ pub fn row_at(
             python_roots: Vec::new(),
             cargo_manifests,
         },
+        &[],
     );
     let measured = measure::measure(cfg, &structure);
     Ok(TrendRow::new(commit.to_string(), time, &measured.metrics))

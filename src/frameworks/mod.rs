@@ -34,6 +34,25 @@ pub enum Syntax {
     MethodName,
     /// A marker written in a comment (`@mbg.generated`).
     Comment,
+    /// The root element (XML) or top-level key (YAML, JSON) of a non-code
+    /// file that states persistence facts.
+    DocumentRoot,
+}
+
+/// What a non-code file states, decided by its [`Syntax::DocumentRoot`]
+/// row; `crate::persistence` has one reader per format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DataFormat {
+    /// SQL statements bound to a type's methods (namespace = the type,
+    /// statement id = the method), with result and parameter classes.
+    StatementMapper,
+    /// Classes mapped to tables, with subclasses, collections' join
+    /// tables and many-to-one keys.
+    ClassMapping,
+    /// Entities mapped to tables in the standard persistence descriptor.
+    EntityMappings,
+    /// Schema changes as structured change sets (tables, columns, keys).
+    Changelog,
 }
 
 /// The HTTP method of a route row.
@@ -128,6 +147,13 @@ pub enum Fact {
     /// upper-case name, read as the lower-case table; `write` for
     /// statements that change it.
     TableArg { write: bool },
+    /// A non-code file of this format (a [`Syntax::DocumentRoot`] row).
+    /// `reads`: the read prefixes of calls on the classes it maps (as
+    /// [`Fact::ReadMethods`]); `None` when such calls are no data access.
+    DataFile {
+        format: DataFormat,
+        reads: Option<&'static [&'static str]>,
+    },
 }
 
 /// One row of the framework table.
@@ -195,6 +221,17 @@ pub fn derived_query(
         .filter(|r| r.language == language)
         .find_map(|r| match r.fact {
             Fact::DerivedQuery { reads, writes } => Some((reads, writes, r.name)),
+            _ => None,
+        })
+}
+
+/// The format row of a non-code file whose root element or top-level key
+/// is `root`.
+pub fn data_format(root: &str) -> Option<(DataFormat, Option<&'static [&'static str]>)> {
+    ROWS.iter()
+        .filter(|r| r.syntax == Syntax::DocumentRoot && r.name == root)
+        .find_map(|r| match r.fact {
+            Fact::DataFile { format, reads } => Some((format, reads)),
             _ => None,
         })
 }

@@ -4,7 +4,7 @@
 //! framework. Each row's `example` is run through its language's frontend
 //! by `frameworks::tests`, which checks `expect`.
 
-use super::{Fact, Method, Naming, Row, Syntax};
+use super::{DataFormat, Fact, Method, Naming, Row, Syntax};
 use crate::lang::language::Language::{Java, Python, Rust};
 
 const JAVA_PATH: &[&str] = &["value", "path"];
@@ -187,6 +187,23 @@ pub const ROWS: &[Row] = &[
         "class UserExample { static class Criteria extends GeneratedCriteria { } }", "generated"),
     row!(Java, "javax / jakarta.annotation", Annotation, "Generated", Fact::Generated,
         "@Generated(\"org.mybatis.generator.api.MyBatisGenerator\") class UserRecord { }", "generated"),
+    // ---- Java: persistence files (read by crate::persistence) ------------
+    row!(Java, "MyBatis", DocumentRoot, "mapper",
+        Fact::DataFile { format: DataFormat::StatementMapper, reads: None },
+        "<mapper namespace=\"shop.OrderMapper\"><select id=\"find\" resultType=\"shop.Order\">SELECT * FROM orders</select></mapper>",
+        "access shop.OrderMapper.find orders read"),
+    row!(Java, "Hibernate", DocumentRoot, "hibernate-mapping",
+        Fact::DataFile { format: DataFormat::ClassMapping, reads: Some(ENTITY_READS) },
+        "<hibernate-mapping package=\"shop\"><class name=\"Order\" table=\"ORDERS\"/></hibernate-mapping>",
+        "table shop.Order orders"),
+    row!(Java, "JPA", DocumentRoot, "entity-mappings",
+        Fact::DataFile { format: DataFormat::EntityMappings, reads: Some(ENTITY_READS) },
+        "<entity-mappings><package>shop</package><entity class=\"OrderLine\"/></entity-mappings>",
+        "table shop.OrderLine order_line"),
+    row!(Java, "Liquibase", DocumentRoot, "databaseChangeLog",
+        Fact::DataFile { format: DataFormat::Changelog, reads: None },
+        "<databaseChangeLog><changeSet id=\"1\" author=\"a\"><createTable tableName=\"orders\"/></changeSet></databaseChangeLog>",
+        "schema orders"),
     // ---- Python: Flask / FastAPI -----------------------------------------
     row!(Python, "Flask", Decorator, "route",
         Fact::Route { method: Method::FromArg { arg: "methods", default: "GET" }, path_args: PY_PATH },

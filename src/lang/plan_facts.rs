@@ -119,12 +119,63 @@ pub struct DataAccess {
     pub line: u32,
 }
 
+/// A foreign key between two tables, from a schema script, a changelog, a
+/// migration or a class mapping.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+pub struct ForeignKey {
+    /// The referencing table (lower case).
+    pub table: String,
+    pub columns: Vec<String>,
+    /// The referenced table (lower case).
+    pub references: String,
+    pub ref_columns: Vec<String>,
+    /// The constraint's name, when the source names it.
+    pub name: Option<String>,
+    /// The file stating it (repo-relative) and the line.
+    pub file: String,
+    pub line: u32,
+}
+
+/// A table read or written by a unit's function where the SQL is stated
+/// outside the unit's source (a statement in a mapper file naming the
+/// unit's type and method).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct StatementAccess {
+    pub unit: u32,
+    /// Index into the unit's functions; `None` when the statement names
+    /// no method of the type.
+    pub function: Option<u32>,
+    /// `Type.method` (the statement id when the type has no such method).
+    pub symbol: String,
+    pub table: String,
+    pub write: bool,
+    /// The line in the unit (the method's, else the type's).
+    pub line: u32,
+    /// Where the statement is stated: `file:line`.
+    pub source: String,
+}
+
+/// A table a schema file declares (`CREATE TABLE`, a changelog's
+/// `createTable`), whether or not code maps it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SchemaTable {
+    pub table: String,
+    pub file: String,
+    pub line: u32,
+}
+
 /// The cross-file plan facts of a whole analysis, in file order per
 /// language (Java, then Rust, then Python).
 #[derive(Debug, Clone, Default)]
 pub struct PlanFacts {
     pub routes: Vec<UnitRoute>,
     pub accesses: Vec<DataAccess>,
+    /// Table accesses stated in non-code files (`crate::persistence`).
+    pub statement_accesses: Vec<StatementAccess>,
+    /// Foreign keys from every source, sorted.
+    pub foreign_keys: Vec<ForeignKey>,
+    /// Tables declared by schema files, sorted.
+    pub schema_tables: Vec<SchemaTable>,
 }
 
 /// `/a` + `/b/` → `/a/b`: one slash between parts, a leading one, none at

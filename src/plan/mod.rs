@@ -11,6 +11,8 @@
 //! annotation, decorator or attribute means was decided by the frontends
 //! through the framework table ([`crate::frameworks`]).
 
+mod data_edges;
+
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use crate::frameworks::matches_prefix;
@@ -20,10 +22,12 @@ use crate::lang::{Expr, FileFacts, FunctionKind};
 use crate::numeric::{rank_normalise, round6};
 use crate::report::{
     CallSite, CallStep, CapEvidence, CapProfile, DataAction, DataConflict, DataSite, Dependent,
-    EndpointRow, EntityRow, Extraction, Operation, PlanStep, TransactionRow,
+    EndpointRow, EntityRow, Extraction, ForeignKeyRow, Operation, PlanStep, TransactionRow,
 };
+
 use crate::resolve::{EdgeKind, ParsedFile};
 use crate::seams::Seams;
+pub use data_edges::data_edges;
 
 /// Inputs of the plan stage.
 pub struct PlanInput<'a> {
@@ -52,6 +56,7 @@ pub struct PlanOutput {
     /// Indexed like the seams services.
     pub extraction: Vec<Extraction>,
     pub score: Vec<f64>,
+    pub foreign_keys: Vec<ForeignKeyRow>,
     /// Indexed like the seams services (docs/metrics.md, "CAP profile").
     pub cap: Vec<CapProfile>,
 }
@@ -210,44 +215,10 @@ fn endpoints(cx: &Ctx) -> Vec<EndpointRow> {
     out
 }
 
-/// Tables a SQL (or JPQL) literal touches: (name, is_write).
+/// Tables a SQL (or JPQL) literal touches: (name, is_write), through the
+/// SQL reader (a real parser, words for fragments).
 pub fn sql_tables(sql: &str) -> Vec<(String, bool)> {
-    let words: Vec<&str> = sql
-        .split(|c: char| c.is_whitespace() || c == '(' || c == ')' || c == ',' || c == ';')
-        .filter(|w| !w.is_empty())
-        .collect();
-    let mut out = Vec::new();
-    let first = words
-        .first()
-        .map(|w| w.to_ascii_uppercase())
-        .unwrap_or_default();
-    let writes = matches!(first.as_str(), "INSERT" | "UPDATE" | "DELETE" | "MERGE");
-    let mut target_done = false;
-    for (i, w) in words.iter().enumerate() {
-        let kw = w.to_ascii_uppercase();
-        if !matches!(kw.as_str(), "FROM" | "INTO" | "UPDATE" | "JOIN") {
-            continue;
-        }
-        let Some(name) = words.get(i + 1) else {
-            continue;
-        };
-        let name = name.trim_matches(|c| c == '"' || c == '`');
-        if name.is_empty()
-            || name.starts_with('?')
-            || !name
-                .chars()
-                .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
-            || name.eq_ignore_ascii_case("select")
-        {
-            continue;
-        }
-        let name = name.rsplit('.').next().unwrap_or(name).to_ascii_lowercase();
-        // The statement's target (first FROM/INTO/UPDATE of a write) is written.
-        let write = writes && !target_done;
-        target_done = true;
-        out.push((name, write));
-    }
-    out
+    crate::persistence::sql::tables(sql).tables
 }
 
 struct Data {
@@ -294,19 +265,30 @@ fn data(cx: &Ctx) -> Data {
             .unwrap_or_else(|| name.to_ascii_lowercase())
     };
     let mut sites: BTreeMap<String, BTreeSet<(DataSite, u32)>> = BTreeMap::new();
+    let mut sourced = |cx: &Ctx,
+                       table: String,
+                       u: u32,
+                       symbol: String,
+                       line,
+                       write: bool,
+                       via: &str,
+                       source: Option<String>| {
+        sites.entry(table).or_default().insert((
+            DataSite {
+                unit: cx.unit(u).to_string(),
+                service: cx.svc_name(u),
+                symbol,
+                line,
+                access: if write { "write" } else { "read" }.into(),
+                via: via.into(),
+                source,
+            },
+            u,
+        ));
+    };
     let mut add =
         |cx: &Ctx, table: String, u: u32, symbol: String, line, write: bool, via: &str| {
-            sites.entry(table).or_default().insert((
-                DataSite {
-                    unit: cx.unit(u).to_string(),
-                    service: cx.svc_name(u),
-                    symbol,
-                    line,
-                    access: if write { "write" } else { "read" }.into(),
-                    via: via.into(),
-                },
-                u,
-            ));
+            sourced(cx, table, u, symbol, line, write, via, None)
         };
     // Entity mappings count as a write by the declaring unit.
     for (table, (entity, unit)) in &tables {
@@ -472,6 +454,31 @@ fn data(cx: &Ctx) -> Data {
             "queryset",
         );
     }
+    // Statements non-code files state for a unit's methods.
+    for a in &cx.input.facts.statement_accesses {
+        if cx.input.files[a.unit as usize].test {
+            continue;
+        }
+        sourced(
+            cx,
+            a.table.clone(),
+            a.unit,
+            a.symbol.clone(),
+            a.line,
+            a.write,
+            "statement",
+            Some(a.source.clone()),
+        );
+    }
+    // Tables a schema file declares are data to own even when no code
+    // reaches them.
+    let mut schema: BTreeMap<&str, String> = BTreeMap::new();
+    for t in &cx.input.facts.schema_tables {
+        schema
+            .entry(&t.table)
+            .or_insert_with(|| format!("{}:{}", t.file, t.line));
+        sites.entry(t.table.clone()).or_default();
+    }
 
     let mut rows = Vec::new();
     let mut writer_units: BTreeMap<String, BTreeSet<u32>> = BTreeMap::new();
@@ -522,6 +529,7 @@ fn data(cx: &Ctx) -> Data {
             }
         }
         rows.push(EntityRow {
+            schema: schema.get(table.as_str()).cloned(),
             table,
             entity,
             unit: decl.map(|u| cx.unit(u).to_string()),
@@ -678,6 +686,12 @@ pub fn plan(input: &PlanInput) -> PlanOutput {
     } = data(&cx);
     let adj = call_graph(&cx);
     let (transactions, reached) = transactions(&cx, &adj);
+    let foreign_keys = foreign_keys(&cx, &entities);
+    let crossing: BTreeSet<String> = foreign_keys
+        .iter()
+        .filter(|f| f.crosses)
+        .flat_map(|f| [f.table.clone(), f.references.clone()])
+        .collect();
     for e in &mut entities {
         let writers = writer_units.get(&e.table);
         e.written_in_transaction = reached
@@ -685,6 +699,9 @@ pub fn plan(input: &PlanInput) -> PlanOutput {
             .any(|r| writers.is_some_and(|w| w.iter().any(|u| r.contains(u))));
         let read_across = e.conflicts.iter().any(|c| c.kind == "read_across");
         e.hints.clear();
+        if crossing.contains(e.table.as_str()) {
+            e.hints.push("break_foreign_key".into());
+        }
         if read_across {
             e.hints.push("replicated_read_model".into());
         }
@@ -733,6 +750,13 @@ pub fn plan(input: &PlanInput) -> PlanOutput {
         for s in involved {
             if let Some(&i) = index.get(s) {
                 ext[i].shared_entities += 1;
+            }
+        }
+    }
+    for f in foreign_keys.iter().filter(|f| f.crosses) {
+        for s in [&f.table_owner, &f.references_owner].into_iter().flatten() {
+            if let Some(&i) = index.get(s.as_str()) {
+                ext[i].cut_foreign_keys += 1;
             }
         }
     }
@@ -809,7 +833,7 @@ pub fn plan(input: &PlanInput) -> PlanOutput {
     let c1 = col(|e| e.cut_calls as f64);
     let c2 = col(|e| e.cut_call_weight as f64);
     let c3 = col(|e| e.interface_operations as f64);
-    let c4 = col(|e| e.shared_entities as f64);
+    let c4 = col(|e| (e.shared_entities + e.cut_foreign_keys) as f64);
     let c5 = col(|e| e.split_transactions as f64);
     let mut score = Vec::with_capacity(n);
     for s in 0..n {
@@ -836,6 +860,7 @@ pub fn plan(input: &PlanInput) -> PlanOutput {
         extraction: ext,
         score,
         cap,
+        foreign_keys,
     }
 }
 
@@ -900,6 +925,51 @@ fn structural_benefit(
     };
     let (a, b, c) = (share(&size), share(&routes), share(&fan_in));
     (0..n).map(|s| (a[s], b[s], c[s])).collect()
+}
+
+/// Every foreign key with the owners of its two tables; `crosses` when
+/// both have owners and they differ.
+fn foreign_keys(cx: &Ctx, entities: &[EntityRow]) -> Vec<ForeignKeyRow> {
+    let owner: BTreeMap<&str, &Option<String>> = entities
+        .iter()
+        .map(|e| (e.table.as_str(), &e.owner))
+        .collect();
+    let owner_of = |t: &str| owner.get(t).and_then(|o| (*o).clone());
+    let mut rows: Vec<ForeignKeyRow> = cx
+        .input
+        .facts
+        .foreign_keys
+        .iter()
+        .map(|f| {
+            let (a, b) = (owner_of(&f.table), owner_of(&f.references));
+            ForeignKeyRow {
+                table: f.table.clone(),
+                columns: f.columns.clone(),
+                references: f.references.clone(),
+                ref_columns: f.ref_columns.clone(),
+                name: f.name.clone(),
+                source: format!("{}:{}", f.file, f.line),
+                crosses: matches!((&a, &b), (Some(x), Some(y)) if x != y),
+                table_owner: a,
+                references_owner: b,
+            }
+        })
+        .collect();
+    // The same key stated twice (a schema and a data script that repeats
+    // it, a changelog and a class mapping) is one key: the statement that
+    // says most (a name, referenced columns) is kept, then the first.
+    rows.sort_by(|a, b| {
+        (&a.table, &a.columns, &a.references)
+            .cmp(&(&b.table, &b.columns, &b.references))
+            .then(b.name.is_some().cmp(&a.name.is_some()))
+            .then(b.ref_columns.len().cmp(&a.ref_columns.len()))
+            .then(a.cmp(b))
+    });
+    rows.dedup_by(|later, kept| {
+        (&later.table, &later.columns, &later.references)
+            == (&kept.table, &kept.columns, &kept.references)
+    });
+    rows
 }
 
 /// Per service: member operations called from outside, with call sites.
@@ -997,7 +1067,18 @@ pub fn steps(input: &PlanInput, out: &PlanOutput, order: &[usize]) -> Vec<PlanSt
                 *dependents.entry(c.from_file).or_default() += 1;
             }
         }
+        let foreign_keys = out
+            .foreign_keys
+            .iter()
+            .filter(|f| {
+                f.crosses
+                    && (f.table_owner.as_ref() == Some(name)
+                        || f.references_owner.as_ref() == Some(name))
+            })
+            .cloned()
+            .collect();
         steps.push(PlanStep {
+            foreign_keys,
             service: name.clone(),
             step: k as u32 + 1,
             score: out.score[s],
@@ -1058,24 +1139,5 @@ mod tests {
         let names: Vec<&str> = keys.iter().map(|k| k.name).collect();
         assert_eq!(names, ["d", "c", "a", "b", "gen"]);
     }
-
-    #[test]
-    fn reads_tables_from_sql() {
-        assert_eq!(
-            sql_tables("UPDATE loyalty_accounts SET points = points + ? WHERE customer_id = ?"),
-            vec![("loyalty_accounts".to_string(), true)]
-        );
-        assert_eq!(
-            sql_tables("INSERT INTO order_lines (a) SELECT x FROM products p JOIN stock s ON 1"),
-            vec![
-                ("order_lines".to_string(), true),
-                ("products".to_string(), false),
-                ("stock".to_string(), false)
-            ]
-        );
-        assert_eq!(
-            sql_tables("select p from Product p where x"),
-            vec![("product".to_string(), false)]
-        );
-    }
 }
+

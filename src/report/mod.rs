@@ -81,6 +81,9 @@ pub struct Report {
     /// frequency and hotspots) or `structure` (no commit was analysed: the
     /// structural proxy of docs/metrics.md, "Plan without history").
     pub benefit_basis: String,
+    /// Foreign keys between tables (schema scripts, changelogs, class
+    /// mappings) with the owner of each side; sorted by table, columns.
+    pub foreign_keys: Vec<ForeignKeyRow>,
     /// Per-file problems: syntax errors, undecodable bytes.
     pub diagnostics: Vec<DiagnosticRow>,
     /// Files left out, with the reason.
@@ -373,6 +376,9 @@ pub struct Extraction {
     pub interface_operations: u32,
     /// Tables written on both sides of the cut or read across it.
     pub shared_entities: u32,
+    /// Foreign keys between a table this service owns and a table another
+    /// service owns (`foreign_keys` rows with `crosses`).
+    pub cut_foreign_keys: u32,
     /// Transactional scopes whose call reach crosses this cut.
     pub split_transactions: u32,
     /// Co-change leakage (0..1), as in `cochange_leakage`.
@@ -383,6 +389,7 @@ pub struct Extraction {
     pub cut_calls_norm: f64,
     pub cut_call_weight_norm: f64,
     pub interface_operations_norm: f64,
+    /// (shared_entities + cut_foreign_keys) divided by its maximum.
     pub shared_entities_norm: f64,
     pub split_transactions_norm: f64,
 }
@@ -431,8 +438,31 @@ pub struct DataSite {
     pub line: u32,
     /// `read` or `write`.
     pub access: String,
-    /// `entity` (mapping), `repository` (declaration), `repository_call`, `sql`.
+    /// `entity` (mapping), `repository` (declaration), `repository_call`,
+    /// `sql`, `statement` (SQL stated for the method in a non-code file).
     pub via: String,
+    /// For `statement` sites: the `file:line` stating the SQL.
+    pub source: Option<String>,
+}
+
+/// A foreign key and the owners of its two tables.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct ForeignKeyRow {
+    /// The referencing table and columns.
+    pub table: String,
+    pub columns: Vec<String>,
+    /// The referenced table and columns (empty when not stated).
+    pub references: String,
+    pub ref_columns: Vec<String>,
+    /// The constraint name, when stated.
+    pub name: Option<String>,
+    /// `file:line` stating it.
+    pub source: String,
+    pub table_owner: Option<String>,
+    pub references_owner: Option<String>,
+    /// Both tables have owners and they differ: data coupling to break
+    /// when either service is extracted.
+    pub crosses: bool,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -458,12 +488,17 @@ pub struct EntityRow {
     pub writers: Vec<String>,
     pub conflicts: Vec<DataConflict>,
     pub sites: Vec<DataSite>,
+    /// `file:line` of the table's definition in a schema file
+    /// (`CREATE TABLE`, a changelog's `createTable`), when there is one.
+    pub schema: Option<String>,
     /// Some write site is reached from a transactional scope.
     pub written_in_transaction: bool,
     /// Consistency hints, sorted: `replicated_read_model` (other services
     /// only read it: serve them a replicated read model or cache),
     /// `strong_consistency` (written inside a transactional scope: keep it
-    /// owned by one service with strong consistency).
+    /// owned by one service with strong consistency), `break_foreign_key`
+    /// (a foreign key ties it to a table another service owns: replace
+    /// the constraint by an id reference checked by the owner's API).
     pub hints: Vec<String>,
 }
 
@@ -552,6 +587,9 @@ pub struct PlanStep {
     pub sagas: Vec<String>,
     /// (e) what still depends on it inside the monolith.
     pub dependents: Vec<Dependent>,
+    /// (f) foreign keys to break: `foreign_keys` rows that cross this
+    /// service's cut.
+    pub foreign_keys: Vec<ForeignKeyRow>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -86,6 +86,7 @@ pub fn plan_facts(files: &[ParsedFile], python_roots: &[String]) -> PlanFacts {
     let mut out = PlanFacts {
         routes: java::plan::routes(files),
         accesses: Vec::new(),
+        ..PlanFacts::default()
     };
     out.routes.extend(rust::plan::routes(files));
     let py = python::plan::python_plan(files, python_roots);

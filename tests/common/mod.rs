@@ -571,6 +571,7 @@ pub fn synthetic_report(
             line: 10,
             access: access.into(),
             via: via.into(),
+            source: None,
         };
         entities.push(EntityRow {
             table: table.clone(),
@@ -590,6 +591,7 @@ pub fn synthetic_report(
             ],
             written_in_transaction: true,
             hints: vec!["strong_consistency".into()],
+            schema: None,
         });
         let routes: Vec<EndpointRow> = ["GET", "POST"]
             .iter()
@@ -653,6 +655,7 @@ pub fn synthetic_report(
                 service: Some(other.clone()),
                 calls: 3,
             }],
+            foreign_keys: Vec::new(),
         });
     }
     endpoints.sort();
@@ -773,6 +776,7 @@ pub fn synthetic_report(
         transactions,
         plan,
         benefit_basis: "history".into(),
+        foreign_keys: Vec::new(),
         diagnostics: vec![DiagnosticRow {
             unit: evil("src/main/java/Broken.java"),
             line: Some(3),
