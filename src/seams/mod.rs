@@ -114,6 +114,9 @@ pub enum Placement {
     Words,
     /// Was a service of one or two units; joined its closest service.
     Merged,
+    /// An entity no repository serves, held by the aggregate root of that
+    /// service (with its stem-mates).
+    Aggregate,
 }
 
 impl Placement {
@@ -127,6 +130,7 @@ impl Placement {
             Placement::Folder => "folder",
             Placement::Words => "words",
             Placement::Merged => "merged",
+            Placement::Aggregate => "aggregate",
         }
     }
 }
@@ -234,6 +238,24 @@ pub fn find_seams(input: &SeamInput, opts: &SeamOptions) -> Seams {
         seams.kernel[u as usize] = true;
         seams.kernel_reason[u as usize] = Some(why.clone());
     }
+    if !kernel.is_empty() {
+        let first_service: BTreeMap<u32, u32> = candidates
+            .iter()
+            .copied()
+            .zip(first.membership.iter().copied())
+            .collect();
+        for (u, why) in kernel::kernel_folders(
+            &in_scope,
+            &seams.kernel,
+            &first_service,
+            files,
+            graph,
+            &exempt,
+        ) {
+            seams.kernel[u as usize] = true;
+            seams.kernel_reason[u as usize] = Some(why);
+        }
+    }
     let rest: Vec<u32> = candidates
         .iter()
         .copied()
@@ -283,6 +305,7 @@ pub fn find_seams(input: &SeamInput, opts: &SeamOptions) -> Seams {
     };
     place.carriers(&mut service_of, &mut seams.placement);
     place.entity_stems(&mut service_of, &mut seams.placement);
+    place.aggregates(&mut service_of, &mut seams.placement);
     place.descriptors(&rest, &mut service_of, &mut seams.placement);
     let unplaced: Vec<u32> = rest
         .iter()
@@ -314,7 +337,18 @@ pub fn find_seams(input: &SeamInput, opts: &SeamOptions) -> Seams {
             seams.kernel[u as usize] = true;
             seams.kernel_reason[u as usize] = Some(why);
         }
+        for (u, why) in
+            kernel::kernel_folders(&in_scope, &seams.kernel, &service_of, files, graph, &exempt)
+        {
+            service_of.remove(&u);
+            seams.placement[u as usize] = None;
+            seams.kernel[u as usize] = true;
+            seams.kernel_reason[u as usize] = Some(why);
+        }
     }
+    // After the kernel took the shared supertypes (`NamedEntity`), so that
+    // they no longer tie a lookup entity's service to others.
+    place.satellites(&mut service_of, &mut seams.placement);
     let pinned_community: BTreeSet<u32> = service_of
         .iter()
         .filter(|(&u, _)| pin_of[u as usize].is_some())
@@ -620,20 +654,142 @@ impl Placer<'_> {
         }
     }
 
-    /// Java's `package-info.java` and `module-info.java` describe their
-    /// folder and carry no code: they go to the service holding most of
-    /// their folder's units.
+    /// Aggregates: where the code serves entities through repositories
+    /// (some entity has one), an entity that no repository serves is
+    /// reached through the entities that hold it. When the entities that
+    /// depend on it and have a repository (aggregate roots) all sit in one
+    /// other service, it joins that service with the units of its service
+    /// that share its stem (`Pet`, `PetController` go to `Owner`, whose
+    /// repository saves pets): an aggregate is one consistency boundary.
+    fn aggregates(&self, service_of: &mut BTreeMap<u32, u32>, placement: &mut [Option<Placement>]) {
+        let served: BTreeSet<&str> = self
+            .files
+            .iter()
+            .flat_map(|f| f.facts.repositories.iter().map(|r| r.entity.as_str()))
+            .collect();
+        if served.is_empty() {
+            return;
+        }
+        let entity_names = |u: u32| -> Vec<&str> {
+            let f = &self.files[u as usize];
+            f.facts
+                .tables
+                .iter()
+                .filter_map(|t| t.type_index)
+                .filter_map(|i| f.facts.types.get(i as usize))
+                .map(|t| t.name.as_str())
+                .collect()
+        };
+        let root =
+            |u: u32| self.entity[u as usize] && entity_names(u).iter().any(|n| served.contains(n));
+        let mut holders: BTreeMap<u32, BTreeSet<u32>> = BTreeMap::new();
+        for d in &self.graph.dependencies {
+            if d.from != d.to && self.entity[d.to as usize] && root(d.from) {
+                if let Some(&s) = service_of.get(&d.from) {
+                    holders.entry(d.to).or_default().insert(s);
+                }
+            }
+        }
+        let mut moves: Vec<(u32, u32)> = Vec::new();
+        for (&e, roots) in &holders {
+            let Some(&own) = service_of.get(&e) else {
+                continue;
+            };
+            let names = entity_names(e);
+            if !(self.movable)(e) || names.iter().any(|n| served.contains(n)) {
+                continue;
+            }
+            let (Some(&t), 1) = (roots.iter().next(), roots.len()) else {
+                continue;
+            };
+            if t == own {
+                continue;
+            }
+            let stem = self.stems[e as usize].as_deref();
+            for (&u, &s) in service_of.iter() {
+                if s == own
+                    && (u == e
+                        || ((self.movable)(u)
+                            && !self.entity[u as usize]
+                            && stem.is_some()
+                            && self.stems[u as usize].as_deref() == stem))
+                {
+                    moves.push((u, t));
+                }
+            }
+        }
+        for (u, t) in moves {
+            service_of.insert(u, t);
+            placement[u as usize] = Some(Placement::Aggregate);
+        }
+    }
+
+    /// Reference entities: a service that is one entity domain (every
+    /// member an entity or sharing the stem of one of its entities: `PetType`
+    /// with its repository and formatter), whose entities are held by
+    /// entities of exactly one other service and whose units are used by
+    /// that service alone, joins it: a lookup table its only holder reads
+    /// is part of the holder's domain, not a service to call remotely.
+    fn satellites(&self, service_of: &mut BTreeMap<u32, u32>, placement: &mut [Option<Placement>]) {
+        // Descriptors follow their folder later (`descriptors`).
+        let mut members: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+        for (&u, &s) in service_of.iter() {
+            if !roles::is_descriptor(&self.files[u as usize]) {
+                members.entry(s).or_default().push(u);
+            }
+        }
+        let mut users: BTreeMap<u32, BTreeSet<u32>> = BTreeMap::new();
+        let mut holders: BTreeMap<u32, BTreeSet<u32>> = BTreeMap::new();
+        for d in &self.graph.dependencies {
+            let (Some(&sf), Some(&st)) = (service_of.get(&d.from), service_of.get(&d.to)) else {
+                continue;
+            };
+            if sf == st {
+                continue;
+            }
+            users.entry(st).or_default().insert(sf);
+            if self.entity[d.from as usize] && self.entity[d.to as usize] {
+                holders.entry(st).or_default().insert(sf);
+            }
+        }
+        let mut moves = Vec::new();
+        for (s, m) in &members {
+            let stems: BTreeSet<&str> = m
+                .iter()
+                .filter(|&&u| self.entity[u as usize])
+                .filter_map(|&u| self.stems[u as usize].as_deref())
+                .collect();
+            let one_domain = !stems.is_empty()
+                && m.iter().all(|&u| {
+                    (self.movable)(u)
+                        && self.stems[u as usize]
+                            .as_deref()
+                            .is_some_and(|st| stems.contains(st))
+                });
+            let (Some(h), Some(us)) = (holders.get(s), users.get(s)) else {
+                continue;
+            };
+            if one_domain && h.len() == 1 && h == us {
+                let t = *h.iter().next().expect("one holder");
+                moves.extend(m.iter().map(|&u| (u, t)));
+            }
+        }
+        for (u, t) in moves {
+            service_of.insert(u, t);
+            placement[u as usize] = Some(Placement::Aggregate);
+        }
+    }
+
+    /// Descriptors (`package-info.java`, a code-less `__init__.py`;
+    /// [`roles::is_descriptor`]) describe their folder: they go to the
+    /// service holding most of their folder's units.
     fn descriptors(
         &self,
         units: &[u32],
         service_of: &mut BTreeMap<u32, u32>,
         placement: &mut [Option<Placement>],
     ) {
-        let is_descriptor = |u: u32| {
-            let id = self.files[u as usize].id.as_str();
-            let name = id.rsplit('/').next().unwrap_or(id);
-            name == "package-info.java" || name == "module-info.java"
-        };
+        let is_descriptor = |u: u32| roles::is_descriptor(&self.files[u as usize]);
         let descriptors: BTreeSet<u32> = units
             .iter()
             .copied()

@@ -106,6 +106,14 @@ const PREFIXES: &[&str] = &[
     "web",
 ];
 
+/// Persistence operations named in a role type (`PatientSaveHandler`,
+/// `CreateOrderCommand`, `VisitUnvoidHandler`): they say what the type does
+/// to its entity, not which entity; taken off either end like an affix.
+const OPERATIONS: &[&str] = &[
+    "create", "delete", "insert", "purge", "remove", "retire", "save", "unretire", "unvoid",
+    "update", "void",
+];
+
 /// Module (file) names that only name a layer, per language: their folder
 /// carries the domain.
 const PYTHON_MODULES: &[&str] = &[
@@ -170,6 +178,26 @@ pub fn is_source_folder(name: &str) -> bool {
     SOURCE_FOLDERS.contains(&name.to_ascii_lowercase().as_str())
 }
 
+/// Files that describe their folder rather than hold code of their own:
+/// Java's `package-info.java` / `module-info.java`, and a Python package's
+/// `__init__.py` that declares no type and no function (only imports and
+/// re-exports). They follow their folder (`Placement::Descriptor`, the
+/// kernel-folder rule).
+const DESCRIPTORS: &[(Language, &str)] = &[
+    (Language::Java, "package-info.java"),
+    (Language::Java, "module-info.java"),
+    (Language::Python, "__init__.py"),
+];
+
+pub fn is_descriptor(file: &crate::lang::ParsedFile) -> bool {
+    let name = file.id.rsplit('/').next().unwrap_or(&file.id);
+    DESCRIPTORS
+        .iter()
+        .any(|&(l, n)| l == file.language && n == name)
+        && file.facts.types.is_empty()
+        && file.facts.functions.is_empty()
+}
+
 /// Every role word, lower case: stop words of the semantic signal (plural
 /// folder names such as `validators` included), and never a service name.
 pub fn is_role_word(word: &str) -> bool {
@@ -178,6 +206,7 @@ pub fn is_role_word(word: &str) -> bool {
     SUFFIXES.contains(&w.as_str())
         || SUFFIXES.contains(&singular)
         || PREFIXES.contains(&w.as_str())
+        || OPERATIONS.contains(&w.as_str())
         || PYTHON_MODULES.contains(&w.as_str())
         || RUST_MODULES.contains(&w.as_str())
 }
@@ -231,10 +260,11 @@ pub fn domain_stem(name: &str, language: Language) -> Option<String> {
     let words = words_of(name);
     let mut lo = 0;
     let mut hi = words.len();
-    while lo < hi && PREFIXES.contains(&words[lo].to_ascii_lowercase().as_str()) {
+    let is = |table: &[&str], w: &str| table.contains(&w.to_ascii_lowercase().as_str());
+    while lo < hi && (is(PREFIXES, words[lo]) || is(OPERATIONS, words[lo])) {
         lo += 1;
     }
-    while hi > lo && SUFFIXES.contains(&words[hi - 1].to_ascii_lowercase().as_str()) {
+    while hi > lo && (is(SUFFIXES, words[hi - 1]) || is(OPERATIONS, words[hi - 1])) {
         hi -= 1;
     }
     // A lone interface marker left by C#-style names (`IOrderService`).
@@ -269,6 +299,10 @@ mod tests {
         assert_eq!(stem("DefaultOrderRepository").as_deref(), Some("order"));
         assert_eq!(stem("OwnerController").as_deref(), Some("owner"));
         assert_eq!(stem("AbstractHandler"), None);
+        assert_eq!(stem("PatientSaveHandler").as_deref(), Some("patient"));
+        assert_eq!(stem("VisitUnvoidHandler").as_deref(), Some("visit"));
+        assert_eq!(stem("CreateOrderCommand").as_deref(), Some("order"));
+        assert_eq!(stem("BaseVoidHandler"), None);
         assert_eq!(stem("HTTPServerError").as_deref(), Some("server error"));
         assert_eq!(
             domain_stem("order_service", Language::Python).as_deref(),
