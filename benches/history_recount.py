@@ -1,38 +1,50 @@
 #!/usr/bin/env python3
 """Recount decompose's history figures from plain `git log`, independently.
 
-Reads the newest N non-merge commits with
+Reads the newest N non-merge commits once, with
 
     git log --no-merges -M --name-status -z --max-count=N --format=%x01%H HEAD [-- ROOT]
 
-(`-M` pins git's default rename detection, whatever the user's config) and
-counts by path alone, with no rename following at all:
+(`-M` pins git's default rename detection, whatever the user's config), and
+recounts, with no decompose code:
 
-  * commits(P)  = commits that list path P (modified, added or deleted), as
-                  `git log --no-merges -- P` counts them;
+A. By path alone, with no rename following at all (what `git log -- PATH`
+   counts), for every unit (a file of the report) that is not *renamed in
+   the window* (the source or destination of a rename in one of those
+   commits; a path count cannot follow those):
+
+  * commits(P)  = commits that list path P (modified, added or deleted);
   * size(c)     = the number of entries commit c lists (a rename once): every
                   path it touched, as code-maat counts its log;
-  * shared(P,Q) = commits with 2 <= size <= CAP that list both P and Q.
+  * shared(P,Q) = commits with 2 <= size <= CAP that list both P and Q;
+  * weight(P,Q) = the sum of 1/(size-1) over those commits.
 
-A file is *renamed in the window* if its path is the source or destination
-of a rename in one of those commits; only those files are excluded, because
-decompose follows renames and a path count cannot. Everything else is
-compared, delete/re-add paths and sweeping commits included, against the
-report.json of
+  and compares, against the report.json of
 
-    decompose analyze ROOT --max-commits N --max-changeset CAP --format json -o -
+      decompose analyze ROOT --max-commits N --max-changeset CAP --format json -o -
 
-  1. per-unit `commits` of every unit (a file) not renamed in the window;
-  2. every `cochange` row whose sides are both not renamed: shared, revs_a
-     and revs_b;
-  3. completeness: every recounted pair of non-renamed units that passes the
-     report filter (average revs >= 5, shared >= 5, degree >= 30) is in the
-     report.
+  1. every such unit's `commits`;
+  2. every `cochange` row whose sides are both such units: shared, revs_a,
+     revs_b;
+  3. completeness of `cochange`: every recounted pair that passes the report
+     filter (average revs >= 5, shared >= 5, degree >= 30) is in the report,
+     and no other;
+  4. every pair of `co_change_weights` (all pairs, unthresholded) of such
+     units: the same set of pairs, each weight within 1e-9.
 
-It prints the match rate of each, the number of compared files that were
-deleted and re-added in the window, and the number of commits of more than
-CAP paths that touched two or more compared files (the sweeping commits
-whose size decides whether a pair counts).
+  The units deleted and re-added in the window are counted a second way,
+  one `git log --no-merges --full-history --format=%H HEAD -- PATH` each.
+
+B. With renames followed by the rules of docs/history.md (newest first, a
+   map path-at-commit -> path-at-HEAD; a rename passes the identity of its
+   destination to its source; deletions and additions keep it), the same
+   figures 1 and 4 for every unit, renamed ones included.
+
+It prints the match rate of each, how many compared units were deleted and
+re-added in the window, how many commits list more than CAP paths and touch
+two or more compared units (sweeping commits), and how many of those list
+at most CAP report units (mixed commits: they are dropped only because the
+size counts every path, not only the analysed files).
 
 Usage:
   history_recount.py ROOT --report report.json [--max-commits 5000] [--cap 30]
@@ -56,13 +68,16 @@ def git(cwd, *args):
     p = subprocess.run(["git", "-c", "core.quotepath=off", "-c", "log.showRoot=true", *args],
                        cwd=cwd, env=env, capture_output=True)
     if p.returncode != 0:
-        sys.exit(f"git {' '.join(args)} failed: {p.stderr.decode(errors='replace')}")
+        sys.exit(f"git {' '.join(map(str, args))} failed: {p.stderr.decode(errors='replace')}")
     return p.stdout
 
 
-def log(root, n):
-    """[[(status, paths...)]] per commit, newest first; paths relative to root."""
-    prefix = git(root, "rev-parse", "--show-prefix").rstrip(b"\n")
+def decode(prefix, p):
+    return p[len(prefix):].decode("utf-8", "replace")
+
+
+def log(root, prefix, n):
+    """[(id, [(status, [paths])])] per commit, newest first; paths relative to root."""
     # No pathspec at the top: even "." would drop commits with an empty diff
     # from the count of N and so move the window's far end.
     spec = ["--full-history", "--", b":(top,literal)" + prefix] if prefix else []
@@ -78,13 +93,76 @@ def log(root, n):
         if not t:
             continue
         if t.startswith(b"\x01"):
-            commits.append([])
+            commits.append((t[1:].decode(), []))
             continue
         k = 2 if t[:1] in (b"R", b"C") else 1
         paths = toks[i:i + k]
         i += k
-        commits[-1].append((t[:1], [p[len(prefix):].decode("utf-8", "replace") for p in paths]))
+        commits[-1][1].append((t[:1], [decode(prefix, p) for p in paths]))
     return commits
+
+
+def head_files(root, prefix):
+    out = git(root, "ls-tree", "-r", "-z", "--full-tree", "HEAD")
+    files = set()
+    for rec in out.split(b"\0"):
+        meta, _, path = rec.partition(b"\t")
+        if rec and meta.split(b" ")[1] == b"blob" and path.startswith(prefix):
+            files.add(decode(prefix, path))
+    return files
+
+
+def follow_renames(commits, head):
+    """Per commit the HEAD files it touched, renames followed (docs/history.md)."""
+    alias = {p: p for p in head}  # path at the commit -> path at HEAD
+    out = []
+    for _, entries in commits:
+        touched = {alias[ps[-1]] for _, ps in entries if ps[-1] in alias}
+        moves = [(ps[0], alias.pop(ps[1])) for s, ps in entries if s == b"R" and ps[1] in alias]
+        for old, ident in moves:
+            alias[old] = ident
+        out.append(touched)
+    return out
+
+
+def pct(ok, total):
+    """The rate rounded down: 100 % only when all match."""
+    return f"{ok}/{total} = {(10000 * ok // max(total, 1)) / 100:.2f} %"
+
+
+def recount(touched_per_commit, sizes, cap):
+    """commits, shared and weight from the files each commit touched."""
+    count, shared, weight = defaultdict(int), defaultdict(int), defaultdict(float)
+    for touched, size in zip(touched_per_commit, sizes):
+        for p in touched:
+            count[p] += 1
+        if 2 <= size <= cap:
+            for x, y in combinations(sorted(touched), 2):
+                shared[(x, y)] += 1
+                weight[(x, y)] += 1.0 / (size - 1)
+    return count, shared, weight
+
+
+def compare_commits(label, units, files, count):
+    bad = sorted(f for f in files if units[f]["commits"] != count.get(f, 0))
+    print(f"{label}: {pct(len(files) - len(bad), len(files))}")
+    for f in bad[:10]:
+        print(f"   {f}: git {count.get(f, 0)} decompose {units[f]['commits']}")
+    return not bad
+
+
+def compare_weights(label, report, files, weight):
+    got = {(r["a"], r["b"]): r["weight"] for r in report["co_change_weights"]
+           if r["a"] in files and r["b"] in files}
+    want = {k: v for k, v in weight.items() if k[0] in files and k[1] in files}
+    keys = set(got) | set(want)
+    bad = sorted(k for k in keys if k not in got or k not in want
+                 or abs(got[k] - want[k]) > 1e-9 * max(1.0, abs(want[k])))
+    print(f"{label}: {pct(len(keys) - len(bad), len(keys))}"
+          f" (missing {len(set(want) - set(got))}, extra {len(set(got) - set(want))})")
+    for k in bad[:10]:
+        print(f"   {k}: git {want.get(k)} decompose {got.get(k)}")
+    return not bad
 
 
 def main():
@@ -99,7 +177,7 @@ def main():
         report = json.load(open(a.report))
     elif a.decompose:
         out = subprocess.run([a.decompose, "analyze", a.root, "--max-commits", str(a.max_commits),
-                              "--max-changeset", str(a.cap), "--deterministic", "-q",
+                              "--max-changeset", str(a.cap), "--deterministic", "-q", "--no-cache",
                               "--format", "json", "-o", "-"], check=True, capture_output=True)
         report = json.loads(out.stdout)
     else:
@@ -109,69 +187,69 @@ def main():
         sys.exit(f"the report was made with max_commits={s.get('max_commits')} "
                  f"max_changeset={s.get('max_changeset')}; pass the same values")
 
-    commits = log(a.root, a.max_commits)
-    renamed, count, readded = set(), defaultdict(int), set()
-    for entries in commits:
-        listed = set()
-        for status, paths in entries:
-            if status == b"R":
-                renamed.update(paths)
-            listed.update(paths)
-        for p in listed:
-            count[p] += 1
-    # deleted and (later) re-added: a path with both a D and an A in the window
-    seen_d, seen_a = set(), set()
-    for entries in commits:
-        for status, paths in entries:
-            (seen_d if status == b"D" else seen_a if status == b"A" else set()).add(paths[-1])
-    readded = seen_d & seen_a
+    prefix = git(a.root, "rev-parse", "--show-prefix").rstrip(b"\n")
+    commits = log(a.root, prefix, a.max_commits)
+    sizes = [len(entries) for _, entries in commits]
+    listed = [{p for _, ps in entries for p in ps} for _, entries in commits]
+    renamed = {p for _, entries in commits for s, ps in entries if s == b"R" for p in ps}
+    deleted = {ps[-1] for _, entries in commits for s, ps in entries if s == b"D"}
+    added = {ps[-1] for _, entries in commits for s, ps in entries if s == b"A"}
 
     units = {u["id"]: u for u in report["units"]}
     compared = {f for f in units if f not in renamed}
-    bad = sorted(f for f in compared if units[f]["commits"] != count.get(f, 0))
     print(f"window: {len(commits)} commits (report: {report['summary']['commits_analyzed']}); "
           f"{len(units)} units, {len(units) - len(compared)} renamed in the window")
-    ok = not bad
-    print(f"per-file commits, units not renamed: {len(compared) - len(bad)}/{len(compared)}"
-          f" = {100.0 * (len(compared) - len(bad)) / max(len(compared), 1):.2f} %")
-    for f in bad[:10]:
-        print(f"   {f}: git {count.get(f, 0)} decompose {units[f]['commits']}")
-    print(f"   of them deleted and re-added in the window: {len(compared & readded)}")
 
-    shared, sweeping = defaultdict(int), 0
-    for entries in commits:
-        touched = sorted({p for _, paths in entries for p in paths} & compared)
-        if len(entries) > a.cap:
-            sweeping += len(touched) >= 2
-            continue
-        if len(entries) >= 2:
-            for x, y in combinations(touched, 2):
-                shared[(x, y)] += 1
+    print("A. by path, units not renamed in the window")
+    count, shared, weight = recount(listed, sizes, a.cap)
+    ok = compare_commits("per-unit commits", units, compared, count)
+    readded = sorted(compared & deleted & added)
+    window = {c for c, _ in commits}
+    spec = [":(top,literal)" + (prefix + p.encode()).decode("utf-8", "replace") for p in readded]
+    by_path = {p: len(window & set(git(a.root, "log", "--no-merges", "--full-history", "--format=%H",
+                                       "HEAD", "--", sp).decode().split()))
+               for p, sp in zip(readded, spec)}
+    bad_readded = [p for p in readded if units[p]["commits"] != by_path[p]]
+    print(f"   deleted and re-added in the window: {len(readded)}; their commits equal to "
+          f"`git log -- PATH` over the window: {pct(len(readded) - len(bad_readded), len(readded))}")
+    ok &= not bad_readded
+
     rows = [r for r in report["cochange"] if r["a"] in compared and r["b"] in compared]
     bad_rows = [r for r in rows if (r["shared"], r["revs_a"], r["revs_b"]) !=
                 (shared.get((r["a"], r["b"]), 0), count.get(r["a"], 0), count.get(r["b"], 0))]
-    print(f"cochange rows of non-renamed units (shared, revs_a, revs_b): "
-          f"{len(rows) - len(bad_rows)}/{len(rows)} = {100.0 * (len(rows) - len(bad_rows)) / max(len(rows), 1):.2f} %"
+    print(f"cochange rows (shared, revs_a, revs_b): {pct(len(rows) - len(bad_rows), len(rows))}"
           f" (of {len(report['cochange'])} rows)")
     for r in bad_rows[:10]:
         print(f"   {r['a']} {r['b']}: git {shared.get((r['a'], r['b']), 0)} "
               f"{count.get(r['a'], 0)} {count.get(r['b'], 0)}, decompose {r['shared']} {r['revs_a']} {r['revs_b']}")
-    print(f"   commits of more than {a.cap} paths touching 2+ compared units: {sweeping}")
+    ok &= not bad_rows
 
     def passes(k, v):
         ra, rb = count[k[0]], count[k[1]]
         return (ra + rb) / 2 >= 5 and v >= 5 and 100.0 * v / ((ra + rb) / 2) >= 30
-    expected = {k for k, v in shared.items() if passes(k, v)}
+    expected = {k for k, v in shared.items() if k[0] in compared and k[1] in compared and passes(k, v)}
     got = {(r["a"], r["b"]) for r in rows}
     missing, extra = expected - got, got - expected
-    print(f"report pairs recounted: {len(expected & got)}/{len(expected | got)} = "
-          f"{100.0 * len(expected & got) / max(len(expected | got), 1):.2f} %"
+    print(f"cochange pairs passing the report filter: {pct(len(expected & got), len(expected | got))}"
           f" (missing {len(missing)}, extra {len(extra)})")
     for k in sorted(missing)[:5]:
         print(f"   missing {k}: shared {shared[k]}")
     for k in sorted(extra)[:5]:
         print(f"   extra {k}")
-    ok &= not bad_rows and not missing and not extra
+    ok &= not missing and not extra
+    ok &= compare_weights("co_change_weights, every pair", report, compared, weight)
+
+    big = [(t & compared, t & set(units)) for t, n in zip(listed, sizes) if n > a.cap]
+    sweeping = sum(len(c) >= 2 for c, _ in big)
+    mixed = sum(len(c) >= 2 and len(u) <= a.cap for c, u in big)
+    print(f"   commits of more than {a.cap} paths touching 2+ compared units: {sweeping}, "
+          f"{mixed} of them mixed (at most {a.cap} report units)")
+
+    print("B. renames followed, every unit")
+    followed = follow_renames(commits, head_files(a.root, prefix))
+    count_f, _, weight_f = recount(followed, sizes, a.cap)
+    ok &= compare_commits("per-unit commits", units, set(units), count_f)
+    ok &= compare_weights("co_change_weights, every pair", report, set(units), weight_f)
     sys.exit(0 if ok else 1)
 
 

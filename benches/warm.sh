@@ -4,7 +4,7 @@
 # committed on top; then `decompose check` cold and warm. Each repository
 # is cloned into $DECOMPOSE_WARM_DIR (default /tmp/decompose-warm) first, so
 # the original is never touched. Also checks that every warm report equals
-# the cold one byte for byte (--deterministic).
+# the cold one byte for byte (--deterministic), with 1 and with 2 threads.
 #
 #   benches/warm.sh REPO [REPO ...]
 set -euo pipefail
@@ -28,12 +28,21 @@ for repo in "$@"; do
     first=$(secs analyze "$dir")
     warm=$(secs analyze "$dir")
     same=yes
-    [ "$(analyze "$dir" | sha256sum)" = "$(analyze "$dir" --no-cache | sha256sum)" ] || same=NO
+    # warm = cold, byte for byte, with 1 and with 2 threads
+    same_json() {
+        local want
+        want=$(analyze "$dir" --no-cache --threads 1 | sha256sum)
+        for run in "--no-cache --threads 2" "--threads 1" "--threads 2"; do
+            # shellcheck disable=SC2086
+            [ "$(analyze "$dir" $run | sha256sum)" = "$want" ] || same=NO
+        done
+    }
+    same_json
     file=$(git -C "$dir" ls-files '*.java' '*.py' '*.rs' | head -1)
     echo "// edited by benches/warm.sh" >> "$dir/$file"
     git -C "$dir" -c user.name=bench -c user.email=bench@example.com commit -qam "one-file edit"
     edit=$(secs analyze "$dir")
-    [ "$(analyze "$dir" | sha256sum)" = "$(analyze "$dir" --no-cache | sha256sum)" ] || same=NO
+    same_json
     "$bin" init "$dir" -q >/dev/null
     check_cold=$(secs "$bin" check "$dir" -q --no-cache)
     "$bin" check "$dir" -q >/dev/null || true

@@ -5,12 +5,23 @@
 mod common;
 
 use common::{decompose, replay_history};
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 /// `analyze ROOT --format json -o - --deterministic -q` plus `extra`:
 /// (report bytes, stderr).
 fn run(root: &Path, extra: &[&str]) -> (Vec<u8>, String) {
-    let out = decompose()
+    run_as(Command::new(bin()), root, extra)
+}
+
+fn bin() -> PathBuf {
+    assert_cmd::cargo::cargo_bin("decompose")
+}
+
+/// [`run`] with `cmd` as the decompose command.
+fn run_as(mut cmd: Command, root: &Path, extra: &[&str]) -> (Vec<u8>, String) {
+    let out = cmd
         .arg("analyze")
         .arg(root)
         .args(["--format", "json", "-o", "-", "--deterministic", "-q"])
@@ -91,12 +102,8 @@ fn warm_runs_equal_cold_and_extend_incrementally() {
     assert_eq!(err, "");
 
     // a new commit on top: only it is read, and the report is the cold one
-    let f = root.join("src/main/java/com/shop/cart/Cart.java");
-    let mut text = std::fs::read_to_string(&f).unwrap();
-    text.push_str("// one more line\n");
-    std::fs::write(&f, text).unwrap();
-    git(root, &["commit", "-qam", "edit Cart"]);
     let size_before = std::fs::metadata(&files[0]).unwrap().len();
+    edit_and_commit(root);
     let (warm, _) = run(root, &[]);
     assert_eq!(warm, cold(root, &[]));
     assert!(std::fs::metadata(&files[0]).unwrap().len() > size_before);
@@ -320,4 +327,179 @@ fn walk(p: &Path) -> Vec<PathBuf> {
     }
     out.sort();
     out
+}
+
+/// Every file under `dir` with its bytes, sorted (none if `dir` is absent).
+fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    if !dir.exists() {
+        return Vec::new();
+    }
+    walk(dir)
+        .into_iter()
+        .filter(|p| p.is_file())
+        .map(|p| {
+            let b = std::fs::read(&p).unwrap();
+            (p, b)
+        })
+        .collect()
+}
+
+/// Appends a line to the cart and commits it: the next run has one new
+/// commit to save and one file whose facts changed.
+fn edit_and_commit(root: &Path) {
+    let f = root.join("src/main/java/com/shop/cart/Cart.java");
+    let mut text = std::fs::read_to_string(&f).unwrap();
+    text.push_str("// one more line\n");
+    std::fs::write(&f, text).unwrap();
+    git(root, &["commit", "-qam", "edit Cart"]);
+}
+
+/// A decompose command that the mode bits of `read_only` (mode 0555)
+/// stop from writing there. A process with CAP_DAC_OVERRIDE (root) writes
+/// through them, so it is run under `setpriv` without the capabilities that
+/// bypass file modes.
+fn decompose_held_by_modes(read_only: &Path) -> Command {
+    let probe = read_only.join(".probe");
+    if std::fs::write(&probe, b"").is_err() {
+        return Command::new(bin());
+    }
+    std::fs::remove_file(&probe).unwrap();
+    let held = || {
+        let mut c = Command::new("setpriv");
+        c.args([
+            "--bounding-set=-dac_override,-dac_read_search,-fowner",
+            "--",
+        ]);
+        c
+    };
+    let out =
+        held().arg("touch").arg(&probe).output().expect(
+            "running as root, this test needs setpriv (util-linux) to drop CAP_DAC_OVERRIDE",
+        );
+    assert!(!out.status.success(), "setpriv does not hold the modes");
+    let mut cmd = held();
+    cmd.arg(bin());
+    cmd
+}
+
+#[test]
+fn a_read_only_cache_dir_is_read_but_never_written() {
+    let repo = replay_history("java-shop");
+    let root = repo.path();
+    let cache = tempfile::tempdir().unwrap();
+    let dir = cache.path().join("c");
+    let arg = ["--cache", dir.to_str().unwrap()];
+    run(root, &arg);
+    let saved = snapshot(&dir);
+    assert_eq!(saved.len(), 2, "history and facts: {saved:?}");
+
+    // a new commit and an edited file: this run would extend both files
+    edit_and_commit(root);
+    let cold_report = cold(root, &[]);
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o555)).unwrap();
+    let (report, err) = run_as(decompose_held_by_modes(&dir), root, &arg);
+    let (again, err_again) = run_as(decompose_held_by_modes(&dir), root, &arg);
+    // an empty read-only folder: nothing to read, nothing written
+    let empty = cache.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    std::fs::set_permissions(&empty, std::fs::Permissions::from_mode(0o555)).unwrap();
+    let empty_arg = ["--cache", empty.to_str().unwrap()];
+    let (from_empty, err_empty) = run_as(decompose_held_by_modes(&empty), root, &empty_arg);
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(&empty, std::fs::Permissions::from_mode(0o755)).unwrap();
+
+    assert_eq!(report, cold_report);
+    assert_eq!(again, cold_report);
+    assert_eq!(from_empty, cold_report);
+    for (what, err) in [("warm", &err), ("again", &err_again), ("empty", &err_empty)] {
+        let lines: Vec<&str> = err.lines().collect();
+        assert_eq!(
+            lines.len(),
+            2,
+            "{what}: one warning for history, one for facts: {err}"
+        );
+        for l in lines {
+            assert!(
+                l.starts_with("decompose: warning: cache: cannot write ")
+                    && l.ends_with("Permission denied (os error 13); the cache is not updated"),
+                "{what}: {l}"
+            );
+        }
+    }
+    assert_eq!(
+        snapshot(&dir),
+        saved,
+        "nothing written, nothing left behind"
+    );
+    assert!(snapshot(&empty).is_empty());
+}
+
+#[test]
+fn init_check_and_trend_use_the_cache_and_report_as_cold() {
+    let repo = replay_history("java-shop");
+    let root = repo.path();
+    let dir = root.join(".git/decompose");
+    let ci = |args: &[&str]| {
+        let out = decompose().args(args).arg(root).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            err,
+        )
+    };
+    let toml = root.join("decompose.toml");
+
+    // trend without a decompose.toml analyses the tree for its seams
+    let (code, _, err) = ci(&["trend", "-q", "--every", "50", "--no-cache"]);
+    assert_eq!(code, Some(0), "{err}");
+    let trend_cold = std::fs::read(root.join("decompose-trend.jsonl")).unwrap();
+    assert!(snapshot(&dir).is_empty(), "--no-cache writes nothing");
+    std::fs::remove_file(root.join("decompose-trend.jsonl")).unwrap();
+    let (code, _, err) = ci(&["trend", "-q", "--every", "50"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(!err.contains("cache"), "{err}");
+    assert_eq!(
+        std::fs::read(root.join("decompose-trend.jsonl")).unwrap(),
+        trend_cold
+    );
+    assert_eq!(
+        cache_files(&dir, "facts").len(),
+        1,
+        "trend's analysis is cached"
+    );
+    std::fs::remove_file(root.join("decompose-trend.jsonl")).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+
+    let (code, _, err) = ci(&["init", "-q", "--no-cache"]);
+    assert_eq!(code, Some(0), "{err}");
+    let toml_cold = std::fs::read(&toml).unwrap();
+    assert!(snapshot(&dir).is_empty(), "--no-cache writes nothing");
+    let (code, _, err) = ci(&["init", "-q", "--force"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(
+        std::fs::read(&toml).unwrap(),
+        toml_cold,
+        "init: cached = cold"
+    );
+    assert_eq!(history_files(&dir).len(), 1, "init mines through the cache");
+    assert_eq!(
+        cache_files(&dir, "facts").len(),
+        1,
+        "init parses through the cache"
+    );
+
+    let check_cold = ci(&["check", "-q", "--format", "json", "--no-cache"]);
+    let saved = snapshot(&dir);
+    let check_warm = ci(&["check", "-q", "--format", "json"]);
+    assert_eq!(check_warm, check_cold, "check: warm = cold");
+    // the commits and facts of init's runs cover check's: nothing new
+    assert_eq!(
+        snapshot(&dir),
+        saved,
+        "check reads init's cache and adds nothing"
+    );
+    edit_and_commit(root);
+    let warm = ci(&["check", "-q", "--format", "json"]);
+    assert_eq!(warm, ci(&["check", "-q", "--format", "json", "--no-cache"]));
 }

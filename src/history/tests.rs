@@ -107,6 +107,22 @@ fn mine_ok(root: &Path, opts: &HistoryOptions) -> History {
     mine(root, opts).unwrap_or_else(|e| panic!("mine failed: {e}"))
 }
 
+/// [`mine_ok`] with the default options and `jobs` git processes.
+fn mine_jobs(root: &Path, jobs: usize) -> History {
+    mine_ok(
+        root,
+        &HistoryOptions {
+            jobs: Some(jobs),
+            ..Default::default()
+        },
+    )
+}
+
+/// (commits analysed, read without line counts, skipped).
+fn read_counts(h: &History) -> (usize, usize, usize) {
+    (h.commits_analyzed, h.partial_commits, h.skipped_commits)
+}
+
 fn file<'a>(h: &'a History, name: &str) -> &'a FileHistory {
     h.files
         .get(name)
@@ -235,21 +251,9 @@ fn edits_renames_deletions_bots_and_pairs() {
 #[test]
 fn parallel_reading_gives_identical_results() {
     let r = scripted();
-    let one = mine_ok(
-        r.path(),
-        &HistoryOptions {
-            jobs: Some(1),
-            ..Default::default()
-        },
-    );
+    let one = mine_jobs(r.path(), 1);
     for jobs in [2, 3, 8] {
-        let many = mine_ok(
-            r.path(),
-            &HistoryOptions {
-                jobs: Some(jobs),
-                ..Default::default()
-            },
-        );
+        let many = mine_jobs(r.path(), jobs);
         assert_eq!(one, many, "jobs = {jobs}");
     }
     assert_eq!(one, mine_ok(r.path(), &HistoryOptions::default()));
@@ -767,8 +771,12 @@ fn shallow_clone() {
     assert_eq!(file(&h, "b.txt").commits, 1);
 }
 
-fn object_path(r: &Repo, id: &str) -> PathBuf {
-    r.path().join(".git/objects").join(&id[..2]).join(&id[2..])
+/// Removes the loose objects `ids` from the store of the repository at `root`.
+fn lose<'a>(root: &Path, ids: impl IntoIterator<Item = &'a String>) {
+    for id in ids {
+        let p = root.join(".git/objects").join(&id[..2]).join(&id[2..]);
+        std::fs::remove_file(p).unwrap();
+    }
 }
 
 #[test]
@@ -783,18 +791,11 @@ fn missing_blob_falls_back_to_tree_only() {
     r.commit(2, "c2");
     r.append("c.txt", "c");
     r.commit(3, "c3");
-    std::fs::remove_file(object_path(&r, &lost)).unwrap();
+    lose(r.path(), [&lost]);
     for jobs in [1, 2] {
-        let h = mine_ok(
-            r.path(),
-            &HistoryOptions {
-                jobs: Some(jobs),
-                ..Default::default()
-            },
-        );
+        let h = mine_jobs(r.path(), jobs);
         // c1 and c2 need the lost blob for line counts; their trees are fine
-        assert_eq!(h.commits_analyzed, 3);
-        assert_eq!((h.partial_commits, h.skipped_commits), (2, 0));
+        assert_eq!(read_counts(&h), (3, 2, 0));
         assert_eq!(h.warnings.len(), 1, "{:?}", h.warnings);
         assert!(h.warnings[0].contains("2 were read without line counts"));
         assert!(
@@ -823,21 +824,10 @@ fn many_missing_blobs_switch_to_tree_only() {
             lost.push(r.git(&["rev-parse", "HEAD:a.txt"]));
         }
     }
-    for id in &lost {
-        std::fs::remove_file(object_path(&r, id)).unwrap();
-    }
-    let h = mine_ok(
-        r.path(),
-        &HistoryOptions {
-            jobs: Some(1),
-            ..Default::default()
-        },
-    );
+    lose(r.path(), &lost);
+    let h = mine_jobs(r.path(), 1);
     // every commit needs a lost blob of a.txt for its line counts
-    assert_eq!(
-        (h.commits_analyzed, h.partial_commits, h.skipped_commits),
-        (20, 20, 0)
-    );
+    assert_eq!(read_counts(&h), (20, 20, 0));
     assert_eq!(h.warnings.len(), 1, "{:?}", h.warnings);
     assert!(h.warnings[0].starts_with("20 commit(s) could not be read completely"));
     assert!(h.warnings[0].contains("the rest of the history was read without line counts"));
@@ -861,20 +851,11 @@ fn missing_blob_in_rename_detection() {
     r.commit(3, "c3: inexact rename x -> z");
     r.append("y.txt", "y3");
     r.commit(4, "c4");
-    std::fs::remove_file(object_path(&r, &lost)).unwrap();
-    let h = mine_ok(
-        r.path(),
-        &HistoryOptions {
-            jobs: Some(1),
-            ..Default::default()
-        },
-    );
+    lose(r.path(), [&lost]);
+    let h = mine_jobs(r.path(), 1);
     // c3 dies in rename detection, before its header: c4 printed just
     // before is complete. c1 dies on its line counts after its header.
-    assert_eq!(
-        (h.commits_analyzed, h.partial_commits, h.skipped_commits),
-        (4, 2, 0)
-    );
+    assert_eq!(read_counts(&h), (4, 2, 0));
     let y = file(&h, "y.txt");
     assert_eq!(
         (y.commits, y.churn),
@@ -896,13 +877,10 @@ fn missing_tree_skips_commits() {
     let lost = r.git(&["rev-parse", "HEAD~1:d"]);
     r.append("d/a.txt", "a3");
     r.commit(3, "c3");
-    std::fs::remove_file(object_path(&r, &lost)).unwrap();
+    lose(r.path(), [&lost]);
     let h = mine_ok(r.path(), &HistoryOptions::default());
     // c1 and c2 both need the lost tree d/ of c1
-    assert_eq!(
-        (h.commits_analyzed, h.skipped_commits, h.partial_commits),
-        (1, 2, 0)
-    );
+    assert_eq!(read_counts(&h), (1, 0, 2));
     assert_eq!(file(&h, "d/a.txt").commits, 1);
     assert_eq!(h.warnings.len(), 1, "{:?}", h.warnings);
     assert!(h.warnings[0].contains("2 were skipped"));
@@ -1013,22 +991,9 @@ fn missing_blobs_lose_no_commit() {
             .output()
             .unwrap();
         assert!(out.status.success());
-        for id in blobs.iter().step_by(step) {
-            let p = copy
-                .path()
-                .join(".git/objects")
-                .join(&id[..2])
-                .join(&id[2..]);
-            std::fs::remove_file(p).unwrap();
-        }
+        lose(copy.path(), blobs.iter().step_by(step));
         for jobs in [1, 2] {
-            let h = mine_ok(
-                copy.path(),
-                &HistoryOptions {
-                    jobs: Some(jobs),
-                    ..Default::default()
-                },
-            );
+            let h = mine_jobs(copy.path(), jobs);
             assert_eq!(h.skipped_commits, 0, "{label}");
             assert!(h.partial_commits > 0, "{label}");
             assert_eq!(h.commits_analyzed, healthy.commits_analyzed, "{label}");
@@ -1084,9 +1049,7 @@ fn saved_commits_are_not_read_again() {
     assert_eq!(again, first);
     assert_eq!(store.saves, 1, "nothing new, nothing written");
 
-    for id in all_blobs(&r) {
-        std::fs::remove_file(object_path(&r, &id)).unwrap();
-    }
+    lose(r.path(), &all_blobs(&r));
     let damaged = mine_ok(r.path(), &opts);
     assert_eq!(damaged.partial_commits, 6);
     assert_eq!(file(&damaged, "a.txt").churn, 0);
