@@ -34,6 +34,54 @@ function decomposeWhatIf(api) {
     return x.length - y.length;
   }
 
+  // numeric::rank_normalise: average ranks of ties, scaled to [0, 1].
+  function rankNormalise(values) {
+    var n = values.length;
+    if (n === 1) return [1];
+    var order = values.map(function (_, i) { return i; });
+    order.sort(function (a, b) { return values[a] - values[b] || a - b; });
+    var out = new Array(n), i = 0;
+    while (i < n) {
+      var j = i;
+      while (j + 1 < n && values[order[j + 1]] === values[order[i]]) j++;
+      var avg = (i + j) / 2 + 1;
+      for (var q = i; q <= j; q++) out[order[q]] = (avg - 1) / (n - 1);
+      i = j + 1;
+    }
+    return out;
+  }
+  // The benefit without history (plan::structural_benefit, docs/metrics.md
+  // "Plan without history"): the mean of each service's share of
+  // size × complexity (rank-normalised), of inbound routes and of the
+  // distinct production units outside it that depend on it.
+  function structuralBenefit(out, plan, k) {
+    var units = [], u;
+    for (u = 0; u < NU; u++) if (plan[u] >= 0) units.push(u);
+    var rl = rankNormalise(units.map(function (x) { return U[x][F.lines] || 0; }));
+    var rx = rankNormalise(units.map(function (x) { return U[x][F.complexity] || 0; }));
+    var size = new Float64Array(k), routes = new Float64Array(k);
+    units.forEach(function (x, i) { size[plan[x]] += rl[i] * rx[i]; });
+    (D.endpoints || []).forEach(function (e) {
+      var x = typeof e[3] === "number" ? e[3] : idIndex[e[3]];
+      if (x !== undefined && plan[x] >= 0) routes[plan[x]] += 1;
+    });
+    var users = [];
+    for (var j = 0; j < k; j++) users.push(new Set());
+    for (var d = 0; d < deps.length; d += 4) {
+      var from = deps[d], to = deps[d + 1];
+      if (test[from] || plan[to] < 0) continue;
+      if (plan[from] !== plan[to]) users[plan[to]].add(from);
+    }
+    var fan = users.map(function (x) { return x.size; });
+    function share(v) {
+      var total = 0;
+      for (var q = 0; q < v.length; q++) total += v[q];
+      return Array.prototype.map.call(v, function (x) { return total > 0 ? r6(x / total) : 0; });
+    }
+    var a = share(size), b = share(routes), c = share(fan);
+    out.forEach(function (o, q) { o.benefit = r6((a[q] + b[q] + c[q]) / 3); });
+  }
+
   // ---------- the unit-level inputs ----------
 
   var test = new Uint8Array(NU), commits = new Float64Array(NU), hot = new Float64Array(NU);
@@ -204,6 +252,7 @@ function decomposeWhatIf(api) {
       o.shared_authors = authorSets[j].size ? r6(shared / authorSets[j].size) : 0;
       o.benefit = r6((o.churn_share + o.hotspot_share) / 2);
     });
+    if (D.benefit_basis === "structure") structuralBenefit(out, plan, k);
     ["cut_calls", "cut_call_weight", "interface_operations", "shared_entities", "split_transactions"].forEach(function (f) {
       var max = 0;
       out.forEach(function (o) { if (o[f] > max) max = o[f]; });
@@ -215,7 +264,9 @@ function decomposeWhatIf(api) {
       o.score = r6(o.benefit * (1 - o.cost));
     });
     var order = out.slice().sort(function (p, q) {
-      return q.score - p.score || p.coupling - q.coupling || cmpStr(p.name, q.name);
+      // plan::rank_cmp: the higher score, then the higher benefit, the
+      // smaller coupling, the name.
+      return q.score - p.score || q.benefit - p.benefit || p.coupling - q.coupling || cmpStr(p.name, q.name);
     });
     order.forEach(function (o, r) { o.rank = r + 1; });
     return { services: out, ranked: order, partition: partition(side, size, slots) };

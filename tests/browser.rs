@@ -927,13 +927,13 @@ fn assert_figures_match(figures: &Figures, report: &serde_json::Value, what: &st
             expected.len() + 1,
             "{what}: {name}: every figure is read"
         );
-        for (figure, value) in expected {
-            assert_eq!(
-                f[figure],
-                value.as_f64().unwrap(),
-                "{what}: {name} {figure}"
-            );
-        }
+        // Every differing figure at once, page then report.
+        let differ: Vec<String> = expected
+            .iter()
+            .filter(|(figure, value)| f[*figure] != value.as_f64().unwrap())
+            .map(|(figure, value)| format!("{figure}: {} vs {value}", f[*figure]))
+            .collect();
+        assert!(differ.is_empty(), "{what}: {name}: {differ:?}");
         assert_eq!(
             f["units"],
             s["members"].as_array().unwrap().len() as f64,
@@ -1183,6 +1183,8 @@ fn what_if_round_trip_on_hostile_file_names() {
     let dir = shots_dir("hostile-files-whatif");
     browser.screenshot(&file, &fragment, &dir.join("whatif.png"));
     println!("screenshots: {}", dir.display());
+}
+
 /// Issue 17: without history the plan view says the benefit is the
 /// structural proxy, and the service and plan views show each service's
 /// CAP profile with its evidence.

@@ -39,8 +39,8 @@ fn promotions_ranks_first() {
         [
             "promotions",
             "cart",
-            "catalog",
             "payments",
+            "catalog",
             "customers",
             "orders"
         ]

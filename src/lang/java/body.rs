@@ -176,7 +176,9 @@ impl<'s> Extractor<'s> {
             && last
                 .chars()
                 .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
-        if !constant {
+        // A string constant of this file is SQL text (`jdbc.update(AWARD_SQL,
+        // …)`), not a generated jOOQ table.
+        if !constant || self.facts.constants.iter().any(|c| c.name == last) {
             return;
         }
         let function = self.current_function();
