@@ -47,7 +47,7 @@ fn promotions_ranks_first() {
     );
     assert_eq!(r["services"][0]["rank"], 1);
     assert_eq!(r["plan"][0]["service"], "promotions");
-    assert_eq!(r["services"][0]["score"], 0.266327);
+    assert_eq!(r["services"][0]["score"], 0.270547);
     let members: Vec<&str> = r["services"][0]["members"]
         .as_array()
         .unwrap()
