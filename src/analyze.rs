@@ -196,6 +196,9 @@ pub fn analyze(cfg: &AnalyzeConfig, progress: Progress) -> Result<Analysis, Anal
     }
     found.files.retain(|f| f.language.supported());
     let manifests = discover::cargo_manifests(&cfg.root, &found.files);
+    let projects = discover::dotnet_projects(&cfg.root, &found.files);
+    discover::skip_uncompiled(&mut found, &projects);
+    warnings.extend(lang::csharp::resolve::project_warnings(&projects));
     timings.record("discover");
     if found.files.is_empty() {
         return Err(AnalyzeError::no_source(&cfg.root, &languages));
@@ -233,7 +236,14 @@ pub fn analyze(cfg: &AnalyzeConfig, progress: Progress) -> Result<Analysis, Anal
         if let Some(t) = ticker {
             t.join().expect("the progress thread does not panic");
         }
-        finish(cfg, parsed, &manifests, history, warnings, timings)
+        finish(
+            cfg,
+            parsed,
+            (&manifests, &projects),
+            history,
+            warnings,
+            timings,
+        )
     })
 }
 
@@ -292,7 +302,7 @@ fn parse_all_with(found: &discover::Discovery, progress: Progress, read: ReadSou
 fn finish(
     cfg: &AnalyzeConfig,
     (files, skipped): Parsed,
-    manifests: &[(String, String)],
+    (manifests, projects): (&[(String, String)], &[(String, String)]),
     history: Option<Result<History, history::HistoryError>>,
     mut warnings: Vec<String>,
     mut timings: Timings,
@@ -307,6 +317,7 @@ fn finish(
         &resolve::ResolveOptions {
             python_roots: cfg.python_roots.clone(),
             cargo_manifests: manifests.to_vec(),
+            dotnet_projects: projects.to_vec(),
         },
     );
     timings.record("resolve");
@@ -335,7 +346,7 @@ fn finish(
     let unit_history = unit_history(history.as_ref(), &files, &unit_index);
     warnings.extend(cfg.config_warnings.iter().cloned());
     let pins = pin_groups(cfg, &files, &mut warnings);
-    let entity = plan::entity_units(&files);
+    let entity = plan::entity_units(&files, &resolve::plan_facts(&files, &cfg.python_roots));
     let seams = seams::find_seams(
         &SeamInput {
             files: &files,
@@ -490,9 +501,12 @@ pub fn structure(cfg: &AnalyzeConfig, progress: Progress) -> Result<Structure, A
             .collect();
         return Err(AnalyzeError::no_source(&cfg.root, &languages));
     }
+    let dotnet_projects = discover::dotnet_projects(&cfg.root, &found.files);
+    discover::skip_uncompiled(&mut found, &dotnet_projects);
     let opts = resolve::ResolveOptions {
         python_roots: cfg.python_roots.clone(),
         cargo_manifests: discover::cargo_manifests(&cfg.root, &found.files),
+        dotnet_projects,
     };
     Ok(structure_from(
         &found,
@@ -1007,10 +1021,13 @@ pub fn parse_bytes(file: &SourceFile, bytes: Vec<u8>) -> Result<ParsedFile, Stri
             message,
         });
     }
+    // C# test code is also known by its attributes (xUnit, NUnit, MSTest).
+    let test =
+        file.test || (file.language == Language::CSharp && lang::csharp::marks_tests(&facts));
     Ok(ParsedFile {
         id: file.id.clone(),
         language: file.language,
-        test: file.test,
+        test,
         facts,
     })
 }

@@ -11,6 +11,7 @@ fn file_name(language: Language) -> &'static str {
         Language::Java => "src/Example.java",
         Language::Python => "app/example.py",
         Language::Rust => "src/lib.rs",
+        Language::CSharp => "src/Example.cs",
     }
 }
 

@@ -100,12 +100,41 @@ pub struct DataAccess {
     pub line: u32,
 }
 
+/// A table whose mapping another file states (a C# `DbSet<T>` member or
+/// `ToTable` call for an entity declared elsewhere): the row as if the
+/// entity's own file declared it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitTable {
+    /// The entity's file (the mapping's file when the entity is not in the
+    /// repository; then `decl.type_index` is `None`).
+    pub unit: u32,
+    pub decl: TableDecl,
+}
+
 /// The cross-file plan facts of a whole analysis, in file order per
-/// language (Java, then Rust, then Python).
+/// language (Java, then Rust, then Python, then C#).
 #[derive(Debug, Clone, Default)]
 pub struct PlanFacts {
     pub routes: Vec<UnitRoute>,
     pub accesses: Vec<DataAccess>,
+    /// Tables stated across files, beside each file's own
+    /// `FileFacts::tables`.
+    pub tables: Vec<UnitTable>,
+}
+
+impl PlanFacts {
+    /// Every table declaration: each file's own, then those stated across
+    /// files, as (unit, declaration).
+    pub fn all_tables<'a>(
+        &'a self,
+        files: &'a [crate::lang::ParsedFile],
+    ) -> impl Iterator<Item = (u32, &'a TableDecl)> + 'a {
+        files
+            .iter()
+            .enumerate()
+            .flat_map(|(u, f)| f.facts.tables.iter().map(move |d| (u as u32, d)))
+            .chain(self.tables.iter().map(|t| (t.unit, &t.decl)))
+    }
 }
 
 /// `/a` + `/b/` → `/a/b`: one slash between parts, a leading one, none at
