@@ -304,10 +304,17 @@ fn find_type(
     from: u32,
     name: &str,
 ) -> Option<(u32, u32)> {
-    let candidates = by_name.get(simple(name))?;
+    let mut candidates = by_name.get(simple(name))?.clone();
     if candidates.len() == 1 {
         return Some((candidates[0].0, candidates[0].1));
     }
+    // The parts of a partial type: the one in the file named like it first.
+    let stem = |f: u32| {
+        let id = &files[f as usize].id;
+        let file = id.rsplit('/').next().unwrap_or(id);
+        file.strip_suffix(".cs").unwrap_or(file).to_string()
+    };
+    candidates.sort_by_key(|&(f, _, _)| (stem(f) != simple(name), f));
     let c = cs(&files[from as usize])?;
     let visible = |ns: &str| {
         c.namespaces

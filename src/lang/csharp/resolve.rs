@@ -136,7 +136,9 @@ struct FileScope {
 struct Index<'a> {
     files: &'a [ParsedFile],
     types: Vec<TypeInfo>,
-    by_fqn: HashMap<String, u32>,
+    /// Every declaration of a name, in file order (several projects may
+    /// declare the same namespace and type).
+    by_fqn: HashMap<String, Vec<u32>>,
     /// Every namespace declared, and each of its parents.
     namespaces: HashSet<String>,
     simple_names: HashSet<String>,
@@ -266,7 +268,9 @@ impl<'a> Index<'a> {
                 if partial {
                     partial_groups.entry(fqn.clone()).or_default().push(gid);
                 }
-                index.by_fqn.entry(fqn.clone()).or_insert(gid);
+                if !partial {
+                    index.by_fqn.entry(fqn.clone()).or_default().push(gid);
+                }
                 index.simple_names.insert(decl.name.clone());
                 let parent = decl.parent.map(|p| base + p);
                 index.types.push(TypeInfo {
@@ -294,8 +298,11 @@ impl<'a> Index<'a> {
         // The parts of a partial type: the primary part is the one in the
         // file named like the type, else the first by file; the name maps
         // to it.
-        for (fqn, mut parts) in partial_groups {
+        let mut groups: Vec<(String, Vec<u32>)> = partial_groups.into_iter().collect();
+        groups.sort();
+        for (fqn, mut parts) in groups {
             if parts.len() < 2 {
+                index.by_fqn.entry(fqn).or_default().extend(parts);
                 continue;
             }
             let stem = |g: u32| {
@@ -304,7 +311,7 @@ impl<'a> Index<'a> {
                 file.strip_suffix(".cs").unwrap_or(file).to_string()
             };
             parts.sort_by_key(|&g| (stem(g) != index.types[g as usize].name, g));
-            index.by_fqn.insert(fqn, parts[0]);
+            index.by_fqn.entry(fqn).or_default().push(parts[0]);
             // Nested types of every part are members of each.
             let mut nested = HashMap::new();
             for &g in &parts {
@@ -502,11 +509,20 @@ impl<'a> Index<'a> {
         false
     }
 
+    /// The declaration of `fqn` that code in the context's file can see:
+    /// one in its own project first, else the first reachable one.
     fn visible_fqn(&self, cx: Ctx, fqn: &str) -> Option<u32> {
-        self.by_fqn
-            .get(fqn)
+        let all = self.by_fqn.get(fqn)?;
+        let own = self.scopes.get(&cx.file).and_then(|s| s.project);
+        let project = |g: u32| {
+            self.scopes
+                .get(&self.types[g as usize].file)
+                .and_then(|s| s.project)
+        };
+        all.iter()
             .copied()
-            .filter(|&g| self.visible(cx.file, g))
+            .find(|&g| own.is_some() && project(g) == own)
+            .or_else(|| all.iter().copied().find(|&g| self.visible(cx.file, g)))
     }
 
     /// The usings in force at namespace level `ns` of the file: those
@@ -751,6 +767,10 @@ impl<'a> Index<'a> {
         let candidates = self.extensions.get(name)?;
         let takes = |e: &Extension| match (&e.this_type, receiver) {
             (RType::Internal(t, _), RType::Internal(r, _)) => self.hierarchy(*r).contains(t),
+            // A receiver of an external type that is not known (the result
+            // of a BCL or NuGet call, `app` of `builder.Build()`): an
+            // in-scope extension on an external type may take it.
+            (RType::External(_, _), RType::External(r, _)) if r == "?" => true,
             (RType::External(t, _), RType::External(r, _)) => {
                 let norm = |s: &str| match last_segment(s) {
                     "String" => "string".to_string(),
@@ -823,76 +843,6 @@ impl<'a> Index<'a> {
             }
         };
 
-        // Usings: an edge to each in-repo type the file uses through it.
-        let referenced = referenced_names(facts, c);
-        for u in &c.usings {
-            let cx = Ctx {
-                file,
-                ty: None,
-                ns: &u.scope,
-                type_params: &[],
-            };
-            match u.kind {
-                UsingKind::Static => {
-                    if let Some(g) = self.visible_fqn(cx, &u.target) {
-                        edge(
-                            &mut r,
-                            self.types[g as usize].file,
-                            EdgeKind::Import,
-                            u.line,
-                        );
-                    }
-                }
-                UsingKind::Alias => {
-                    if let Some(g) = self.visible_fqn(cx, &u.target) {
-                        edge(
-                            &mut r,
-                            self.types[g as usize].file,
-                            EdgeKind::Import,
-                            u.line,
-                        );
-                        continue;
-                    }
-                    let alias = u.alias.as_deref().unwrap_or("");
-                    for name in referenced
-                        .qualified
-                        .iter()
-                        .filter_map(|(a, n)| (a == alias).then_some(n))
-                    {
-                        if let Some(g) = self.visible_fqn(cx, &format!("{}.{name}", u.target)) {
-                            edge(
-                                &mut r,
-                                self.types[g as usize].file,
-                                EdgeKind::Import,
-                                u.line,
-                            );
-                        }
-                    }
-                }
-                UsingKind::Namespace => {
-                    for name in &referenced.simple {
-                        let Some(g) = self.visible_fqn(cx, &format!("{}.{name}", u.target)) else {
-                            continue;
-                        };
-                        // Only where the name resolves through this using.
-                        let ctx = type_ctx(None);
-                        let ctx = Ctx {
-                            ns: if u.scope.is_empty() { ctx.ns } else { &u.scope },
-                            ..ctx
-                        };
-                        if self.lookup_simple(ctx, name).and_then(|t| t.internal()) == Some(g) {
-                            edge(
-                                &mut r,
-                                self.types[g as usize].file,
-                                EdgeKind::Import,
-                                u.line,
-                            );
-                        }
-                    }
-                }
-            }
-        }
-
         // Supertypes, partial parts and attributes of types.
         for (local, decl) in facts.types.iter().enumerate() {
             let gid = self.gid(file, local as u32);
@@ -961,6 +911,7 @@ impl<'a> Index<'a> {
         }
 
         // Calls.
+        let mut extension_hits: BTreeSet<u32> = BTreeSet::new();
         for func in &facts.functions {
             let base = type_ctx(func.owner);
             let cx = Ctx {
@@ -985,6 +936,13 @@ impl<'a> Index<'a> {
                 match self.resolve_call(cx, func, call) {
                     Target::Internal { ty, method } => {
                         r.stats.calls_internal += 1;
+                        if self
+                            .extensions
+                            .get(&method)
+                            .is_some_and(|es| es.iter().any(|e| e.class == ty))
+                        {
+                            extension_hits.insert(ty);
+                        }
                         let to = self.types[ty as usize].file;
                         edge(&mut r, to, EdgeKind::Call, call.line);
                         if to != file {
@@ -1002,7 +960,97 @@ impl<'a> Index<'a> {
                 }
             }
         }
+        // Usings: an edge to each in-repo type the file uses through it.
+        let referenced = referenced_names(facts, c);
+        for u in &c.usings {
+            let cx = Ctx {
+                file,
+                ty: None,
+                ns: &u.scope,
+                type_params: &[],
+            };
+            match u.kind {
+                UsingKind::Static => {
+                    if let Some(g) = self.visible_fqn(cx, &u.target) {
+                        edge(
+                            &mut r,
+                            self.types[g as usize].file,
+                            EdgeKind::Import,
+                            u.line,
+                        );
+                    }
+                }
+                UsingKind::Alias => {
+                    if let Some(g) = self.visible_fqn(cx, &u.target) {
+                        edge(
+                            &mut r,
+                            self.types[g as usize].file,
+                            EdgeKind::Import,
+                            u.line,
+                        );
+                        continue;
+                    }
+                    let alias = u.alias.as_deref().unwrap_or("");
+                    for name in referenced
+                        .qualified
+                        .iter()
+                        .filter_map(|(a, n)| (a == alias).then_some(n))
+                    {
+                        if let Some(g) = self.visible_fqn(cx, &format!("{}.{name}", u.target)) {
+                            edge(
+                                &mut r,
+                                self.types[g as usize].file,
+                                EdgeKind::Import,
+                                u.line,
+                            );
+                        }
+                    }
+                }
+                UsingKind::Namespace => {
+                    // Extension methods called through this using.
+                    for &class in &extension_hits {
+                        if self.types[class as usize].namespace == u.target
+                            && !Self::levels(&u.scope).contains(&u.target.as_str())
+                        {
+                            edge(
+                                &mut r,
+                                self.types[class as usize].file,
+                                EdgeKind::Import,
+                                u.line,
+                            );
+                        }
+                    }
+                    for name in &referenced.simple {
+                        let Some(g) = self.visible_fqn(cx, &format!("{}.{name}", u.target)) else {
+                            continue;
+                        };
+                        // Only where the name resolves through this using.
+                        let ctx = type_ctx(None);
+                        let ctx = Ctx {
+                            ns: if u.scope.is_empty() { ctx.ns } else { &u.scope },
+                            ..ctx
+                        };
+                        if self.lookup_simple(ctx, name).and_then(|t| t.internal()) == Some(g) {
+                            edge(
+                                &mut r,
+                                self.types[g as usize].file,
+                                EdgeKind::Import,
+                                u.line,
+                            );
+                        }
+                    }
+                }
+            }
+        }
+
         r
+    }
+
+    /// Whether some base of `gid`, as written, is not in the repository.
+    fn has_external_super(&self, gid: u32) -> bool {
+        self.hierarchy(gid)
+            .into_iter()
+            .any(|g| self.decl(g).supertypes.len() > self.types[g as usize].supers.len())
     }
 
     fn field_in_scope(&self, gid: u32, name: &str) -> bool {
@@ -1080,6 +1128,11 @@ impl<'a> Index<'a> {
 
     fn method_on(&self, cx: Ctx, receiver: RType, name: &str, args: u32) -> Target {
         match receiver {
+            // Invoking a delegate runs whatever was subscribed, not code of
+            // the file declaring the delegate type.
+            RType::Internal(g, _) if self.types[g as usize].kind == CsKind::Delegate => {
+                Target::External
+            }
             RType::Internal(g, _) => match self.find_method(g, name, args) {
                 Some((decl, _)) => Target::Internal {
                     ty: decl,
@@ -1186,6 +1239,10 @@ impl<'a> Index<'a> {
                     }
                     if let Some(n) = self.member_type(g, f) {
                         return RType::Internal(n, Vec::new());
+                    }
+                    // A member of an external base (`DbContext.Database`).
+                    if self.has_external_super(g) {
+                        return RType::External("?".into(), Vec::new());
                     }
                     RType::Unknown
                 }
@@ -1310,7 +1367,12 @@ impl<'a> Index<'a> {
             t = self.types[g as usize].parent;
         }
         match self.lookup_name(cx, n) {
-            RType::External(..) if n.starts_with(|c: char| c.is_lowercase()) => RType::Unknown,
+            RType::External(..)
+                if n.starts_with(|c: char| c.is_lowercase())
+                    && !matches!(n, "string" | "object") =>
+            {
+                RType::Unknown
+            }
             other => other,
         }
     }
