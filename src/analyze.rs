@@ -249,6 +249,9 @@ pub fn analyze(cfg: &AnalyzeConfig, progress: Progress) -> Result<Analysis, Anal
 
 type Parsed = (Vec<ParsedFile>, Vec<SkippedRow>);
 
+/// A manifest or project file read at discovery: (id or folder id, text).
+type Manifest = (String, String);
+
 fn parse_all(found: &discover::Discovery, progress: Progress) -> Parsed {
     parse_all_with(found, progress, &|f: &SourceFile| {
         fs::read(&f.path).map_err(|e| format!("unreadable: {e}"))
@@ -302,7 +305,7 @@ fn parse_all_with(found: &discover::Discovery, progress: Progress, read: ReadSou
 fn finish(
     cfg: &AnalyzeConfig,
     (files, skipped): Parsed,
-    (manifests, projects): (&[(String, String)], &[(String, String)]),
+    (manifests, projects): (&[Manifest], &[Manifest]),
     history: Option<Result<History, history::HistoryError>>,
     mut warnings: Vec<String>,
     mut timings: Timings,

@@ -178,7 +178,7 @@ fn data(cx: &Ctx) -> Data {
         if let (true, Some(e)) = (d.queries_name_type, &entity) {
             by_class.insert(e.to_ascii_lowercase(), d.table.clone());
         }
-        tables.insert(d.table.clone(), (entity, Some(u as u32)));
+        tables.insert(d.table.clone(), (entity, Some(u)));
         entity_reads.insert(d.table.clone(), d.reads);
     }
     let resolve_table = |name: &str| -> String {

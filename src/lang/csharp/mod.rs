@@ -1294,10 +1294,9 @@ impl<'s> Extractor<'s> {
         }
         self.type_ref_until = node.end_byte();
         if let Some(r) = self.type_of(node, 0) {
-            if r.name == "var" || r.is_primitive() || is_predefined(&r.name) && r.args.is_empty() {
-                if r.args.is_empty() {
-                    return;
-                }
+            // Keywords name no repository type (their arguments may).
+            if r.args.is_empty() && (r.name == "var" || is_predefined(&r.name)) {
+                return;
             }
             let owner = self.enclosing_type();
             self.facts.type_refs.push((owner, r));
@@ -1586,7 +1585,8 @@ fn kind_rank(kind: Cap) -> u8 {
     }
 }
 
-fn is_predefined(name: &str) -> bool {
+/// C#'s value-type keywords (and `void`): never a type of the repository.
+pub(crate) fn is_value_keyword(name: &str) -> bool {
     matches!(
         name,
         "bool"
@@ -1604,11 +1604,13 @@ fn is_predefined(name: &str) -> bool {
             | "ulong"
             | "short"
             | "ushort"
-            | "object"
-            | "string"
             | "void"
-            | "dynamic"
     )
+}
+
+/// Every predefined type keyword.
+fn is_predefined(name: &str) -> bool {
+    is_value_keyword(name) || matches!(name, "object" | "string" | "dynamic")
 }
 
 /// The base identifier of a generic name: `Set` of `Set<Order>`.

@@ -194,28 +194,6 @@ fn last_segment(path: &str) -> &str {
     path.rsplit('.').next().unwrap_or(path)
 }
 
-fn is_predefined(name: &str) -> bool {
-    matches!(
-        name,
-        "bool"
-            | "byte"
-            | "sbyte"
-            | "char"
-            | "decimal"
-            | "double"
-            | "float"
-            | "int"
-            | "uint"
-            | "nint"
-            | "nuint"
-            | "long"
-            | "ulong"
-            | "short"
-            | "ushort"
-            | "void"
-    )
-}
-
 impl<'a> Index<'a> {
     fn facts(&self, file: u32) -> &'a FileFacts {
         &self.files[file as usize].facts
@@ -630,7 +608,7 @@ impl<'a> Index<'a> {
         if self.is_type_param(cx, name) {
             return RType::TypeParam;
         }
-        if is_predefined(name) {
+        if super::is_value_keyword(name) {
             return RType::Primitive;
         }
         let all: Vec<&str> = name.split('.').collect();
@@ -1384,13 +1362,16 @@ enum Target {
     Unresolved,
 }
 
-/// The element type of a sequence or array.
+/// The element type of a sequence or array. The element (or lambda
+/// parameter) of an external value whose type arguments are not known is
+/// external too: what it calls is BCL or NuGet code.
 fn element_type(t: RType) -> RType {
     match t {
         RType::Array(inner) => *inner,
         RType::External(_, args) | RType::Internal(_, args) if args.len() == 1 => {
             args.into_iter().next().unwrap_or(RType::Unknown)
         }
+        RType::External(..) => RType::External("?".into(), Vec::new()),
         _ => RType::Unknown,
     }
 }
