@@ -1,7 +1,7 @@
 //! Parse benchmark: decompose's parse + resolve against the floor, a bare
 //! tree-sitter parse of the same files, in the same run.
 //!
-//! `cargo bench --bench parse -- PATH [--threads N] [--repeat R] [--lang java|python]`
+//! `cargo bench --bench parse -- PATH [--threads N] [--repeat R] [--lang java|python|csharp]`
 //!
 //! Prints files, bytes, code lines, and for each phase the best of R runs
 //! with lines per second. Results go to docs/performance.md by hand.
@@ -91,6 +91,7 @@ fn main() {
                 let mut p = tree_sitter::Parser::new();
                 let grammar: tree_sitter::Language = match language {
                     Language::Python => tree_sitter_python::LANGUAGE.into(),
+                    Language::CSharp => tree_sitter_c_sharp::LANGUAGE.into(),
                     _ => tree_sitter_java::LANGUAGE.into(),
                 };
                 p.set_language(&grammar).unwrap();
@@ -115,7 +116,12 @@ fn main() {
             facts: frontend.parse(id, src),
         })
         .collect();
-    let resolve = best(&|| resolve::resolve(&parsed).edges.len());
+    // C# resolves within the projects' reach, as `analyze` does.
+    let opts = resolve::ResolveOptions {
+        dotnet_projects: decompose::discover::dotnet_projects(&path, &found.files),
+        ..resolve::ResolveOptions::default()
+    };
+    let resolve = best(&|| resolve::resolve_with(&parsed, &opts).edges.len());
 
     let report = |name: &str, secs: f64| {
         println!(

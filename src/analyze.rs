@@ -187,6 +187,9 @@ pub fn analyze(cfg: &AnalyzeConfig, progress: Progress) -> Result<Analysis, Anal
     }
     found.files.retain(|f| f.language.supported());
     let manifests = discover::cargo_manifests(&cfg.root, &found.files);
+    let projects = discover::dotnet_projects(&cfg.root, &found.files);
+    discover::skip_uncompiled(&mut found, &projects);
+    warnings.extend(lang::csharp::resolve::project_warnings(&projects));
     timings.record("discover");
     if found.files.is_empty() {
         return Err(AnalyzeError::no_source(&cfg.root, &languages));
@@ -225,7 +228,15 @@ pub fn analyze(cfg: &AnalyzeConfig, progress: Progress) -> Result<Analysis, Anal
         if let Some(t) = ticker {
             t.join().expect("the progress thread does not panic");
         }
-        finish(cfg, parsed, &data, &manifests, history, warnings, timings)
+        finish(
+            cfg,
+            parsed,
+            &data,
+            (&manifests, &projects),
+            history,
+            warnings,
+            timings,
+        )
     })
 }
 
@@ -263,6 +274,9 @@ fn all_plan_facts(
 }
 
 type Parsed = (Vec<ParsedFile>, Vec<SkippedRow>);
+
+/// A manifest or project file read at discovery: (id or folder id, text).
+type Manifest = (String, String);
 
 fn parse_all(found: &discover::Discovery, progress: Progress) -> Parsed {
     parse_all_with(found, progress, &|f: &SourceFile| {
@@ -318,7 +332,7 @@ fn finish(
     cfg: &AnalyzeConfig,
     (mut files, skipped): Parsed,
     data: &[FileData],
-    manifests: &[(String, String)],
+    (manifests, projects): (&[Manifest], &[Manifest]),
     history: Option<Result<History, history::HistoryError>>,
     mut warnings: Vec<String>,
     mut timings: Timings,
@@ -335,6 +349,7 @@ fn finish(
         &resolve::ResolveOptions {
             python_roots: cfg.python_roots.clone(),
             cargo_manifests: manifests.to_vec(),
+            dotnet_projects: projects.to_vec(),
         },
     );
     resolved
@@ -372,7 +387,7 @@ fn finish(
         cfg.include_tests,
         &mut warnings,
     );
-    let entity = plan::entity_units(&files);
+    let entity = plan::entity_units(&files, &resolve::plan_facts(&files, &cfg.python_roots));
     let seams = seams::find_seams(
         &SeamInput {
             files: &files,
@@ -462,9 +477,12 @@ pub fn structure(cfg: &AnalyzeConfig, progress: Progress) -> Result<Structure, A
             .collect();
         return Err(AnalyzeError::no_source(&cfg.root, &languages));
     }
+    let dotnet_projects = discover::dotnet_projects(&cfg.root, &found.files);
+    discover::skip_uncompiled(&mut found, &dotnet_projects);
     let opts = resolve::ResolveOptions {
         python_roots: cfg.python_roots.clone(),
         cargo_manifests: discover::cargo_manifests(&cfg.root, &found.files),
+        dotnet_projects,
     };
     let data = read_data_files(&found.data_files);
     Ok(structure_from(
@@ -1036,10 +1054,13 @@ pub fn parse_bytes(file: &SourceFile, bytes: Vec<u8>) -> Result<ParsedFile, Stri
             message,
         });
     }
+    // C# test code is also known by its attributes (xUnit, NUnit, MSTest).
+    let test =
+        file.test || (file.language == Language::CSharp && lang::csharp::marks_tests(&facts));
     Ok(ParsedFile {
         id: file.id.clone(),
         language: file.language,
-        test: file.test,
+        test,
         facts,
     })
 }

@@ -353,14 +353,84 @@ pub fn cargo_manifests(root: &Path, files: &[SourceFile]) -> Vec<(String, String
     out
 }
 
+/// The `.csproj` and `.sln` files that govern the discovered C# files:
+/// those in every folder from a C# file up to the root, as (id, text),
+/// sorted by id. Links are not followed; unreadable or oversized files are
+/// left out (the files they would govern then see every project).
+pub fn dotnet_projects(root: &Path, files: &[SourceFile]) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for dir in folders_up(files, Language::CSharp) {
+        let Ok(entries) = std::fs::read_dir(root.join(&dir)) else {
+            continue;
+        };
+        let mut names: Vec<String> = entries
+            .filter_map(|e| e.ok())
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|n| {
+                let l = n.to_ascii_lowercase();
+                l.ends_with(".csproj") || l.ends_with(".sln")
+            })
+            .collect();
+        names.sort();
+        for name in names {
+            let path = root.join(&dir).join(&name);
+            let regular = std::fs::symlink_metadata(&path)
+                .is_ok_and(|m| m.file_type().is_file() && m.len() <= MAX_MANIFEST_BYTES);
+            if !regular {
+                continue;
+            }
+            if let Ok(text) = std::fs::read_to_string(&path) {
+                let id = if dir.is_empty() {
+                    name
+                } else {
+                    format!("{dir}/{name}")
+                };
+                out.push((id, text));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Moves the C# files no project compiles to the skipped list with the
+/// reason: build output under a project's `bin/` or `obj/`, files an
+/// old-style project does not list, files a `Compile Remove` takes out.
+pub fn skip_uncompiled(found: &mut Discovery, projects: &[(String, String)]) {
+    if projects.is_empty() {
+        return;
+    }
+    let projects = crate::lang::csharp::project::Projects::read(projects);
+    let mut kept = Vec::with_capacity(found.files.len());
+    for f in std::mem::take(&mut found.files) {
+        if f.language != Language::CSharp {
+            kept.push(f);
+            continue;
+        }
+        let reason = crate::lang::csharp::project::build_output_reason(&f.id, &projects)
+            .or_else(|| projects.project_of(&f.id).err());
+        match reason {
+            Some(reason) => found.skipped.push(Skipped { id: f.id, reason }),
+            None => kept.push(f),
+        }
+    }
+    found.files = kept;
+    found.skipped.sort_by(|a, b| a.id.cmp(&b.id));
+}
+
 /// The largest `Cargo.toml` read (from disk or from a commit's tree).
 pub const MAX_MANIFEST_BYTES: u64 = 1024 * 1024;
 
 /// The folders whose `Cargo.toml` may govern the Rust files: every folder
 /// from a Rust file up to the root, sorted.
 pub fn manifest_dirs(files: &[SourceFile]) -> std::collections::BTreeSet<String> {
+    folders_up(files, Language::Rust)
+}
+
+/// Every folder from a file of `language` up to the root, sorted.
+fn folders_up(files: &[SourceFile], language: Language) -> std::collections::BTreeSet<String> {
     let mut dirs = std::collections::BTreeSet::new();
-    for f in files.iter().filter(|f| f.language == Language::Rust) {
+    for f in files.iter().filter(|f| f.language == language) {
         let mut dir = f.id.rsplit_once('/').map_or("", |(d, _)| d);
         loop {
             if !dirs.insert(dir.to_string()) {
@@ -419,16 +489,48 @@ pub fn is_test(id: &str, language: Language) -> bool {
                 || file == "conftest.py"
         }
         Language::Rust => in_dir("tests") || in_dir("benches") || in_dir("examples"),
+        // A test project's folder (`Shop.Tests/`, `Shop.UnitTests/`,
+        // `Shop.Specs/`), a `tests/` or `test/` folder, or `*Tests.cs`; test
+        // attributes inside a file are read by the frontend as well.
+        Language::CSharp => {
+            let stem = file.strip_suffix(".cs").unwrap_or(file);
+            in_dir("tests")
+                || in_dir("test")
+                || id.split('/').rev().skip(1).any(|d| {
+                    let d = d.to_ascii_lowercase();
+                    d.ends_with(".tests")
+                        || d.ends_with(".test")
+                        || d.ends_with(".unittests")
+                        || d.ends_with(".integrationtests")
+                        || d.ends_with(".specs")
+                })
+                || stem.ends_with("Tests")
+                || stem.ends_with("Test")
+        }
     }
 }
 
 /// Whether a file is generated code that is left out of clustering by
-/// default: Django migrations (`<app>/migrations/*.py`, not `__init__.py`).
+/// default: Django migrations (`<app>/migrations/*.py`, not `__init__.py`),
+/// C# designer, source-generator and migration files.
 pub fn is_generated(id: &str, language: Language) -> bool {
     match language {
         Language::Python => {
             let file = id.rsplit('/').next().unwrap_or(id);
             (id.starts_with("migrations/") || id.contains("/migrations/")) && file != "__init__.py"
+        }
+        // Designer and source-generator output, and Entity Framework
+        // migrations (`Migrations/*.cs`, model snapshots).
+        Language::CSharp => {
+            let file = id.rsplit('/').next().unwrap_or(id);
+            let lower = file.to_ascii_lowercase();
+            lower.ends_with(".designer.cs")
+                || lower.ends_with(".g.cs")
+                || lower.ends_with(".g.i.cs")
+                || lower.ends_with(".generated.cs")
+                || lower.ends_with("modelsnapshot.cs")
+                || id.starts_with("Migrations/")
+                || id.contains("/Migrations/")
         }
         Language::Java | Language::Rust => false,
     }

@@ -276,6 +276,9 @@ pub fn row_at(
         &crate::resolve::ResolveOptions {
             python_roots: Vec::new(),
             cargo_manifests,
+            // Project files at past commits are not read: C# files there
+            // resolve against every project.
+            dotnet_projects: Vec::new(),
         },
         &[],
     );

@@ -22,7 +22,8 @@ pub enum Syntax {
     Annotation,
     /// Python `@x.name` / `@name` (matched on the last dotted part).
     Decorator,
-    /// Rust `#[name]` / `#[name(...)]`.
+    /// Rust `#[name]` / `#[name(...)]`; C# `[Name]` / `[Name(...)]`
+    /// (matched without the `Attribute` suffix).
     Attribute,
     /// A call `name(...)` or `x.name(...)` (matched on the last part).
     Call,
@@ -32,6 +33,9 @@ pub enum Syntax {
     Macro,
     /// A method-name prefix (for the read/write patterns).
     MethodName,
+    /// The type of a property or field (matched on the simple name):
+    /// C# `DbSet<T> Orders { get; set; }`.
+    MemberType,
     /// A marker written in a comment (`@mbg.generated`).
     Comment,
     /// The root element (XML) or top-level key (YAML, JSON) of a non-code

@@ -5,7 +5,7 @@
 //! by `frameworks::tests`, which checks `expect`.
 
 use super::{DataFormat, Fact, Method, Naming, Row, Syntax};
-use crate::lang::language::Language::{Java, Python, Rust};
+use crate::lang::language::Language::{CSharp, Java, Python, Rust};
 
 const JAVA_PATH: &[&str] = &["value", "path"];
 const PY_PATH: &[&str] = &["value", "path", "rule"];
@@ -77,6 +77,53 @@ const DERIVED_READS: &[&str] = &[
     "find", "read", "get", "query", "search", "stream", "count", "exists",
 ];
 const DERIVED_WRITES: &[&str] = &["delete", "remove"];
+
+/// Where a C# route attribute carries its template: positional, or named.
+const CS_PATH: &[&str] = &["value", "template", "Template"];
+
+const fn cs(m: &'static str) -> Fact {
+    Fact::Route {
+        method: Method::Fixed(m),
+        path_args: CS_PATH,
+    }
+}
+
+const fn minimal(m: &'static str) -> Fact {
+    Fact::Route {
+        method: Method::Fixed(m),
+        path_args: &[],
+    }
+}
+
+/// A C# entity mapping: the table is named by the mapping (`DbSet` member,
+/// `ToTable`, `[Table]`), or after the entity type.
+const EF_TABLE: Fact = Fact::Table {
+    naming: Naming::Given,
+    queries_name_type: false,
+};
+
+/// Method-name prefixes of calls through an Entity Framework set or a
+/// Dapper / ADO.NET command that write.
+const EF_WRITES: &[&str] = &[
+    "Add", "Attach", "Remove", "Update", "Insert", "Delete", "Execute", "Save",
+];
+
+/// Method-name prefixes of calls on a C# entity object that only read
+/// (property reads are not calls; the rest mutate).
+const CS_ENTITY_READS: &[&str] = &[
+    "Get",
+    "Is",
+    "Has",
+    "To",
+    "Find",
+    "Equals",
+    "GetHashCode",
+    "CompareTo",
+    "Contains",
+    "Total",
+    "Subtotal",
+    "Label",
+];
 
 pub const ROWS: &[Row] = &[
     // ---- Java: Spring Web ------------------------------------------------
@@ -311,4 +358,79 @@ pub const ROWS: &[Row] = &[
         "fn f(c: &mut Conn) { c.transaction(|t| Ok(())); }\n", "tx f"),
     row!(Rust, "sqlx / sea-orm", Call, "begin", Fact::Transaction,
         "async fn f(p: &Pool) { let t = p.begin().await; }\n", "tx f"),
+    // ---- C#: ASP.NET MVC / Web API / Core attribute routing ---------------
+    row!(CSharp, "ASP.NET", Attribute, "HttpGet", cs("GET"),
+        "class C { [HttpGet(\"x\")] public void H() {} }", "route GET /x"),
+    row!(CSharp, "ASP.NET", Attribute, "HttpPost", cs("POST"),
+        "class C { [HttpPost(\"x\")] public void H() {} }", "route POST /x"),
+    row!(CSharp, "ASP.NET", Attribute, "HttpPut", cs("PUT"),
+        "class C { [HttpPut(template: \"x\")] public void H() {} }", "route PUT /x"),
+    row!(CSharp, "ASP.NET", Attribute, "HttpDelete", cs("DELETE"),
+        "class C { [HttpDelete(\"x/{id}\")] public void H(int id) {} }", "route DELETE /x/{id}"),
+    row!(CSharp, "ASP.NET", Attribute, "HttpPatch", cs("PATCH"),
+        "class C { [HttpPatch(\"x\")] public void H() {} }", "route PATCH /x"),
+    row!(CSharp, "ASP.NET", Attribute, "HttpHead", cs("HEAD"),
+        "class C { [HttpHead(\"x\")] public void H() {} }", "route HEAD /x"),
+    row!(CSharp, "ASP.NET", Attribute, "HttpOptions", cs("OPTIONS"),
+        "class C { [HttpOptions(\"x\")] public void H() {} }", "route OPTIONS /x"),
+    row!(CSharp, "ASP.NET", Attribute, "Route",
+        Fact::Route { method: Method::FromVerb, path_args: CS_PATH },
+        "class C { [HttpPost, Route(\"x\")] public void H() {} }", "route POST /x"),
+    row!(CSharp, "ASP.NET", Attribute, "Route", Fact::RoutePrefix { path_args: CS_PATH },
+        "[Route(\"api/[controller]\")] class OrdersController { [HttpGet(\"{id}\")] public void H() {} }",
+        "route GET /api/Orders/{id}"),
+    row!(CSharp, "ASP.NET Web API 2 / MVC 5", Attribute, "RoutePrefix",
+        Fact::RoutePrefix { path_args: CS_PATH },
+        "[RoutePrefix(\"api/orders\")] class C { [HttpGet, Route(\"{id}\")] public void H() {} }",
+        "route GET /api/orders/{id}"),
+    // ---- C#: ASP.NET Core minimal APIs ---------------------------------
+    row!(CSharp, "ASP.NET Core minimal APIs", Call, "MapGet", minimal("GET"),
+        "static class E { static void M(WebApplication app) { app.MapGet(\"/x\", () => 1); } }", "route GET /x"),
+    row!(CSharp, "ASP.NET Core minimal APIs", Call, "MapPost", minimal("POST"),
+        "static class E { static void M(WebApplication app) { app.MapPost(\"/x\", () => 1); } }", "route POST /x"),
+    row!(CSharp, "ASP.NET Core minimal APIs", Call, "MapPut", minimal("PUT"),
+        "static class E { static void M(WebApplication app) { app.MapPut(\"/x\", () => 1); } }", "route PUT /x"),
+    row!(CSharp, "ASP.NET Core minimal APIs", Call, "MapDelete", minimal("DELETE"),
+        "static class E { static void M(WebApplication app) { app.MapDelete(\"/x\", () => 1); } }", "route DELETE /x"),
+    row!(CSharp, "ASP.NET Core minimal APIs", Call, "MapPatch", minimal("PATCH"),
+        "static class E { static void M(WebApplication app) { app.MapPatch(\"/x\", () => 1); } }", "route PATCH /x"),
+    row!(CSharp, "ASP.NET Core minimal APIs", Call, "MapGroup", Fact::RoutePrefix { path_args: &[] },
+        "static class E { static void M(WebApplication app) { var g = app.MapGroup(\"/api\"); g.MapGet(\"/x\", () => 1); } }",
+        "route GET /api/x"),
+    // ---- C#: WCF ------------------------------------------------------------
+    row!(CSharp, "WCF", Attribute, "ServiceContract", Fact::RoutePrefix { path_args: &["Name"] },
+        "[ServiceContract(Name = \"Billing\")] interface IBilling { [OperationContract] void Pay(int id); }",
+        "route POST /Billing/Pay"),
+    row!(CSharp, "WCF", Attribute, "OperationContract",
+        Fact::Route { method: Method::Fixed("POST"), path_args: &["Name"] },
+        "[ServiceContract] interface IBilling { [OperationContract] void Pay(int id); }",
+        "route POST /IBilling/Pay"),
+    // ---- C#: Entity Framework 6 / Core -------------------------------------
+    row!(CSharp, "Entity Framework", MemberType, "DbSet", EF_TABLE,
+        "class Ctx : DbContext { public DbSet<Order> Orders { get; set; } }", "table orders"),
+    row!(CSharp, "Entity Framework", MemberType, "IDbSet", EF_TABLE,
+        "class Ctx : DbContext { public IDbSet<Order> Orders { get; set; } }", "table orders"),
+    row!(CSharp, "Entity Framework", Attribute, "Table", Fact::TableName { args: &["value", "Name"] },
+        "[Table(\"sales_orders\")] class Order { }", "table sales_orders"),
+    row!(CSharp, "Entity Framework", Call, "ToTable", Fact::TableName { args: &["value"] },
+        "class Ctx : DbContext { protected override void OnModelCreating(ModelBuilder b) { b.Entity<Order>().ToTable(\"sales_orders\"); } }",
+        "table sales_orders"),
+    row!(CSharp, "EF Core", BaseType, "IEntityTypeConfiguration", EF_TABLE,
+        "class C : IEntityTypeConfiguration<Order> { public void Configure(EntityTypeBuilder<Order> b) { } }",
+        "table order"),
+    row!(CSharp, "EF6", BaseType, "EntityTypeConfiguration", EF_TABLE,
+        "class C : EntityTypeConfiguration<Order> { }", "table order"),
+    row!(CSharp, "Entity Framework", MethodName, "", Fact::WriteMethods { prefixes: EF_WRITES },
+        "AddRange", "writes"),
+    row!(CSharp, "Entity Framework", MethodName, "", Fact::ReadMethods { prefixes: CS_ENTITY_READS },
+        "GetTotal", "reads"),
+    // ---- C#: transactions ---------------------------------------------------
+    row!(CSharp, "System.Transactions", Call, "TransactionScope", Fact::Transaction,
+        "class S { void F() { using (var s = new TransactionScope()) { s.Complete(); } } }", "tx S.F"),
+    row!(CSharp, "ADO.NET / Entity Framework", Call, "BeginTransaction", Fact::Transaction,
+        "class S { void F() { using var tx = db.Database.BeginTransaction(); } }", "tx S.F"),
+    row!(CSharp, "ADO.NET / Entity Framework", Call, "BeginTransactionAsync", Fact::Transaction,
+        "class S { async Task F() { await using var tx = await db.Database.BeginTransactionAsync(); } }", "tx S.F"),
+    row!(CSharp, "Castle / NHibernate / Spring.NET", Attribute, "Transaction", Fact::Transaction,
+        "class S { [Transaction] void F() { } }", "tx S.F"),
 ];

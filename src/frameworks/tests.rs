@@ -11,6 +11,7 @@ fn file_name(language: Language) -> &'static str {
         Language::Java => "src/Example.java",
         Language::Python => "app/example.py",
         Language::Rust => "src/lib.rs",
+        Language::CSharp => "src/Example.cs",
     }
 }
 
@@ -51,8 +52,13 @@ fn statements(language: Language, source: &str) -> Vec<String> {
         test: false,
         facts,
     }];
-    for r in crate::resolve::plan_facts(&files, &[]).routes {
+    let plan = crate::resolve::plan_facts(&files, &[]);
+    for r in plan.routes {
         out.push(format!("route {} {}", r.method, r.path));
+    }
+    // Tables stated across files (C# entity sets and mappings).
+    for t in plan.tables {
+        out.push(format!("table {}", t.decl.table));
     }
     out
 }

@@ -16,16 +16,24 @@ pub enum Language {
     Java,
     Python,
     Rust,
+    /// C# (`.cs`), named `csharp` on the command line (`cs` and `c#` also work).
+    CSharp,
 }
 
 impl Language {
-    pub const ALL: [Language; 3] = [Language::Java, Language::Python, Language::Rust];
+    pub const ALL: [Language; 4] = [
+        Language::Java,
+        Language::Python,
+        Language::Rust,
+        Language::CSharp,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             Language::Java => "java",
             Language::Python => "python",
             Language::Rust => "rust",
+            Language::CSharp => "csharp",
         }
     }
 
@@ -34,10 +42,15 @@ impl Language {
             Language::Java => &["java"],
             Language::Python => &["py", "pyi"],
             Language::Rust => &["rs"],
+            Language::CSharp => &["cs"],
         }
     }
 
     pub fn from_name(name: &str) -> Option<Language> {
+        match name {
+            "cs" | "c#" => return Some(Language::CSharp),
+            _ => {}
+        }
         Language::ALL.into_iter().find(|l| l.name() == name)
     }
 
@@ -49,6 +62,9 @@ impl Language {
 
     /// Whether this build has a frontend for the language yet.
     pub fn supported(self) -> bool {
-        matches!(self, Language::Java | Language::Python | Language::Rust)
+        matches!(
+            self,
+            Language::Java | Language::Python | Language::Rust | Language::CSharp
+        )
     }
 }

@@ -9,6 +9,7 @@
 //! is the expression `repo.find(id)`"); turning names into files is the job of
 //! [`crate::resolve`], which sees every file at once.
 
+pub mod csharp;
 pub mod java;
 pub mod language;
 mod lines;
@@ -36,6 +37,7 @@ pub fn frontend(language: Language) -> Option<&'static dyn Frontend> {
         Language::Java => Some(&java::JavaFrontend),
         Language::Python => Some(&python::PythonFrontend),
         Language::Rust => Some(&rust::RustFrontend),
+        Language::CSharp => Some(&csharp::CSharpFrontend),
     }
 }
 
@@ -51,7 +53,8 @@ pub struct ParsedFile {
 /// Everything a frontend extracts from one file.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct FileFacts {
-    /// Java package, Python module or Rust module path, when the file states it.
+    /// Java package, Python module, Rust module path or the first C#
+    /// namespace, when the file states it.
     pub namespace: Option<String>,
     pub imports: Vec<Import>,
     pub types: Vec<TypeDecl>,
@@ -87,6 +90,10 @@ pub struct FileFacts {
     /// Rust-only facts (module declarations, `use` trees, impls, receiver
     /// facts); `None` for every other language.
     pub rust: Option<Box<rust::RustFacts>>,
+    /// C#-only facts (usings, namespaces per type, partial types,
+    /// extension methods, Entity Framework mappings, routes).
+    #[serde(default)]
+    pub csharp: Option<Box<csharp::CsFacts>>,
 }
 
 /// A cheap filter for SQL in string literals; the data stage parses table

@@ -119,6 +119,17 @@ pub struct DataAccess {
     pub line: u32,
 }
 
+/// A table whose mapping another file states (a C# `DbSet<T>` member or
+/// `ToTable` call for an entity declared elsewhere): the row as if the
+/// entity's own file declared it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitTable {
+    /// The entity's file (the mapping's file when the entity is not in the
+    /// repository; then `decl.type_index` is `None`).
+    pub unit: u32,
+    pub decl: TableDecl,
+}
+
 /// A foreign key between two tables, from a schema script, a changelog, a
 /// migration or a class mapping.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
@@ -165,7 +176,7 @@ pub struct SchemaTable {
 }
 
 /// The cross-file plan facts of a whole analysis, in file order per
-/// language (Java, then Rust, then Python).
+/// language (Java, then Rust, then Python, then C#).
 #[derive(Debug, Clone, Default)]
 pub struct PlanFacts {
     pub routes: Vec<UnitRoute>,
@@ -176,6 +187,24 @@ pub struct PlanFacts {
     pub foreign_keys: Vec<ForeignKey>,
     /// Tables declared by schema files, sorted.
     pub schema_tables: Vec<SchemaTable>,
+    /// Tables stated across files, beside each file's own
+    /// `FileFacts::tables`.
+    pub tables: Vec<UnitTable>,
+}
+
+impl PlanFacts {
+    /// Every table declaration: each file's own, then those stated across
+    /// files, as (unit, declaration).
+    pub fn all_tables<'a>(
+        &'a self,
+        files: &'a [crate::lang::ParsedFile],
+    ) -> impl Iterator<Item = (u32, &'a TableDecl)> + 'a {
+        files
+            .iter()
+            .enumerate()
+            .flat_map(|(u, f)| f.facts.tables.iter().map(move |d| (u as u32, d)))
+            .chain(self.tables.iter().map(|t| (t.unit, &t.decl)))
+    }
 }
 
 /// `/a` + `/b/` → `/a/b`: one slash between parts, a leading one, none at

@@ -231,11 +231,14 @@ struct Data {
 /// Per unit: does it declare a table-mapped type (a model a frontend
 /// stated as a table: JPA `@Entity`, Django, SQLAlchemy)? Entities anchor
 /// services.
-pub fn entity_units(files: &[ParsedFile]) -> Vec<bool> {
-    files
-        .iter()
-        .map(|f| f.facts.tables.iter().any(|d| d.type_index.is_some()))
-        .collect()
+pub fn entity_units(files: &[ParsedFile], facts: &PlanFacts) -> Vec<bool> {
+    let mut out = vec![false; files.len()];
+    for (u, d) in facts.all_tables(files) {
+        if d.type_index.is_some() {
+            out[u as usize] = true;
+        }
+    }
+    out
 }
 
 fn data(cx: &Ctx) -> Data {
@@ -245,18 +248,17 @@ fn data(cx: &Ctx) -> Data {
     let mut entity_reads: BTreeMap<String, Option<&'static [&'static str]>> = BTreeMap::new();
     // entity type name (lower) -> table, where queries name the type
     let mut by_class: BTreeMap<String, String> = BTreeMap::new();
-    for (u, f) in cx.input.files.iter().enumerate() {
+    for (u, d) in cx.input.facts.all_tables(cx.input.files) {
+        let f = &cx.input.files[u as usize];
         if f.test {
             continue;
         }
-        for d in &f.facts.tables {
-            let entity = d.type_index.map(|i| f.facts.types[i as usize].name.clone());
-            if let (true, Some(e)) = (d.queries_name_type, &entity) {
-                by_class.insert(e.to_ascii_lowercase(), d.table.clone());
-            }
-            tables.insert(d.table.clone(), (entity, Some(u as u32)));
-            entity_reads.insert(d.table.clone(), d.reads);
+        let entity = d.type_index.map(|i| f.facts.types[i as usize].name.clone());
+        if let (true, Some(e)) = (d.queries_name_type, &entity) {
+            by_class.insert(e.to_ascii_lowercase(), d.table.clone());
         }
+        tables.insert(d.table.clone(), (entity, Some(u)));
+        entity_reads.insert(d.table.clone(), d.reads);
     }
     let resolve_table = |name: &str| -> String {
         by_class
@@ -435,11 +437,11 @@ fn data(cx: &Ctx) -> Data {
 
     // Accesses found across files (managers, querysets, model instances).
     for a in &cx.input.facts.accesses {
-        let Some(table) = cx
-            .facts(a.model_file)
-            .tables
-            .iter()
-            .find(|d| d.type_index == Some(a.model_type))
+        let Some((_, table)) = cx
+            .input
+            .facts
+            .all_tables(cx.input.files)
+            .find(|(u, d)| *u == a.model_file && d.type_index == Some(a.model_type))
         else {
             continue;
         };
@@ -586,8 +588,11 @@ fn transactions(
 ) -> (Vec<TransactionRow>, Vec<BTreeSet<u32>>) {
     let mut rows = Vec::new();
     let mut reached_units = Vec::new();
-    let entity_units: BTreeSet<u32> = (0..cx.input.files.len() as u32)
-        .filter(|&u| !cx.facts(u).tables.is_empty())
+    let entity_units: BTreeSet<u32> = cx
+        .input
+        .facts
+        .all_tables(cx.input.files)
+        .map(|(u, _)| u)
         .collect();
     for (u, f) in cx.input.files.iter().enumerate() {
         // Generated code (Django migrations) is not a service's scope.

@@ -16,7 +16,7 @@ pub mod common;
 pub use common::{EdgeKind, EdgeSite, FileEdge, ParsedFile, ResolveStats, Resolved, SymbolCall};
 
 use crate::lang::plan_facts::PlanFacts;
-use crate::lang::{java, python, rust, Language};
+use crate::lang::{csharp, java, python, rust, Language};
 
 /// Options of resolution.
 #[derive(Debug, Clone, Default)]
@@ -27,6 +27,9 @@ pub struct ResolveOptions {
     /// The `Cargo.toml` files that govern the Rust files (folder id, text),
     /// read at discovery time.
     pub cargo_manifests: Vec<(String, String)>,
+    /// The `.csproj` and `.sln` files that govern the C# files (id, text),
+    /// read at discovery time.
+    pub dotnet_projects: Vec<(String, String)>,
 }
 
 /// Resolves every file with the default options.
@@ -71,6 +74,12 @@ pub fn resolve_with(files: &[ParsedFile], opts: &ResolveOptions) -> Resolved {
     if !python.is_empty() {
         python::resolve::resolve(files, &python, &opts.python_roots, &mut out);
     }
+    let csharp: Vec<u32> = (0..files.len() as u32)
+        .filter(|&i| files[i as usize].language == Language::CSharp)
+        .collect();
+    if !csharp.is_empty() {
+        csharp::resolve::resolve(files, &csharp, &opts.dotnet_projects, &mut out);
+    }
     out.edges.sort_unstable();
     out.sites.sort_unstable();
     out.sites.dedup();
@@ -81,7 +90,8 @@ pub fn resolve_with(files: &[ParsedFile], opts: &ResolveOptions) -> Resolved {
 
 /// The cross-file plan facts of every language (routes with their full
 /// paths and handlers, data accesses found through other files), in the
-/// neutral rows the plan stage reads: Java's, then Rust's, then Python's.
+/// neutral rows the plan stage reads: Java's, then Rust's, then Python's,
+/// then C#'s.
 pub fn plan_facts(files: &[ParsedFile], python_roots: &[String]) -> PlanFacts {
     let mut out = PlanFacts {
         routes: java::plan::routes(files),
@@ -92,5 +102,11 @@ pub fn plan_facts(files: &[ParsedFile], python_roots: &[String]) -> PlanFacts {
     let py = python::plan::python_plan(files, python_roots);
     out.routes.extend(py.routes);
     out.accesses = py.accesses;
+    if files.iter().any(|f| f.language == Language::CSharp) {
+        out.routes.extend(csharp::plan::routes(files));
+        out.tables = csharp::plan::tables(files);
+        out.accesses
+            .extend(csharp::plan::accesses(files, &out.tables));
+    }
     out
 }

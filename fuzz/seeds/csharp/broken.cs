@@ -1,0 +1,2 @@
+namespace A { class B { void M( { #if X
+ } class C : B<
