@@ -680,11 +680,14 @@ impl Placer<'_> {
                 .map(|t| t.name.as_str())
                 .collect()
         };
-        let root =
-            |u: u32| self.entity[u as usize] && entity_names(u).iter().any(|n| served.contains(n));
+        // Aggregate roots: entity units one of whose entities a repository
+        // serves (decided once per unit, not per dependency).
+        let root: Vec<bool> = (0..self.files.len() as u32)
+            .map(|u| self.entity[u as usize] && entity_names(u).iter().any(|n| served.contains(n)))
+            .collect();
         let mut holders: BTreeMap<u32, BTreeSet<u32>> = BTreeMap::new();
         for d in &self.graph.dependencies {
-            if d.from != d.to && self.entity[d.to as usize] && root(d.from) {
+            if d.from != d.to && self.entity[d.to as usize] && root[d.from as usize] {
                 if let Some(&s) = service_of.get(&d.from) {
                     holders.entry(d.to).or_default().insert(s);
                 }
