@@ -226,8 +226,22 @@ pub fn find_seams(input: &SeamInput, opts: &SeamOptions) -> Seams {
     if candidates.len() < 2 {
         return seams;
     }
+    // Entities and the units that share an entity's domain stem (its
+    // repository, service, controller) belong to the entity's service.
+    let entity_stems: BTreeSet<&str> = (0..n)
+        .filter(|&u| input.entity[u])
+        .filter_map(|u| stems[u].as_deref())
+        .collect();
+    let anchored: Vec<bool> = (0..n)
+        .map(|u| {
+            input.entity[u]
+                || stems[u]
+                    .as_deref()
+                    .is_some_and(|s| entity_stems.contains(s))
+        })
+        .collect();
     let exempt = kernel::Exempt {
-        entity: input.entity,
+        entity: &anchored,
         pinned: &pinned,
     };
 
@@ -349,6 +363,10 @@ pub fn find_seams(input: &SeamInput, opts: &SeamOptions) -> Seams {
     // After the kernel took the shared supertypes (`NamedEntity`), so that
     // they no longer tie a lookup entity's service to others.
     place.satellites(&mut service_of, &mut seams.placement);
+    // `--services N` is the user's count: no split adds to it.
+    if opts.services.is_none() {
+        place.split_roots(&mut service_of, &mut seams.placement);
+    }
     let pinned_community: BTreeSet<u32> = service_of
         .iter()
         .filter(|(&u, _)| pin_of[u as usize].is_some())
@@ -425,14 +443,23 @@ pub fn find_seams(input: &SeamInput, opts: &SeamOptions) -> Seams {
         let (name, origin) = match pin {
             Some(g) => (opts.pins.groups[g as usize].name.clone(), Origin::Pinned),
             None => {
-                let entity_stems: Vec<String> = members
-                    .iter()
-                    .filter(|&&u| input.entity[u as usize])
-                    .filter_map(|&u| stems[u as usize].clone())
-                    .collect();
                 let member_stems: Vec<String> = members
                     .iter()
                     .filter_map(|&u| stems[u as usize].clone())
+                    .collect();
+                // An entity's stem counts once per member sharing it, so
+                // the aggregate the service is built around (`Cargo` with
+                // its factory and repositories) names it, not a part
+                // (`Leg`).
+                let own: BTreeSet<&str> = members
+                    .iter()
+                    .filter(|&&u| input.entity[u as usize])
+                    .filter_map(|&u| stems[u as usize].as_deref())
+                    .collect();
+                let entity_stems: Vec<String> = member_stems
+                    .iter()
+                    .filter(|st| own.contains(st.as_str()))
+                    .cloned()
                     .collect();
                 // The home folder most members share, when the folder tree
                 // agrees with the code (package by feature): its name is
@@ -576,6 +603,144 @@ impl<'a> Votes<'a> {
 }
 
 impl Placer<'_> {
+    /// Type names of the entities a unit declares.
+    fn entity_names(&self, u: u32) -> Vec<&str> {
+        let f = &self.files[u as usize];
+        f.facts
+            .tables
+            .iter()
+            .filter_map(|t| t.type_index)
+            .filter_map(|i| f.facts.types.get(i as usize))
+            .map(|t| t.name.as_str())
+            .collect()
+    }
+
+    /// The entity names repositories serve, and per unit whether it is an
+    /// aggregate root (an entity unit one of whose entities a repository
+    /// serves); `None` where the code has no repository.
+    fn roots(&self) -> Option<(BTreeSet<&str>, Vec<bool>)> {
+        let served: BTreeSet<&str> = self
+            .files
+            .iter()
+            .flat_map(|f| f.facts.repositories.iter().map(|r| r.entity.as_str()))
+            .collect();
+        if served.is_empty() {
+            return None;
+        }
+        let root = (0..self.files.len() as u32)
+            .map(|u| {
+                self.entity[u as usize] && self.entity_names(u).iter().any(|n| served.contains(n))
+            })
+            .collect();
+        Some((served, root))
+    }
+
+    /// Aggregates in packages of their own: when a service holds aggregate
+    /// roots from two folders or more and each of those folders declares
+    /// a repository (the team made one package per aggregate:
+    /// `model/cargo/`, `model/location/`), the service is split per folder.
+    /// Each folder's group is its units in the service plus the units
+    /// elsewhere in the service sharing the stem of one of its entities
+    /// (`LocationRepositoryJPA`); a unit two groups claim, and every other
+    /// unit, stays with the largest group. A group of [`CRUMB_MAX`] units
+    /// or fewer stays too.
+    fn split_roots(
+        &self,
+        service_of: &mut BTreeMap<u32, u32>,
+        placement: &mut [Option<Placement>],
+    ) {
+        let Some((_, root)) = self.roots() else {
+            return;
+        };
+        // Folders holding a repository: a declared one, or a repository
+        // port named after one of the folder's entities.
+        let entity_stems_in: BTreeSet<(&str, &str)> = (0..self.files.len())
+            .filter(|&u| self.entity[u])
+            .filter_map(|u| Some((folder(&self.files[u].id), self.stems[u].as_deref()?)))
+            .collect();
+        let repository_folders: BTreeSet<&str> = self
+            .files
+            .iter()
+            .enumerate()
+            .filter(|(u, f)| {
+                let dir = folder(&f.id);
+                !f.facts.repositories.is_empty()
+                    || (f
+                        .facts
+                        .types
+                        .iter()
+                        .any(|t| roles::is_repository_name(&t.name))
+                        && self.stems[*u]
+                            .as_deref()
+                            .is_some_and(|st| entity_stems_in.contains(&(dir, st))))
+            })
+            .map(|(_, f)| folder(&f.id))
+            .collect();
+        let mut members: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+        for (&u, &s) in service_of.iter() {
+            members.entry(s).or_default().push(u);
+        }
+        let mut next = members.keys().next_back().map_or(0, |&s| s + 1);
+        let mut moves: Vec<(u32, u32)> = Vec::new();
+        for m in members.values() {
+            let root_folders: BTreeSet<&str> = m
+                .iter()
+                .filter(|&&u| root[u as usize] && (self.movable)(u))
+                .map(|&u| folder(&self.files[u as usize].id))
+                .filter(|f| repository_folders.contains(f))
+                .collect();
+            if root_folders.len() < 2 {
+                continue;
+            }
+            // Stems of each folder's entities.
+            let mut stem_home: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+            for &u in m {
+                let f = folder(&self.files[u as usize].id);
+                if self.entity[u as usize] && root_folders.contains(f) {
+                    if let Some(st) = self.stems[u as usize].as_deref() {
+                        stem_home.entry(st).or_default().insert(f);
+                    }
+                }
+            }
+            let mut groups: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+            for &u in m.iter().filter(|&&u| (self.movable)(u)) {
+                let f = folder(&self.files[u as usize].id);
+                let home = if root_folders.contains(f) {
+                    Some(f)
+                } else {
+                    self.stems[u as usize]
+                        .as_deref()
+                        .and_then(|st| stem_home.get(st))
+                        .filter(|homes| homes.len() == 1)
+                        .and_then(|homes| homes.iter().next().copied())
+                };
+                if let Some(h) = home {
+                    groups.entry(h).or_default().push(u);
+                }
+            }
+            let Some(largest) = groups
+                .iter()
+                .max_by(|a, b| a.1.len().cmp(&b.1.len()).then(b.0.cmp(a.0)))
+                .map(|(&f, _)| f)
+            else {
+                continue;
+            };
+            for (f, g) in &groups {
+                if *f == largest || g.len() <= CRUMB_MAX {
+                    continue;
+                }
+                moves.extend(g.iter().map(|&u| (u, next)));
+                next += 1;
+            }
+        }
+        for (u, t) in moves {
+            service_of.insert(u, t);
+            placement[u as usize] = Some(Placement::Aggregate);
+        }
+    }
+}
+
+impl Placer<'_> {
     /// A type with no behaviour (no function makes a call) is a data
     /// carrier: it belongs with whoever uses it most.
     fn carriers(&self, service_of: &mut BTreeMap<u32, u32>, placement: &mut [Option<Placement>]) {
@@ -662,29 +827,10 @@ impl Placer<'_> {
     /// that share its stem (`Pet`, `PetController` go to `Owner`, whose
     /// repository saves pets): an aggregate is one consistency boundary.
     fn aggregates(&self, service_of: &mut BTreeMap<u32, u32>, placement: &mut [Option<Placement>]) {
-        let served: BTreeSet<&str> = self
-            .files
-            .iter()
-            .flat_map(|f| f.facts.repositories.iter().map(|r| r.entity.as_str()))
-            .collect();
-        if served.is_empty() {
+        let Some((served, root)) = self.roots() else {
             return;
-        }
-        let entity_names = |u: u32| -> Vec<&str> {
-            let f = &self.files[u as usize];
-            f.facts
-                .tables
-                .iter()
-                .filter_map(|t| t.type_index)
-                .filter_map(|i| f.facts.types.get(i as usize))
-                .map(|t| t.name.as_str())
-                .collect()
         };
-        // Aggregate roots: entity units one of whose entities a repository
-        // serves (decided once per unit, not per dependency).
-        let root: Vec<bool> = (0..self.files.len() as u32)
-            .map(|u| self.entity[u as usize] && entity_names(u).iter().any(|n| served.contains(n)))
-            .collect();
+        let entity_names = |u: u32| self.entity_names(u);
         let mut holders: BTreeMap<u32, BTreeSet<u32>> = BTreeMap::new();
         for d in &self.graph.dependencies {
             if d.from != d.to && self.entity[d.to as usize] && root[d.from as usize] {

@@ -100,7 +100,10 @@ pub fn candidates(
     shared_prefix: &str,
     generic: &BTreeSet<String>,
 ) -> Vec<String> {
-    let ok = |name: &str| {
+    // An entity's stem is a domain noun even where many services mention
+    // it (`location`): only role words disqualify it.
+    let none = BTreeSet::new();
+    let fits = |name: &str, generic: &BTreeSet<String>| {
         let mut w = Vec::new();
         for part in name.split('-') {
             signals::split_words(part, &mut w);
@@ -110,6 +113,7 @@ pub fn candidates(
             && w.iter()
                 .all(|w| !generic.contains(w) && !crate::seams::roles::is_role_word(w))
     };
+    let ok = |name: &str| fits(name, generic);
     let rank = |stems: &[String]| -> Vec<String> {
         let mut count: BTreeMap<&str, usize> = BTreeMap::new();
         for s in stems {
@@ -142,7 +146,9 @@ pub fn candidates(
         push(h.to_string(), &mut out);
     }
     for s in rank(entity_stems) {
-        push(s, &mut out);
+        if fits(&s, &none) && !out.contains(&s) {
+            out.push(s);
+        }
     }
     for s in rank(member_stems) {
         push(s, &mut out);

@@ -86,25 +86,39 @@ const SUFFIXES: &[&str] = &[
     "wrapper",
 ];
 
-/// Role prefixes: technologies and abstraction markers.
+/// Role prefixes: abstraction markers, taken off the front only
+/// (`AbstractOrderService`, `DefaultPricing`).
 const PREFIXES: &[&str] = &[
-    "abstract",
-    "base",
-    "default",
-    "fake",
-    "generic",
+    "abstract", "base", "default", "fake", "generic", "mock", "simple", "stub",
+];
+
+/// Technologies: taken off either end, since teams write both
+/// `HibernatePatientDAO` and `CargoRepositoryHibernate`, `JpaOrderRepository`
+/// and `VoyageRepositoryJPA`.
+const TECHNOLOGIES: &[&str] = &[
+    "ejb",
     "hibernate",
     "http",
     "jdbc",
+    "jms",
+    "jooq",
     "jpa",
-    "mock",
     "mybatis",
     "rest",
-    "simple",
     "spring",
-    "stub",
     "web",
 ];
+
+/// Suffixes of a repository port (`LocationRepository`, `PatientDAO`):
+/// a type that stores an aggregate, whether a framework implements it or not.
+const REPOSITORY_SUFFIXES: &[&str] = &["dao", "repo", "repository"];
+
+/// Whether a type or file name ends in a repository role word.
+pub fn is_repository_name(name: &str) -> bool {
+    words_of(name)
+        .last()
+        .is_some_and(|w| REPOSITORY_SUFFIXES.contains(&w.to_ascii_lowercase().as_str()))
+}
 
 /// Persistence operations named in a role type (`PatientSaveHandler`,
 /// `CreateOrderCommand`, `VisitUnvoidHandler`): they say what the type does
@@ -206,6 +220,7 @@ pub fn is_role_word(word: &str) -> bool {
     SUFFIXES.contains(&w.as_str())
         || SUFFIXES.contains(&singular)
         || PREFIXES.contains(&w.as_str())
+        || TECHNOLOGIES.contains(&w.as_str())
         || OPERATIONS.contains(&w.as_str())
         || PYTHON_MODULES.contains(&w.as_str())
         || RUST_MODULES.contains(&w.as_str())
@@ -261,10 +276,11 @@ pub fn domain_stem(name: &str, language: Language) -> Option<String> {
     let mut lo = 0;
     let mut hi = words.len();
     let is = |table: &[&str], w: &str| table.contains(&w.to_ascii_lowercase().as_str());
-    while lo < hi && (is(PREFIXES, words[lo]) || is(OPERATIONS, words[lo])) {
+    let affix = |table: &[&str], w: &str| is(table, w) || is(OPERATIONS, w) || is(TECHNOLOGIES, w);
+    while lo < hi && affix(PREFIXES, words[lo]) {
         lo += 1;
     }
-    while hi > lo && (is(SUFFIXES, words[hi - 1]) || is(OPERATIONS, words[hi - 1])) {
+    while hi > lo && affix(SUFFIXES, words[hi - 1]) {
         hi -= 1;
     }
     // A lone interface marker left by C#-style names (`IOrderService`).
@@ -298,6 +314,12 @@ mod tests {
         );
         assert_eq!(stem("DefaultOrderRepository").as_deref(), Some("order"));
         assert_eq!(stem("OwnerController").as_deref(), Some("owner"));
+        assert_eq!(stem("CargoRepositoryJPA").as_deref(), Some("cargo"));
+        assert_eq!(stem("CargoRepositoryHibernate").as_deref(), Some("cargo"));
+        assert_eq!(
+            stem("JmsApplicationEventsImpl").as_deref(),
+            Some("application events")
+        );
         assert_eq!(stem("AbstractHandler"), None);
         assert_eq!(stem("PatientSaveHandler").as_deref(), Some("patient"));
         assert_eq!(stem("VisitUnvoidHandler").as_deref(), Some("visit"));
@@ -314,6 +336,14 @@ mod tests {
             domain_stem("loyalty", Language::Rust).as_deref(),
             Some("loyalty")
         );
+    }
+
+    #[test]
+    fn repository_ports_are_named_so() {
+        assert!(is_repository_name("LocationRepository"));
+        assert!(is_repository_name("HibernatePatientDAO"));
+        assert!(!is_repository_name("LocationRepositoryJPA"));
+        assert!(!is_repository_name("Location"));
     }
 
     #[test]
