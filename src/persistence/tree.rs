@@ -105,8 +105,34 @@ impl Y {
     }
 }
 
-#[derive(Default)]
+/// Lines as the rest of decompose counts them (`\n` ends a line). The YAML
+/// scanner also breaks lines at a lone `\r`, so its own line numbers can
+/// name a line past the end of the file; lines are read from its character
+/// index instead.
+struct Lines {
+    /// Character index of every `\n`, in order.
+    breaks: Vec<usize>,
+}
+
+impl Lines {
+    fn new(text: &str) -> Lines {
+        let breaks = text
+            .chars()
+            .enumerate()
+            .filter(|(_, c)| *c == '\n')
+            .map(|(i, _)| i)
+            .collect();
+        Lines { breaks }
+    }
+
+    /// The 1-based line of the character at `mark`.
+    fn line(&self, mark: &Marker) -> u32 {
+        self.breaks.partition_point(|&b| b < mark.index()) as u32 + 1
+    }
+}
+
 struct Builder {
+    lines: Lines,
     stack: Vec<Y>,
     keys: Vec<Option<String>>,
     done: Option<Y>,
@@ -137,7 +163,7 @@ impl Builder {
 
 impl MarkedEventReceiver for Builder {
     fn on_event(&mut self, ev: Event, mark: Marker) {
-        let line = mark.line() as u32;
+        let line = self.lines.line(&mark);
         match ev {
             Event::Scalar(s, ..) => self.push_value(Y::Scalar(s, line)),
             Event::SequenceStart(..) => self.stack.push(Y::Seq(Vec::new(), line)),
@@ -169,11 +195,16 @@ impl MarkedEventReceiver for Builder {
 /// children, list items become children (a one-key mapping item is named
 /// by its key: `- changeSet: {...}` is a `changeSet` child).
 pub fn yaml(text: &str, name: &str) -> Result<Node, TreeError> {
-    let mut b = Builder::default();
+    let mut b = Builder {
+        lines: Lines::new(text),
+        stack: Vec::new(),
+        keys: Vec::new(),
+        done: None,
+    };
     Parser::new_from_str(text)
         .load(&mut b, false)
         .map_err(|e| TreeError {
-            line: e.marker().line() as u32,
+            line: b.lines.line(e.marker()),
             message: e.info().to_string(),
         })?;
     let root = b.done.unwrap_or(Y::Map(Vec::new(), 1));
@@ -247,6 +278,25 @@ mod tests {
         assert_eq!(ct.line, 2);
         assert_eq!(json("{\n\"a\": }", "r").unwrap_err().line, 2);
         assert_eq!(yaml("a: b\n  c: d\n", "r").unwrap_err().line, 2);
+    }
+
+    /// Found by the `data_files` fuzz target: a lone `\r` is a line break
+    /// to the YAML scanner, so its error named line 3 of a two-line file.
+    #[test]
+    fn a_lone_carriage_return_does_not_push_lines_past_the_end() {
+        let text = String::from_utf8_lossy(b"<mapper namespace=\"a\"><sql id=\"x\xe5><incg: t id=\"s\">SEconsraintNam\xff\xff\xff\x0dLE\xbd\xab\xdf\xc3i\x00\x00\x00\x08ncl");
+        assert_eq!(text.lines().count(), 1);
+        assert_eq!(yaml(&text, "r").unwrap_err().line, 1);
+        let c = |text: &str| {
+            yaml(text, "r")
+                .unwrap()
+                .descendants("c")
+                .next()
+                .unwrap()
+                .line
+        };
+        assert_eq!(c("a: b\rc: {d: e}\n"), 1);
+        assert_eq!(c("a: b\r\nc: {d: e}\r\n"), 2);
     }
 
     #[test]

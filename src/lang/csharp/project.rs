@@ -74,23 +74,25 @@ fn under<'a>(id: &'a str, dir: &str) -> Option<&'a str> {
     id.strip_prefix(dir)?.strip_prefix('/')
 }
 
-/// `a/b/../c` → `a/c`; backslashes to slashes.
-fn normalise(path: &str) -> String {
+/// `a/b/../c` → `a/c`; backslashes to slashes. `None` when a `..` climbs
+/// above the repository root: such a path names nothing in the analysed
+/// tree, and clamping it at the root would alias a file that is there.
+fn normalise(path: &str) -> Option<String> {
     let mut parts: Vec<&str> = Vec::new();
     let path = path.replace('\\', "/");
     for p in path.split('/') {
         match p {
             "" | "." => {}
             ".." => {
-                parts.pop();
+                parts.pop()?;
             }
             p => parts.push(p),
         }
     }
-    parts.join("/")
+    Some(parts.join("/"))
 }
 
-fn join(dir: &str, rel: &str) -> String {
+fn join(dir: &str, rel: &str) -> Option<String> {
     if dir.is_empty() {
         normalise(rel)
     } else {
@@ -107,8 +109,9 @@ fn glob(pattern: &str) -> Option<GlobMatcher> {
         .map(|g| g.compile_matcher())
 }
 
-/// Reads one `.csproj` text; `Err` names the problem.
-fn read_project(id: &str, text: &str) -> Result<Project, String> {
+/// Reads one `.csproj` text, with warnings about items it cannot honour
+/// (each naming the file); `Err` names the problem.
+fn read_project(id: &str, text: &str) -> Result<(Project, Vec<String>), String> {
     let doc = roxmltree::Document::parse(text.strip_prefix('\u{feff}').unwrap_or(text))
         .map_err(|e| format!("{id}: not a readable project file: {e}"))?;
     let root = doc.root_element();
@@ -122,27 +125,41 @@ fn read_project(id: &str, text: &str) -> Result<Project, String> {
     let mut references = Vec::new();
     let mut compile = BTreeSet::new();
     let mut removes = Vec::new();
+    let mut warnings = Vec::new();
     for node in root.descendants().filter(|n| n.is_element()) {
         match node.tag_name().name() {
             "ProjectReference" => {
                 if let Some(inc) = node.attribute("Include") {
-                    for part in inc.split(';').filter(|p| !p.trim().is_empty()) {
-                        references.push(join(&dir, part.trim()));
+                    for part in inc.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+                        match join(&dir, part) {
+                            Some(r) => references.push(r),
+                            None => warnings.push(format!(
+                                "{id}: ProjectReference {part} points above the analysed tree"
+                            )),
+                        }
                     }
                 }
             }
             "Compile" => {
+                // A linked file above the root (`..\..\Shared\X.cs`) is not
+                // in the analysed tree: nothing to include.
                 if let Some(inc) = node.attribute("Include") {
-                    for part in inc.split(';').filter(|p| !p.trim().is_empty()) {
+                    for part in inc.split(';').map(str::trim).filter(|p| !p.is_empty()) {
                         if !part.contains("$(") {
-                            compile.insert(join(&dir, part.trim()));
+                            compile.extend(join(&dir, part));
                         }
                     }
                 }
                 if let Some(rem) = node.attribute("Remove") {
-                    for part in rem.split(';').filter(|p| !p.trim().is_empty()) {
-                        if let Some(g) = glob(&join(&dir, part.trim())) {
-                            removes.push(g);
+                    for part in rem.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+                        let Some(path) = join(&dir, part) else {
+                            continue;
+                        };
+                        match glob(&path) {
+                            Some(g) => removes.push(g),
+                            None => warnings.push(format!(
+                                "{id}: Compile Remove=\"{part}\" is not a readable glob; it removes nothing"
+                            )),
                         }
                     }
                 }
@@ -150,7 +167,7 @@ fn read_project(id: &str, text: &str) -> Result<Project, String> {
             _ => {}
         }
     }
-    Ok(Project {
+    let project = Project {
         id: id.to_string(),
         dir,
         name,
@@ -158,7 +175,8 @@ fn read_project(id: &str, text: &str) -> Result<Project, String> {
         references,
         compile,
         removes,
-    })
+    };
+    Ok((project, warnings))
 }
 
 /// The project lines of a `.sln`: (name, repository-relative `.csproj`).
@@ -175,7 +193,9 @@ pub fn solution_projects(id: &str, text: &str) -> Vec<(String, String)> {
         let fields: Vec<&str> = rhs.split(',').map(|f| f.trim().trim_matches('"')).collect();
         if let [name, path, ..] = fields[..] {
             if path.to_ascii_lowercase().ends_with(".csproj") {
-                out.push((name.to_string(), join(dir, path)));
+                // A project above the root reads as its path as written.
+                let path = join(dir, path).unwrap_or_else(|| path.replace('\\', "/"));
+                out.push((name.to_string(), path));
             }
         }
     }
@@ -194,7 +214,10 @@ impl Projects {
                 continue;
             }
             match read_project(id, text) {
-                Ok(p) => out.projects.push(p),
+                Ok((p, warnings)) => {
+                    out.projects.push(p);
+                    out.warnings.extend(warnings);
+                }
                 Err(e) => out
                     .warnings
                     .push(format!("{e}; its files resolve against every project")),
@@ -226,7 +249,7 @@ impl Projects {
                     .collect()
             })
             .collect();
-        for (i, p) in out.projects.iter().enumerate() {
+        for p in &out.projects {
             for r in &p.references {
                 if !index.contains_key(&r.to_ascii_lowercase()) {
                     out.warnings.push(format!(
@@ -235,7 +258,6 @@ impl Projects {
                     ));
                 }
             }
-            let _ = i;
         }
         out.reach = (0..out.projects.len())
             .map(|start| {
@@ -343,5 +365,40 @@ mod tests {
         assert!(p.warnings[0].starts_with("src/Bad/Bad.csproj: not a readable project file"));
         assert!(p.warnings[1]
             .contains("project Gone (src/Gone/Gone.csproj) is not in the analysed tree"));
+    }
+
+    /// Found by the `csharp` fuzz target on its own seed: a reference that
+    /// climbs above the root was clamped to `a.csproj` at the root, and a
+    /// `Compile Remove` that is no glob was dropped without a word.
+    #[test]
+    fn references_above_the_root_and_broken_globs_are_warned_about() {
+        let p = Projects::read(&[
+            (
+                "Fuzz/Fuzz.csproj".into(),
+                "<Project Sdk=\"x\"><ItemGroup><Compile Remove=\"[\" /><ProjectReference Include=\"..\\..\\..\\a.csproj;;b\" /></ItemGroup></Project>".into(),
+            ),
+            ("a.csproj".into(), "<Project Sdk=\"x\" />".into()),
+        ]);
+        assert_eq!(p.projects.len(), 2);
+        let fuzz = p
+            .projects
+            .iter()
+            .position(|p| p.id == "Fuzz/Fuzz.csproj")
+            .unwrap();
+        assert_eq!(p.projects[fuzz].references, vec!["Fuzz/b".to_string()]);
+        assert_eq!(
+            p.reach[fuzz],
+            BTreeSet::from([fuzz]),
+            "no link to the root's a.csproj"
+        );
+        assert_eq!(
+            p.warnings,
+            vec![
+                "Fuzz/Fuzz.csproj: Compile Remove=\"[\" is not a readable glob; it removes nothing",
+                "Fuzz/Fuzz.csproj: ProjectReference ..\\..\\..\\a.csproj points above the analysed tree",
+                "Fuzz/Fuzz.csproj: ProjectReference Fuzz/b is not in the analysed tree",
+            ]
+        );
+        assert_eq!(p.project_of("Fuzz/X.cs"), Ok(Some(fuzz)));
     }
 }
