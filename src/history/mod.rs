@@ -83,8 +83,8 @@ pub use git::{git_command, GIT_CONFIG, GIT_ENV_REMOVE};
 
 use cochange::Miner;
 use git::{bytes_to_os, bytes_to_path, first_line, strip_newline, Git};
-use log::{MAX_FULL_FAILURES, WINDOW};
 use log::{run_workers, Item, LogSpec, RawCommit};
+use log::{MAX_FULL_FAILURES, WINDOW};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ffi::{OsStr, OsString};

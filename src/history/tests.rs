@@ -142,7 +142,11 @@ impl Repo {
             .env("GIT_COMMITTER_DATE", &date)
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let id = String::from_utf8_lossy(&out.stdout).trim().to_string();
         self.git(&["update-ref", "HEAD", &id]);
         id
