@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{decompose, replay_history};
+use common::{decompose_with_cache, replay_history};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -285,7 +285,7 @@ fn an_unwritable_cache_dir_gives_a_warning_and_the_cold_report() {
         "{err}"
     );
     // `--no-cache` with `--cache` is a usage error
-    let out = decompose()
+    let out = decompose_with_cache()
         .args(["analyze", "--no-cache", "--cache", "x"])
         .arg(root)
         .output()
@@ -440,7 +440,7 @@ fn init_check_and_trend_use_the_cache_and_report_as_cold() {
     let root = repo.path();
     let dir = root.join(".git/decompose");
     let ci = |args: &[&str]| {
-        let out = decompose().args(args).arg(root).output().unwrap();
+        let out = decompose_with_cache().args(args).arg(root).output().unwrap();
         let err = String::from_utf8_lossy(&out.stderr).into_owned();
         (
             out.status.code(),

@@ -114,11 +114,12 @@ fn repository() -> tempfile::TempDir {
     dir
 }
 
-/// The report of `analyze ROOT --threads N`, without a cache (a cache
-/// written by the healthy run would hide the damage).
+/// The report of `analyze ROOT --threads N`, without a cache (`decompose()`
+/// passes `--no-cache`: a cache written by the healthy run would hide the
+/// damage).
 fn report(root: &Path, threads: &str) -> Vec<u8> {
     let out = decompose()
-        .args(["--no-cache", "analyze"])
+        .arg("analyze")
         .arg(root)
         .args(["--format", "json", "-o", "-", "--deterministic", "-q"])
         .args(["--threads", threads])
