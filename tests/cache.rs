@@ -440,7 +440,11 @@ fn init_check_and_trend_use_the_cache_and_report_as_cold() {
     let root = repo.path();
     let dir = root.join(".git/decompose");
     let ci = |args: &[&str]| {
-        let out = decompose_with_cache().args(args).arg(root).output().unwrap();
+        let out = decompose_with_cache()
+            .args(args)
+            .arg(root)
+            .output()
+            .unwrap();
         let err = String::from_utf8_lossy(&out.stderr).into_owned();
         (
             out.status.code(),

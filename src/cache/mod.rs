@@ -305,8 +305,7 @@ fn decode_file(bytes: &[u8], key: &str) -> Result<Vec<u8>, Stale> {
     if u64::from_le_bytes(sum.try_into().expect("8 bytes")) != fnv1a(body) {
         return Err(Stale::Damaged("damaged (checksum mismatch)"));
     }
-    if format != FILE_FORMAT || tool != TOOL.as_bytes() || k != key.as_bytes()
-    {
+    if format != FILE_FORMAT || tool != TOOL.as_bytes() || k != key.as_bytes() {
         return Err(Stale::Silent);
     }
     Ok(payload.to_vec())

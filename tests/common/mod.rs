@@ -420,6 +420,7 @@ pub fn synthetic_report(
                 a.dedup();
                 a
             },
+            generated: false,
         });
         service_of.push(svc);
     }
