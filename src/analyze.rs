@@ -126,6 +126,10 @@ pub struct Analysis {
     pub graph: CodeGraph,
     /// The line of every resolved reference (`check` names them).
     pub sites: Vec<EdgeSite>,
+    /// The neutral plan facts the plan was made from (the code's and the
+    /// data files'), so another arrangement can be planned from the same
+    /// facts (tests/browser.rs measures the what-if page's moves so).
+    pub plan_facts: crate::lang::plan_facts::PlanFacts,
     /// Wall time per stage, for `-v` and the benchmarks; never in the
     /// report, which must not vary between equal runs.
     pub timings: Timings,
@@ -454,6 +458,7 @@ fn finish(
         files,
         graph,
         sites,
+        plan_facts,
         timings,
     })
 }
@@ -1116,6 +1121,7 @@ fn build_report(
             instability: metrics::unit_coupling(graph, i as u32).instability,
             unresolved_refs: stats[i].type_refs_unresolved + stats[i].calls_unresolved,
             author_ids: Vec::new(),
+            generated: plan::is_generated(f),
         })
         .collect();
     let dependencies: Vec<DependencyRow> = graph

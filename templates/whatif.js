@@ -53,23 +53,25 @@ function decomposeWhatIf(api) {
   // The benefit without history (plan::structural_benefit, docs/metrics.md
   // "Plan without history"): the mean of each service's share of
   // size × complexity (rank-normalised), of inbound routes and of the
-  // distinct production units outside it that depend on it.
+  // distinct production units outside it that depend on it, over the
+  // clustered units that are not generated code.
   function structuralBenefit(out, plan, k) {
     var units = [], u;
-    for (u = 0; u < NU; u++) if (plan[u] >= 0) units.push(u);
+    function counted(x) { return plan[x] >= 0 && !gen[x]; }
+    for (u = 0; u < NU; u++) if (counted(u)) units.push(u);
     var rl = rankNormalise(units.map(function (x) { return U[x][F.lines] || 0; }));
     var rx = rankNormalise(units.map(function (x) { return U[x][F.complexity] || 0; }));
     var size = new Float64Array(k), routes = new Float64Array(k);
     units.forEach(function (x, i) { size[plan[x]] += rl[i] * rx[i]; });
     (D.endpoints || []).forEach(function (e) {
       var x = typeof e[3] === "number" ? e[3] : idIndex[e[3]];
-      if (x !== undefined && plan[x] >= 0) routes[plan[x]] += 1;
+      if (x !== undefined && counted(x)) routes[plan[x]] += 1;
     });
     var users = [];
     for (var j = 0; j < k; j++) users.push(new Set());
     for (var d = 0; d < deps.length; d += 4) {
       var from = deps[d], to = deps[d + 1];
-      if (test[from] || plan[to] < 0) continue;
+      if (test[from] || !counted(to)) continue;
       if (plan[from] !== plan[to]) users[plan[to]].add(from);
     }
     var fan = users.map(function (x) { return x.size; });
@@ -84,7 +86,11 @@ function decomposeWhatIf(api) {
 
   // ---------- the unit-level inputs ----------
 
-  var test = new Uint8Array(NU), commits = new Float64Array(NU), hot = new Float64Array(NU);
+  // gen: generated code (units[].generated): it never counts toward a
+  // benefit, and a service of generated code only has benefit 0 and ranks
+  // last (docs/metrics.md, "Plan").
+  var test = new Uint8Array(NU), commits = new Float64Array(NU), hot = new Float64Array(NU), gen = new Uint8Array(NU);
+  (D.generated || []).forEach(function (x) { gen[x] = 1; });
   var idIndex = Object.create(null);
   for (var i = 0; i < NU; i++) {
     test[i] = U[i][F.test] === 1 ? 1 : 0;
@@ -133,7 +139,8 @@ function decomposeWhatIf(api) {
       return {
         slot: s, name: st.names[s], units: size[s], cohesion: 0, coupling: 0, interface_size: 0,
         churn_share: 0, cochange_leakage: 0, cut_calls: 0, cut_call_weight: 0, interface_operations: 0,
-        shared_entities: 0, split_transactions: 0, hotspot_share: 0, shared_authors: 0, benefit: 0, cost: 0, score: 0
+        shared_entities: 0, cut_foreign_keys: 0, split_transactions: 0, hotspot_share: 0, shared_authors: 0,
+        benefit: 0, cost: 0, score: 0, generated: false
       };
     });
     var internal = new Float64Array(k), external = new Float64Array(k);
@@ -199,6 +206,7 @@ function decomposeWhatIf(api) {
       if (typeof ref !== "number") return given === undefined ? null : given;
       return plan[ref] >= 0 ? out[plan[ref]].name : null;
     }
+    var ownerOf = new Map();
     D.entities.forEach(function (e) {
       var decl = e.unit === null || e.unit === undefined ? null : svcName(e.unit, e.service);
       var writes = new Map(), readers = new Set();
@@ -215,11 +223,19 @@ function decomposeWhatIf(api) {
         if (better) { owner = n; best = cnt; }
       });
       if (owner === null) owner = decl;
+      ownerOf.set(e.table, owner);
       var involved = new Set();
       writes.forEach(function (cnt, n) { if (n !== owner) involved.add(n); });
       readers.forEach(function (n) { if (n !== owner && !writes.has(n)) involved.add(n); });
       if (involved.size && owner !== null) involved.add(owner);
       involved.forEach(function (n) { if (byName[n] !== undefined) out[byName[n]].shared_entities++; });
+    });
+    // Foreign keys between tables of two different owners count for both
+    // (plan::foreign_keys, `cut_foreign_keys`).
+    (D.foreign_keys || []).forEach(function (f) {
+      var x = ownerOf.get(f[0]), y = ownerOf.get(f[1]);
+      if (x === undefined || y === undefined || x === null || y === null || x === y) return;
+      [x, y].forEach(function (n) { if (byName[n] !== undefined) out[byName[n]].cut_foreign_keys++; });
     });
     // Split transactions: a scope whose reach spans two or more services
     // counts for each of them. Without the reach (an older report) the
@@ -236,9 +252,12 @@ function decomposeWhatIf(api) {
       names.forEach(function (n) { if (byName[n] !== undefined) out[byName[n]].split_transactions++; });
     });
     // Benefit, shared authors.
-    var totalHot = 0, hotOf = new Float64Array(k);
-    for (u = 0; u < NU; u++) if (plan[u] !== NONE) totalHot += hot[u];
-    for (u = 0; u < NU; u++) if (side[u] >= 0) hotOf[side[u]] += hot[u];
+    // Generated code counts toward no benefit; a service whose members are
+    // all generated is `generated`.
+    var totalHot = 0, hotOf = new Float64Array(k), genOf = new Int32Array(k);
+    for (u = 0; u < NU; u++) if (plan[u] !== NONE && !gen[u]) totalHot += hot[u];
+    for (u = 0; u < NU; u++) if (plan[u] >= 0 && !gen[u]) hotOf[plan[u]] += hot[u];
+    for (u = 0; u < NU; u++) if (side[u] >= 0 && gen[u]) genOf[side[u]]++;
     var authorSets = out.map(function () { return new Set(); });
     if (authorsOf.length === NU) {
       for (u = 0; u < NU; u++) if (plan[u] >= 0) authorsOf[u].forEach(function (x) { authorSets[plan[u]].add(x); });
@@ -251,12 +270,18 @@ function decomposeWhatIf(api) {
       });
       o.shared_authors = authorSets[j].size ? r6(shared / authorSets[j].size) : 0;
       o.benefit = r6((o.churn_share + o.hotspot_share) / 2);
+      o.generated = genOf[j] === o.units;
     });
     if (D.benefit_basis === "structure") structuralBenefit(out, plan, k);
-    ["cut_calls", "cut_call_weight", "interface_operations", "shared_entities", "split_transactions"].forEach(function (f) {
+    out.forEach(function (o) { if (o.generated) o.benefit = 0; });
+    // The data term joins shared tables and cut foreign keys.
+    out.forEach(function (o) { o.data_coupling = o.shared_entities + o.cut_foreign_keys; });
+    [["cut_calls", "cut_calls_norm"], ["cut_call_weight", "cut_call_weight_norm"],
+      ["interface_operations", "interface_operations_norm"], ["data_coupling", "shared_entities_norm"],
+      ["split_transactions", "split_transactions_norm"]].forEach(function (f) {
       var max = 0;
-      out.forEach(function (o) { if (o[f] > max) max = o[f]; });
-      out.forEach(function (o) { o[f + "_norm"] = max > 0 ? r6(o[f] / max) : 0; });
+      out.forEach(function (o) { if (o[f[0]] > max) max = o[f[0]]; });
+      out.forEach(function (o) { o[f[1]] = max > 0 ? r6(o[f[0]] / max) : 0; });
     });
     out.forEach(function (o) {
       var callsNorm = (o.cut_calls_norm + o.cut_call_weight_norm) / 2;
@@ -264,9 +289,9 @@ function decomposeWhatIf(api) {
       o.score = r6(o.benefit * (1 - o.cost));
     });
     var order = out.slice().sort(function (p, q) {
-      // plan::rank_cmp: the higher score, then the higher benefit, the
-      // smaller coupling, the name.
-      return q.score - p.score || q.benefit - p.benefit || p.coupling - q.coupling || cmpStr(p.name, q.name);
+      // plan::rank_cmp: services of generated code last, then the higher
+      // score, the higher benefit, the smaller coupling, the name.
+      return (p.generated ? 1 : 0) - (q.generated ? 1 : 0) || q.score - p.score || q.benefit - p.benefit || p.coupling - q.coupling || cmpStr(p.name, q.name);
     });
     order.forEach(function (o, r) { o.rank = r + 1; });
     return { services: out, ranked: order, partition: partition(side, size, slots) };
@@ -594,6 +619,7 @@ function decomposeWhatIf(api) {
     ["cohesion", "cohesion", 6], ["coupling", "coupling", 0], ["interface_size", "interface size", 0],
     ["cut_calls", "cut calls", 0, "call sites across the cut"], ["cut_call_weight", "cut call weight", 0, "call references across the cut"],
     ["interface_operations", "interface ops", 0, "interface operations: member symbols called from outside"], ["shared_entities", "shared tables", 0],
+    ["cut_foreign_keys", "cut FKs", 0, "cut foreign keys: keys between a table this service owns and one another service owns"],
     ["split_transactions", "split tx", 0, "split transactions: transactional scopes reaching this service and another"], ["cochange_leakage", "co-change leakage", 6],
     ["churn_share", "churn share", 6], ["hotspot_share", "hotspot share", 6], ["shared_authors", "shared authors", 6]
   ];
@@ -609,7 +635,7 @@ function decomposeWhatIf(api) {
     return {
       rank: s.rank, units: s.members.length, score: s.score, benefit: x.benefit, cost: x.cost, cohesion: s.cohesion,
       coupling: s.coupling, interface_size: s.interface_size, cut_calls: x.cut_calls, cut_call_weight: x.cut_call_weight,
-      interface_operations: x.interface_operations, shared_entities: x.shared_entities,
+      interface_operations: x.interface_operations, shared_entities: x.shared_entities, cut_foreign_keys: x.cut_foreign_keys,
       split_transactions: x.split_transactions, cochange_leakage: s.cochange_leakage, churn_share: s.churn_share,
       hotspot_share: x.hotspot_share, shared_authors: x.shared_authors
     };
@@ -797,7 +823,8 @@ function decomposeWhatIf(api) {
       baseM.services.forEach(function (o) { beforeOf[o.name] = o; });
       curM.ranked.forEach(function (o) {
         var was = beforeOf[o.name];
-        var tr = el("tr", { "data-service": o.name }, el("th", { scope: "row" }, o.name, was ? null : el("span", { "class": "sub" }, " new")));
+        var tr = el("tr", { "data-service": o.name }, el("th", { scope: "row" }, o.name, was ? null : el("span", { "class": "sub" }, " new"),
+          o.generated ? el("span", { "class": "sub", title: "every member is generated code: benefit 0, ranked last" }, " generated") : null));
         SERVICE_FIGURES.forEach(function (f) {
           append(tr, cell(was ? was[f[0]] : null, o[f[0]], f[2], { "data-figure": f[0], "data-value": String(o[f[0]]) }));
         });

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{decompose, replay_history};
+use common::{decompose_with_cache, replay_history};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -193,13 +193,19 @@ fn damage(root: &Path, file: &Path, cold_report: &[u8]) {
     }
 }
 
-/// Rewrites the tool version in a cache file (same length) and fixes its
-/// checksum, as a file written by another release would look.
-fn with_other_version(bytes: &[u8]) -> Vec<u8> {
+/// Rewrites one byte of the tool version in a cache file (same length)
+/// and fixes its checksum: at `0`, as a file written by another release
+/// would look; at the end, by another build of the same version (the
+/// build identity after `+`, from build.rs).
+fn with_other_tool(bytes: &[u8], at_end: bool) -> Vec<u8> {
     let mut b = bytes.to_vec();
     let n = u64::from_le_bytes(b[20..28].try_into().unwrap()) as usize;
-    assert_eq!(&b[28..28 + n], env!("CARGO_PKG_VERSION").as_bytes());
-    b[28] = if b[28] == b'9' { b'8' } else { b'9' };
+    let tool = String::from_utf8(b[28..28 + n].to_vec()).unwrap();
+    let version = env!("CARGO_PKG_VERSION");
+    assert!(tool.starts_with(&format!("{version}+")), "{tool}");
+    assert_eq!(tool.len(), version.len() + 17, "{tool}");
+    let i = if at_end { 28 + n - 1 } else { 28 };
+    b[i] = if b[i] == b'9' { b'8' } else { b'9' };
     let body = b.len() - 8;
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for &x in &b[..body] {
@@ -221,16 +227,18 @@ fn another_tool_version_is_rebuilt_silently() {
         history_files(&dir).remove(0),
         cache_files(&dir, "facts").remove(0),
     ];
-    for file in &files {
+    // Another release, and another build of this version (a development
+    // build whose sources changed): neither is trusted.
+    for (file, at_end) in files.iter().flat_map(|f| [(f, false), (f, true)]) {
         let good = std::fs::read(file).unwrap();
-        std::fs::write(file, with_other_version(&good)).unwrap();
+        std::fs::write(file, with_other_tool(&good, at_end)).unwrap();
         let (report, err) = run(root, &[]);
         assert_eq!(report, cold_report);
         assert_eq!(err, "");
         assert_eq!(
             std::fs::read(file).unwrap(),
             good,
-            "rebuilt for this version"
+            "rebuilt for this build"
         );
     }
 }
@@ -285,7 +293,7 @@ fn an_unwritable_cache_dir_gives_a_warning_and_the_cold_report() {
         "{err}"
     );
     // `--no-cache` with `--cache` is a usage error
-    let out = decompose()
+    let out = decompose_with_cache()
         .args(["analyze", "--no-cache", "--cache", "x"])
         .arg(root)
         .output()
@@ -440,7 +448,11 @@ fn init_check_and_trend_use_the_cache_and_report_as_cold() {
     let root = repo.path();
     let dir = root.join(".git/decompose");
     let ci = |args: &[&str]| {
-        let out = decompose().args(args).arg(root).output().unwrap();
+        let out = decompose_with_cache()
+            .args(args)
+            .arg(root)
+            .output()
+            .unwrap();
         let err = String::from_utf8_lossy(&out.stderr).into_owned();
         (
             out.status.code(),

@@ -10,7 +10,11 @@
 //! analysed tree otherwise.
 //!
 //! Every file is `magic, format version, tool version, key, payload,
-//! checksum` ([`encode_file`]). A file that is foreign, truncated, damaged
+//! checksum` ([`encode_file`]). The tool version is the crate version plus
+//! the build identity (a hash of the sources, query files and lock file,
+//! from `build.rs`): a development build, or a user's build of patched
+//! sources, carries the same version string as the release it came from,
+//! and must not reuse the facts that build wrote. A file that is foreign, truncated, damaged
 //! or from another format is ignored with a warning and rewritten; a file
 //! of another tool version or another key is ignored silently and
 //! rewritten. Writes go to a temporary file in the same folder that is then
@@ -53,6 +57,12 @@ pub fn configure(setting: Setting) {
 fn setting() -> &'static Setting {
     SETTING.get_or_init(|| Setting::InGitDir)
 }
+
+/// The tool identity a cache file must carry: the version and the build
+/// identity (a hash of the sources, the query files and the lock file,
+/// made by `build.rs`), so a rebuilt binary with the same version string
+/// never trusts what an older build wrote.
+const TOOL: &str = concat!(env!("CARGO_PKG_VERSION"), "+", env!("DECOMPOSE_BUILD_ID"));
 
 /// Version of the file layout of [`encode_file`].
 const FILE_FORMAT: u32 = 1;
@@ -250,7 +260,12 @@ enum Stale {
 /// `magic ‖ format u32 ‖ tool version ‖ key ‖ payload ‖ fnv1a64 of all before`,
 /// lengths as u64 little-endian before each variable part.
 pub fn encode_file(key: &str, payload: &[u8]) -> Vec<u8> {
-    let tool = env!("CARGO_PKG_VERSION").as_bytes();
+    encode_file_as(TOOL, key, payload)
+}
+
+/// [`encode_file`] as the build `tool` would write it.
+fn encode_file_as(tool: &str, key: &str, payload: &[u8]) -> Vec<u8> {
+    let tool = tool.as_bytes();
     let mut out = Vec::with_capacity(payload.len() + key.len() + 64);
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&FILE_FORMAT.to_le_bytes());
@@ -290,8 +305,7 @@ fn decode_file(bytes: &[u8], key: &str) -> Result<Vec<u8>, Stale> {
     if u64::from_le_bytes(sum.try_into().expect("8 bytes")) != fnv1a(body) {
         return Err(Stale::Damaged("damaged (checksum mismatch)"));
     }
-    if format != FILE_FORMAT || tool != env!("CARGO_PKG_VERSION").as_bytes() || k != key.as_bytes()
-    {
+    if format != FILE_FORMAT || tool != TOOL.as_bytes() || k != key.as_bytes() {
         return Err(Stale::Silent);
     }
     Ok(payload.to_vec())
@@ -336,5 +350,21 @@ mod tests {
         let sum = fnv1a(&other_tool[..n]);
         other_tool[n..].copy_from_slice(&sum.to_le_bytes());
         assert!(matches!(decode_file(&other_tool, "k"), Err(Stale::Silent)));
+    }
+
+    // A development build carries the version string of the release it
+    // came from; the build identity tells them apart, so facts written by
+    // one are never trusted by the other.
+    #[test]
+    fn another_build_of_the_same_version_is_not_trusted() {
+        let version = env!("CARGO_PKG_VERSION");
+        assert_eq!(TOOL.len(), version.len() + 1 + 16, "{TOOL}");
+        assert!(TOOL.starts_with(&format!("{version}+")), "{TOOL}");
+        for tool in [version.to_string(), format!("{version}+0123456789abcdef")] {
+            let f = encode_file_as(&tool, "k", b"payload");
+            assert!(matches!(decode_file(&f, "k"), Err(Stale::Silent)), "{tool}");
+        }
+        let f = encode_file_as(TOOL, "k", b"payload");
+        assert_eq!(decode_file(&f, "k").ok().as_deref(), Some(&b"payload"[..]));
     }
 }

@@ -403,38 +403,58 @@ pub(super) fn finish_commit(c: &mut RawCommit, numstat: &mut Vec<(Vec<u8>, u64)>
 
 pub(super) type Msg = Result<Item, HistoryError>;
 
-/// Commits per block dealt to one `git log` process.
-pub(super) const BLOCK: usize = 256;
+/// Commits per window: the history (the full commit list, newest first) is
+/// cut into windows of this many consecutive commits. A window is the unit
+/// of the tree-only switch ([`MAX_FULL_FAILURES`]) and is never split
+/// between processes, so which commits are read tree-only depends on the
+/// store alone, never on the number of processes.
+pub(super) const WINDOW: usize = 256;
 
+/// Reads `ids` (`index[i]` is the position of `ids[i]` in the full commit
+/// list, increasing) with `jobs` processes and hands every item to `sink`
+/// in the order of `ids`.
 pub(super) fn run_workers(
     spec: &LogSpec,
     ids: &[String],
+    index: &[usize],
     jobs: usize,
     sink: &mut dyn FnMut(Item),
 ) -> Result<Vec<WorkerReport>, HistoryError> {
+    debug_assert_eq!(ids.len(), index.len());
     if jobs <= 1 {
-        let rep = worker(spec, ids, &mut |item| {
+        let rep = worker(spec, ids, index, &mut |item| {
             sink(item);
             true
         })?;
         return Ok(vec![rep]);
     }
-    // Blocks of consecutive commits dealt round-robin (consecutive commits
-    // share trees and delta chains, which git caches per process); consumed
-    // in order, newest first.
-    let block = ids.len().div_ceil(jobs).clamp(1, BLOCK);
-    let mut lists: Vec<Vec<String>> = vec![Vec::new(); jobs];
-    for (c, chunk) in ids.chunks(block).enumerate() {
-        lists[c % jobs].extend_from_slice(chunk);
+    // Whole windows dealt round-robin (consecutive commits share trees and
+    // delta chains, which git caches per process); consumed in order,
+    // newest first.
+    let mut blocks: Vec<std::ops::Range<usize>> = Vec::new();
+    for i in 0..ids.len() {
+        match blocks.last_mut() {
+            Some(b) if index[b.start] / WINDOW == index[i] / WINDOW => b.end = i + 1,
+            _ => blocks.push(i..i + 1),
+        }
+    }
+    let mut lists: Vec<(Vec<String>, Vec<usize>)> = vec![(Vec::new(), Vec::new()); jobs];
+    let mut owner = Vec::with_capacity(ids.len());
+    for (c, b) in blocks.iter().enumerate() {
+        lists[c % jobs].0.extend_from_slice(&ids[b.clone()]);
+        lists[c % jobs].1.extend_from_slice(&index[b.clone()]);
+        owner.extend(std::iter::repeat_n(c % jobs, b.len()));
     }
     std::thread::scope(|s| {
         let mut rxs = Vec::new();
         let mut handles = Vec::new();
-        for list in &lists {
+        for (list, list_index) in &lists {
             let (tx, rx) = mpsc::sync_channel::<Msg>(4096);
             rxs.push(rx);
             handles.push(s.spawn(move || {
-                let res = worker(spec, list, &mut |item| tx.send(Ok(item)).is_ok());
+                let res = worker(spec, list, list_index, &mut |item| {
+                    tx.send(Ok(item)).is_ok()
+                });
                 match res {
                     Ok(rep) => Some(rep),
                     Err(e) => {
@@ -445,8 +465,8 @@ pub(super) fn run_workers(
             }));
         }
         let mut result = Ok(());
-        for i in 0..ids.len() {
-            match rxs[(i / block) % jobs].recv() {
+        for &w in &owner {
+            match rxs[w].recv() {
                 Ok(Ok(item)) => sink(item),
                 Ok(Err(e)) => {
                     result = Err(e);
@@ -513,34 +533,67 @@ fn pair_exact_renames(entries: &mut Vec<Entry>) {
 #[derive(Default)]
 pub(super) struct WorkerReport {
     pub(super) failures: usize,
-    pub(super) tree_only: bool,
-    pub(super) examples: Vec<String>,
+    /// Windows whose rest was read tree-only.
+    pub(super) tree_only_windows: usize,
+    /// The first failure: (position in the full commit list, git's message).
+    pub(super) first_failure: Option<(usize, String)>,
     pub(super) git_warnings: BTreeSet<String>,
 }
 
-/// After this many unreadable commits a worker reads the rest tree-only.
+/// After this many unreadable commits within one window ([`WINDOW`]), the
+/// rest of that window is read tree-only; the next window starts in full
+/// mode again.
 pub(super) const MAX_FULL_FAILURES: usize = 16;
 
 /// Reads `ids` in one process, re-reading around unreadable commits.
+/// `index` gives each id's position in the full commit list: the failure
+/// count that switches to tree-only reading is kept per window of that
+/// list, so the mode each commit is read in does not depend on which other
+/// commits this process reads.
 pub(super) fn worker(
     spec: &LogSpec,
     ids: &[String],
+    index: &[usize],
     emit: &mut dyn FnMut(Item) -> bool,
 ) -> Result<WorkerReport, HistoryError> {
     let mut rep = WorkerReport::default();
     let mut pos = 0;
+    // The window being counted, its failures so far, and whether its rest
+    // is read tree-only.
+    let mut window = usize::MAX;
+    let mut window_failures = 0;
     let mut mode = Mode::Full;
     while pos < ids.len() {
-        match stream(spec, &ids[pos..], mode, &mut rep.git_warnings, emit)? {
-            StreamEnd::Done | StreamEnd::Cancelled => break,
+        if index[pos] / WINDOW != window {
+            window = index[pos] / WINDOW;
+            window_failures = 0;
+            mode = Mode::Full;
+        }
+        // A tree-only read stops at the end of its window.
+        let end = match mode {
+            Mode::Full => ids.len(),
+            Mode::TreeOnly => {
+                pos + index[pos..]
+                    .iter()
+                    .take_while(|&&i| i / WINDOW == window)
+                    .count()
+            }
+        };
+        match stream(spec, &ids[pos..end], mode, &mut rep.git_warnings, emit)? {
+            StreamEnd::Cancelled => break,
+            StreamEnd::Done => pos = end,
             StreamEnd::Failed {
                 emitted,
                 stderr,
                 held,
             } => {
                 pos += emitted;
-                if pos >= ids.len() {
-                    break;
+                if pos >= end {
+                    continue;
+                }
+                if index[pos] / WINDOW != window {
+                    window = index[pos] / WINDOW;
+                    window_failures = 0;
                 }
                 // git computes a commit's diff and renames, prints its header
                 // and raw lines, then computes every line count and prints
@@ -563,16 +616,17 @@ pub(super) fn worker(
                     None => read_tree_only(spec, &ids[pos], &mut rep.git_warnings)?,
                 };
                 rep.failures += 1;
-                if rep.examples.is_empty() {
-                    rep.examples.push(first_line(&stderr));
+                window_failures += 1;
+                if rep.first_failure.is_none() {
+                    rep.first_failure = Some((index[pos], first_line(&stderr)));
                 }
                 if !emit(item) {
                     break;
                 }
                 pos += 1;
-                if rep.failures >= MAX_FULL_FAILURES && mode == Mode::Full {
+                if window_failures >= MAX_FULL_FAILURES && mode == Mode::Full {
                     mode = Mode::TreeOnly;
-                    rep.tree_only = true;
+                    rep.tree_only_windows += 1;
                 }
             }
         }

@@ -17,8 +17,8 @@
 //!         --diff-merges=first-parent --format=<header> [-- <root>]    (× jobs)
 //! ```
 //!
-//! The commit list is cut into blocks of 256 consecutive commits, dealt
-//! round-robin to `jobs` processes (default: the rayon pool size, at most 8;
+//! The commit list is cut into windows of 256 consecutive commits, dealt
+//! whole and round-robin to `jobs` processes (default: the rayon pool size, at most 8;
 //! one process below 256 commits) and read back in history order. The line
 //! counts of `--numstat` dominate the cost and parallelise across commits:
 //! on 2 idle cores, two processes took 10.1 s where one took 15.1 s
@@ -64,8 +64,11 @@
 //!   the commits before it are kept, the failing one is kept without line
 //!   counts (`partial_commits`: its raw lines if git printed them, else a
 //!   tree-only read with exact renames only) or skipped when even its trees
-//!   are missing (`skipped_commits`), and `git log` restarts after it. One
-//!   warning sums it up.
+//!   are missing (`skipped_commits`), and `git log` restarts after it.
+//!   After 16 failures within one window of 256 consecutive commits of the
+//!   commit list, the rest of that window is read tree-only; windows are
+//!   never split between processes, so the result does not depend on
+//!   `jobs`. One warning sums it up.
 //! * The output is deterministic: sorted maps and vectors only.
 
 mod cochange;
@@ -80,8 +83,8 @@ pub use git::{git_command, GIT_CONFIG, GIT_ENV_REMOVE};
 
 use cochange::Miner;
 use git::{bytes_to_os, bytes_to_path, first_line, strip_newline, Git};
-use log::MAX_FULL_FAILURES;
 use log::{run_workers, Item, LogSpec, RawCommit};
+use log::{MAX_FULL_FAILURES, WINDOW};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ffi::{OsStr, OsString};
@@ -472,11 +475,14 @@ fn mine_inner(
             .unwrap_or_default(),
         _ => HashMap::new(),
     };
-    let fresh_ids: Vec<String> = ids
+    // Fresh commits with their positions in the full list: the windows of
+    // the tree-only switch are counted on the full list.
+    let (fresh_ids, fresh_index): (Vec<String>, Vec<usize>) = ids
         .iter()
-        .filter(|id| !saved.contains_key(*id))
-        .cloned()
-        .collect();
+        .enumerate()
+        .filter(|(_, id)| !saved.contains_key(*id))
+        .map(|(i, id)| (id.clone(), i))
+        .unzip();
     let jobs = match opts.jobs {
         Some(j) => j.max(1),
         None => {
@@ -504,7 +510,7 @@ fn mine_inner(
             *pos += 1;
         }
     };
-    let reports = run_workers(&spec, &fresh_ids, jobs, &mut |item| {
+    let reports = run_workers(&spec, &fresh_ids, &fresh_index, jobs, &mut |item| {
         replay_until_fresh(&mut miner, &mut pos);
         pos += 1;
         match item {
@@ -520,13 +526,19 @@ fn mine_inner(
     replay_until_fresh(&mut miner, &mut pos);
 
     let before_warnings = warnings.len();
-    let mut examples = BTreeSet::new();
+    // The example is git's message for the newest unreadable commit, so it
+    // does not depend on how the commits were dealt to processes.
+    let mut first_failure: Option<(usize, String)> = None;
     let mut git_warnings = BTreeSet::new();
-    let mut degraded = false;
+    let mut tree_only_windows = 0;
     for r in reports {
-        examples.extend(r.examples);
+        if let Some(f) = r.first_failure {
+            if first_failure.as_ref().is_none_or(|g| f.0 < g.0) {
+                first_failure = Some(f);
+            }
+        }
         git_warnings.extend(r.git_warnings);
-        degraded |= r.tree_only;
+        tree_only_windows += r.tree_only_windows;
     }
     if miner.partial > 0 || miner.skipped > 0 {
         let mut w = format!(
@@ -535,12 +547,12 @@ fn mine_inner(
             miner.partial,
             miner.skipped
         );
-        if degraded {
+        if tree_only_windows > 0 {
             w.push_str(&format!(
-                "; after {MAX_FULL_FAILURES} such commits the rest of the history was read without line counts"
+                "; in {tree_only_windows} stretch(es) of {WINDOW} consecutive commits with {MAX_FULL_FAILURES} or more such commits, the rest of the stretch was read without line counts"
             ));
         }
-        if let Some(e) = examples.iter().next() {
+        if let Some((_, e)) = &first_failure {
             w.push_str(&format!(" (git: {e})"));
         }
         warnings.push(w);

@@ -442,6 +442,11 @@ struct Embedded<'a> {
     calls: Vec<u32>,
     call_symbols: Vec<&'a str>,
     unit_authors: Vec<&'a [u32]>,
+    /// Indices of the generated units (`units[].generated`).
+    generated: Vec<u32>,
+    /// `[table, references]` of every foreign key (`foreign_keys`), so the
+    /// what-if mode can count `cut_foreign_keys` under another arrangement.
+    foreign_keys: Vec<(&'a str, &'a str)>,
 }
 
 /// `[method, path, handler, unit, line, service]`.
@@ -700,7 +705,17 @@ impl<'a> Embedded<'a> {
         } else {
             Vec::new()
         };
+        let generated = (0..r.units.len() as u32)
+            .filter(|&u| r.units[u as usize].generated)
+            .collect();
+        let foreign_keys = r
+            .foreign_keys
+            .iter()
+            .map(|f| (f.table.as_str(), f.references.as_str()))
+            .collect();
         Embedded {
+            generated,
+            foreign_keys,
             metrics: &r.metrics,
             seam_pairs,
             seam_weights,

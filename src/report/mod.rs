@@ -245,6 +245,11 @@ pub struct UnitRow {
     /// authors of the analysed units, sorted), so `shared_authors` can be
     /// recomputed without the names; empty without history.
     pub author_ids: Vec<u32>,
+    /// Generated code (docs/metrics.md, "Plan"), also when `role` says
+    /// `kernel` or `test`; written only when true. The what-if mode counts
+    /// a generated unit moved into a service as the plan does.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub generated: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -16,7 +16,18 @@ pub fn fixture(name: &str) -> PathBuf {
     root().join("fixtures").join(name)
 }
 
+/// The decompose binary with `--no-cache`: tests that analyse a fixture
+/// inside this repository would otherwise write their cache into the
+/// project's own git directory (shared by every worktree). The cache's own
+/// tests use [`decompose_with_cache`].
 pub fn decompose() -> Command {
+    let mut cmd = decompose_with_cache();
+    cmd.arg("--no-cache");
+    cmd
+}
+
+/// The decompose binary with the cache at its default place.
+pub fn decompose_with_cache() -> Command {
     Command::cargo_bin("decompose").expect("the binary is built for integration tests")
 }
 
@@ -409,6 +420,7 @@ pub fn synthetic_report(
                 a.dedup();
                 a
             },
+            generated: false,
         });
         service_of.push(svc);
     }
