@@ -1104,7 +1104,7 @@ fn build_report(
             reason: None,
             role: if f.test {
                 "test"
-            } else if plan::is_generated(f) {
+            } else if discover::is_generated_file(f) {
                 "generated"
             } else {
                 "code"

@@ -536,6 +536,16 @@ pub fn is_generated(id: &str, language: Language) -> bool {
     }
 }
 
+/// The one notion of generated code that seams, plan and metrics share: a
+/// path convention of [`is_generated`] (migrations, designer files) or a
+/// marker its frontend found in the text (`@mbg.generated`, a
+/// `GeneratedCriteria` subclass, `@Generated`). Generated code carries data
+/// facts and joins the service that uses it, but is never clustered on its
+/// own and never ranks as a service (docs/metrics.md, "Generated code").
+pub fn is_generated_file(f: &crate::lang::ParsedFile) -> bool {
+    f.facts.generated || is_generated(&f.id, f.language)
+}
+
 /// A path glob over unit ids: `*` and `?` stay inside one folder, `**`
 /// crosses folders (the seams of `decompose.toml` and `--pin`).
 pub fn path_glob(pattern: &str) -> Result<globset::Glob, globset::Error> {
