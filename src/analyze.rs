@@ -247,16 +247,19 @@ pub fn read_data_files(found: &[discover::DataFile]) -> Vec<FileData> {
     found
         .par_iter()
         .filter(|f| !f.test)
-        .filter_map(|f| {
-            let bytes = fs::read(&f.path).ok()?;
-            if bytes[..bytes.len().min(8192)].contains(&0) {
-                return None;
-            }
-            let text = String::from_utf8_lossy(&bytes);
-            let d = persistence::read(&f.id, &text);
-            (!d.is_empty()).then_some(d)
-        })
+        .filter_map(|f| data_of(&f.id, &fs::read(&f.path).ok()?))
         .collect()
+}
+
+/// What a data file's bytes state, or `None` for a binary file or one that
+/// states nothing (on disk and, for `trend`, from git objects).
+pub fn data_of(id: &str, bytes: &[u8]) -> Option<FileData> {
+    if bytes[..bytes.len().min(8192)].contains(&0) {
+        return None;
+    }
+    let text = String::from_utf8_lossy(bytes);
+    let d = persistence::read(id, &text);
+    (!d.is_empty()).then_some(d)
 }
 
 /// The neutral plan facts of the whole analysis: what the resolvers state

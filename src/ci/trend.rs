@@ -13,6 +13,7 @@ use crate::ci::config::{self, Config, ConfigError, Seam};
 use crate::ci::git::{self, Blobs, GitError};
 use crate::ci::measure;
 use crate::discover::{self, DiscoverOptions};
+use crate::persistence::FileData;
 use crate::progress::Progress;
 use crate::report::{write, TrendRow};
 use crate::resolve::ParsedFile;
@@ -129,6 +130,7 @@ pub fn trend(opts: &TrendOptions) -> Result<TrendOutcome, TrendError> {
     let mut seen = BTreeSet::new();
     let mut blobs = Blobs::open(&opts.root)?;
     let mut cache = FactsCache::new();
+    let mut data_cache = DataCache::new();
     for (id, time) in commits {
         if present.contains(id.as_str()) {
             outcome.already_present += 1;
@@ -142,6 +144,7 @@ pub fn trend(opts: &TrendOptions) -> Result<TrendOutcome, TrendError> {
             &cfg,
             &mut blobs,
             &mut cache,
+            &mut data_cache,
             &id,
             time,
             &mut outcome.warnings,
@@ -167,12 +170,18 @@ pub fn trend(opts: &TrendOptions) -> Result<TrendOutcome, TrendError> {
 /// because a frontend may read the path (module names).
 pub type FactsCache = HashMap<(String, String), ParsedFile>;
 
+/// The facts of the previous row's data files (mappers, schemas,
+/// changelogs), keyed by (path, blob id) like [`FactsCache`]; `None`: the
+/// file states nothing.
+pub type DataCache = HashMap<(String, String), Option<FileData>>;
+
 /// The seam metrics of one commit, from its tree and blobs.
 pub fn row_at(
     root: &Path,
     cfg: &Config,
     blobs: &mut Blobs,
     cache: &mut FactsCache,
+    data_cache: &mut DataCache,
     commit: &str,
     time: i64,
     warnings: &mut Vec<String>,
@@ -270,6 +279,33 @@ pub fn row_at(
             cargo_manifests.push((dir.clone(), String::from_utf8_lossy(&bytes).into_owned()));
         }
     }
+    // The data files of this commit (as `analyze` reads them on disk):
+    // their table accesses become `data` edges.
+    let mut data = Vec::new();
+    let mut data_seen = DataCache::new();
+    for f in found.data_files.iter().filter(|f| !f.test) {
+        let Some(&oid) = object.get(f.id.as_str()) else {
+            continue;
+        };
+        let key = (f.id.clone(), oid.to_string());
+        let facts = match data_cache.get(&key) {
+            Some(d) => d.clone(),
+            None => match blobs.read(oid)? {
+                Some(bytes) => analyze::data_of(&f.id, &bytes),
+                None => {
+                    warnings.push(format!(
+                        "{}: {}: object missing from the store; left out",
+                        &commit[..commit.len().min(12)],
+                        f.id
+                    ));
+                    continue;
+                }
+            },
+        };
+        data.extend(facts.iter().cloned());
+        data_seen.insert(key, facts);
+    }
+    *data_cache = data_seen;
     let structure = analyze::structure_of(
         files,
         Vec::new(),
@@ -280,7 +316,7 @@ pub fn row_at(
             // resolve against every project.
             dotnet_projects: Vec::new(),
         },
-        &[],
+        &data,
     );
     let measured = measure::measure(cfg, &structure);
     Ok(TrendRow::new(commit.to_string(), time, &measured.metrics))
