@@ -422,6 +422,9 @@ struct Embedded<'a> {
     endpoints: Vec<EndpointTuple<'a>>,
     transactions: Vec<EmbeddedTransaction<'a>>,
     plan: Vec<EmbeddedStep<'a>>,
+    /// `[table, columns, references, ref_columns, name, source,
+    /// table_owner, references_owner, crosses]`, as `foreign_keys`.
+    foreign_keys: Vec<ForeignKeyTuple<'a>>,
     /// Rows of decompose-trend.jsonl, as in report.json.
     trend: &'a [super::TrendRow],
     history: bool,
@@ -443,6 +446,18 @@ struct Embedded<'a> {
     call_symbols: Vec<&'a str>,
     unit_authors: Vec<&'a [u32]>,
 }
+
+type ForeignKeyTuple<'a> = (
+    &'a str,
+    &'a [String],
+    &'a str,
+    &'a [String],
+    Option<&'a str>,
+    &'a str,
+    Option<&'a str>,
+    Option<&'a str>,
+    bool,
+);
 
 /// `[method, path, handler, unit, line, service]`.
 type EndpointTuple<'a> = (&'a str, &'a str, &'a str, UnitRef<'a>, u32, Option<&'a str>);
@@ -495,6 +510,8 @@ struct EmbeddedStep<'a> {
     sagas: &'a [String],
     /// `[unit, service, calls]`.
     dependents: Vec<(UnitRef<'a>, Option<&'a str>, u32)>,
+    /// (f) foreign keys to break: indices into `foreign_keys`.
+    fks: Vec<u32>,
 }
 
 type EmbeddedOperation<'a> = (
@@ -700,6 +717,12 @@ impl<'a> Embedded<'a> {
         } else {
             Vec::new()
         };
+        let fk_index: std::collections::BTreeMap<&super::ForeignKeyRow, u32> = r
+            .foreign_keys
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f, i as u32))
+            .collect();
         Embedded {
             metrics: &r.metrics,
             seam_pairs,
@@ -909,6 +932,28 @@ impl<'a> Embedded<'a> {
                         .iter()
                         .map(|d| (unit_ref(&d.unit), d.service.as_deref(), d.calls))
                         .collect(),
+                    fks: p
+                        .foreign_keys
+                        .iter()
+                        .filter_map(|f| fk_index.get(f).copied())
+                        .collect(),
+                })
+                .collect(),
+            foreign_keys: r
+                .foreign_keys
+                .iter()
+                .map(|f| {
+                    (
+                        f.table.as_str(),
+                        f.columns.as_slice(),
+                        f.references.as_str(),
+                        f.ref_columns.as_slice(),
+                        f.name.as_deref(),
+                        f.source.as_str(),
+                        f.table_owner.as_deref(),
+                        f.references_owner.as_deref(),
+                        f.crosses,
+                    )
                 })
                 .collect(),
             trend: &r.trend,
