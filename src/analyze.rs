@@ -271,7 +271,8 @@ fn all_plan_facts(
 ) -> crate::lang::plan_facts::PlanFacts {
     let mut facts = resolve::plan_facts(files, python_roots);
     facts.statement_accesses = data.statement_accesses.clone();
-    facts.foreign_keys = data.foreign_keys.clone();
+    facts.foreign_keys.extend(data.foreign_keys.iter().cloned());
+    facts.foreign_keys = crate::lang::plan_facts::distinct_keys(facts.foreign_keys);
     facts.schema_tables = data.schema_tables.clone();
     facts
 }

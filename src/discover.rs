@@ -531,12 +531,16 @@ pub fn is_test(id: &str, language: Language) -> bool {
 
 /// Whether a file is generated code that is left out of clustering by
 /// default: Django migrations (`<app>/migrations/*.py`, not `__init__.py`),
+/// Alembic revisions (`alembic/versions/*.py`),
 /// C# designer, source-generator and migration files.
 pub fn is_generated(id: &str, language: Language) -> bool {
     match language {
+        // Alembic revisions (`alembic/versions/*.py`; Flask-Migrate keeps
+        // them under `migrations/versions/`).
         Language::Python => {
             let file = id.rsplit('/').next().unwrap_or(id);
-            (id.starts_with("migrations/") || id.contains("/migrations/")) && file != "__init__.py"
+            let under = |dir: &str| id.starts_with(&dir[1..]) || id.contains(dir);
+            (under("/migrations/") || under("/alembic/versions/")) && file != "__init__.py"
         }
         // Designer and source-generator output, and Entity Framework
         // migrations (`Migrations/*.cs`, model snapshots).

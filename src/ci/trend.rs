@@ -129,8 +129,7 @@ pub fn trend(opts: &TrendOptions) -> Result<TrendOutcome, TrendError> {
     let present: BTreeSet<&str> = existing.iter().map(|r| r.commit.as_str()).collect();
     let mut seen = BTreeSet::new();
     let mut blobs = Blobs::open(&opts.root)?;
-    let mut cache = FactsCache::new();
-    let mut data_cache = DataCache::new();
+    let mut cache = RowCache::default();
     for (id, time) in commits {
         if present.contains(id.as_str()) {
             outcome.already_present += 1;
@@ -144,7 +143,6 @@ pub fn trend(opts: &TrendOptions) -> Result<TrendOutcome, TrendError> {
             &cfg,
             &mut blobs,
             &mut cache,
-            &mut data_cache,
             &id,
             time,
             &mut outcome.warnings,
@@ -175,13 +173,19 @@ pub type FactsCache = HashMap<(String, String), ParsedFile>;
 /// file states nothing.
 pub type DataCache = HashMap<(String, String), Option<FileData>>;
 
+/// What one row keeps for the next: parsed source files and data files.
+#[derive(Default)]
+pub struct RowCache {
+    pub facts: FactsCache,
+    pub data: DataCache,
+}
+
 /// The seam metrics of one commit, from its tree and blobs.
 pub fn row_at(
     root: &Path,
     cfg: &Config,
     blobs: &mut Blobs,
-    cache: &mut FactsCache,
-    data_cache: &mut DataCache,
+    cache: &mut RowCache,
     commit: &str,
     time: i64,
     warnings: &mut Vec<String>,
@@ -206,7 +210,7 @@ pub fn row_at(
     let mut to_parse: Vec<(usize, Vec<u8>)> = Vec::new();
     for (i, f) in found.files.iter().enumerate() {
         let key = (f.id.clone(), object[f.id.as_str()].to_string());
-        if let Some(p) = cache.get(&key) {
+        if let Some(p) = cache.facts.get(&key) {
             slots.push(Some(ParsedFile {
                 id: p.id.clone(),
                 language: p.language,
@@ -240,9 +244,9 @@ pub fn row_at(
         }
     }
     let files: Vec<ParsedFile> = slots.into_iter().flatten().collect();
-    cache.clear();
+    cache.facts.clear();
     for p in &files {
-        cache.insert(
+        cache.facts.insert(
             (p.id.clone(), object[p.id.as_str()].to_string()),
             ParsedFile {
                 id: p.id.clone(),
@@ -288,7 +292,7 @@ pub fn row_at(
             continue;
         };
         let key = (f.id.clone(), oid.to_string());
-        let facts = match data_cache.get(&key) {
+        let facts = match cache.data.get(&key) {
             Some(d) => d.clone(),
             None => match blobs.read(oid)? {
                 Some(bytes) => analyze::data_of(&f.id, &bytes),
@@ -305,7 +309,7 @@ pub fn row_at(
         data.extend(facts.iter().cloned());
         data_seen.insert(key, facts);
     }
-    *data_cache = data_seen;
+    cache.data = data_seen;
     let structure = analyze::structure_of(
         files,
         Vec::new(),
