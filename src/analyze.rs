@@ -251,16 +251,19 @@ pub fn read_data_files(found: &[discover::DataFile]) -> Vec<FileData> {
     found
         .par_iter()
         .filter(|f| !f.test)
-        .filter_map(|f| {
-            let bytes = fs::read(&f.path).ok()?;
-            if bytes[..bytes.len().min(8192)].contains(&0) {
-                return None;
-            }
-            let text = String::from_utf8_lossy(&bytes);
-            let d = persistence::read(&f.id, &text);
-            (!d.is_empty()).then_some(d)
-        })
+        .filter_map(|f| data_of(&f.id, &fs::read(&f.path).ok()?))
         .collect()
+}
+
+/// What a data file's bytes state, or `None` for a binary file or one that
+/// states nothing (on disk and, for `trend`, from git objects).
+pub fn data_of(id: &str, bytes: &[u8]) -> Option<FileData> {
+    if bytes[..bytes.len().min(8192)].contains(&0) {
+        return None;
+    }
+    let text = String::from_utf8_lossy(bytes);
+    let d = persistence::read(id, &text);
+    (!d.is_empty()).then_some(d)
 }
 
 /// The neutral plan facts of the whole analysis: what the resolvers state
@@ -272,7 +275,8 @@ fn all_plan_facts(
 ) -> crate::lang::plan_facts::PlanFacts {
     let mut facts = resolve::plan_facts(files, python_roots);
     facts.statement_accesses = data.statement_accesses.clone();
-    facts.foreign_keys = data.foreign_keys.clone();
+    facts.foreign_keys.extend(data.foreign_keys.iter().cloned());
+    facts.foreign_keys = crate::lang::plan_facts::distinct_keys(facts.foreign_keys);
     facts.schema_tables = data.schema_tables.clone();
     facts
 }
@@ -1109,7 +1113,7 @@ fn build_report(
             reason: None,
             role: if f.test {
                 "test"
-            } else if plan::is_generated(f) {
+            } else if discover::is_generated_file(f) {
                 "generated"
             } else {
                 "code"
@@ -1121,7 +1125,7 @@ fn build_report(
             instability: metrics::unit_coupling(graph, i as u32).instability,
             unresolved_refs: stats[i].type_refs_unresolved + stats[i].calls_unresolved,
             author_ids: Vec::new(),
-            generated: plan::is_generated(f),
+            generated: crate::discover::is_generated_file(f),
         })
         .collect();
     let dependencies: Vec<DependencyRow> = graph

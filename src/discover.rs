@@ -272,11 +272,17 @@ pub fn discover_entries(
     let ids: std::collections::HashSet<&str> = entries.iter().map(|e| e.id.as_str()).collect();
     let mut out = Discovery::default();
     'entries: for e in entries {
-        let language =
-            e.id.rsplit_once('.')
-                .and_then(|(_, ext)| Language::from_extension(ext))
-                .filter(|l| opts.languages.contains(l));
-        let Some(language) = language else { continue };
+        let ext = e.id.rsplit_once('.').map(|(_, ext)| ext);
+        let language = ext
+            .and_then(Language::from_extension)
+            .filter(|l| opts.languages.contains(l));
+        // Non-code files of [`DATA_EXTENSIONS`] go to `data_files`, under
+        // the same folder rules as source files (as `discover` does).
+        let data = language.is_none()
+            && ext.is_some_and(|x| DATA_EXTENSIONS.contains(&x.to_ascii_lowercase().as_str()));
+        if language.is_none() && !data {
+            continue;
+        }
         let parts: Vec<&str> = e.id.split('/').collect();
         for (i, part) in parts.iter().enumerate() {
             if part.starts_with('.') {
@@ -303,6 +309,18 @@ pub fn discover_entries(
                 continue 'entries;
             }
         }
+        let Some(language) = language else {
+            // Links, special and oversized data files are left out
+            // unreported, as on disk.
+            if !e.symlink && e.bytes <= MAX_FILE_BYTES {
+                out.data_files.push(DataFile {
+                    path: PathBuf::from(&e.id),
+                    id: e.id.clone(),
+                    test: is_test(&e.id, Language::Java),
+                });
+            }
+            continue;
+        };
         if e.symlink {
             out.skipped.push(Skipped {
                 id: e.id.clone(),
@@ -329,6 +347,7 @@ pub fn discover_entries(
         });
     }
     out.files.sort_by(|a, b| a.id.cmp(&b.id));
+    out.data_files.sort_by(|a, b| a.id.cmp(&b.id));
     out.skipped.sort_by(|a, b| a.id.cmp(&b.id));
     Ok(out)
 }
@@ -512,12 +531,16 @@ pub fn is_test(id: &str, language: Language) -> bool {
 
 /// Whether a file is generated code that is left out of clustering by
 /// default: Django migrations (`<app>/migrations/*.py`, not `__init__.py`),
+/// Alembic revisions (`alembic/versions/*.py`),
 /// C# designer, source-generator and migration files.
 pub fn is_generated(id: &str, language: Language) -> bool {
     match language {
+        // Alembic revisions (`alembic/versions/*.py`; Flask-Migrate keeps
+        // them under `migrations/versions/`).
         Language::Python => {
             let file = id.rsplit('/').next().unwrap_or(id);
-            (id.starts_with("migrations/") || id.contains("/migrations/")) && file != "__init__.py"
+            let under = |dir: &str| id.starts_with(&dir[1..]) || id.contains(dir);
+            (under("/migrations/") || under("/alembic/versions/")) && file != "__init__.py"
         }
         // Designer and source-generator output, and Entity Framework
         // migrations (`Migrations/*.cs`, model snapshots).
@@ -534,6 +557,16 @@ pub fn is_generated(id: &str, language: Language) -> bool {
         }
         Language::Java | Language::Rust => false,
     }
+}
+
+/// The one notion of generated code that seams, plan and metrics share: a
+/// path convention of [`is_generated`] (migrations, designer files) or a
+/// marker its frontend found in the text (`@mbg.generated`, a
+/// `GeneratedCriteria` subclass, `@Generated`). Generated code carries data
+/// facts and joins the service that uses it, but is never clustered on its
+/// own and never ranks as a service (docs/metrics.md, "Generated code").
+pub fn is_generated_file(f: &crate::lang::ParsedFile) -> bool {
+    f.facts.generated || is_generated(&f.id, f.language)
 }
 
 /// A path glob over unit ids: `*` and `?` stay inside one folder, `**`

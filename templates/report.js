@@ -1058,6 +1058,8 @@
       step ? (step.api.length ? operationsTable(step.api) : empty("No member is called from outside the service: nothing to expose.")) : notYet("Operations the service must expose (calls crossing the cut)")));
     var ents = D.entities.filter(function (e) { return entityTouches(e, key); });
     append(box, section("Entities", ents.length ? entitiesTable(ents, key) : empty("No table is declared, read or written by this service.")));
+    var fks = D.foreign_keys.filter(function (f) { return fkTouches(f, key); });
+    append(box, section("Foreign keys", fks.length ? fkTable(fks) : empty("No foreign key starts or ends at a table this service owns.")));
     var eps = D.endpoints.filter(function (e) { return e[5] === key; });
     append(box, section("Endpoints", eps.length ? endpointsTable(eps, false) : empty("No inbound route is handled by this service.")));
     var sagas = D.transactions.filter(function (t) { return t.saga && t.services.indexOf(key) >= 0; });
@@ -1269,6 +1271,33 @@
     return d;
   }
 
+  // Foreign keys (`foreign_keys` rows as
+  // [table, columns, references, ref_columns, name, source, table_owner,
+  // references_owner, crosses]); with `key`, those touching a table that
+  // service owns.
+  function fkTouches(f, key) { return f[6] === key || f[7] === key; }
+  function fkEnd(table, cols) {
+    return el("span", null, el("code", null, table), cols.length ? el("span", { "class": "sub" }, " (" + cols.join(", ") + ")") : null);
+  }
+  function fkTable(rows) {
+    return dataTable({
+      rows: rows,
+      pageSize: 25,
+      text: function (f) { return f[0] + " " + f[2] + " " + (f[4] || ""); },
+      services: SV.length ? function (f) { return [f[6], f[7]].filter(function (x) { return x; }); } : null,
+      sort: 0, dir: 1,
+      placeholder: "Filter foreign keys…",
+      columns: [
+        { label: "table", get: function (f) { return f[0]; }, fmt: function (v, f) { return fkEnd(f[0], f[1]); }, cls: "id" },
+        { label: "references", get: function (f) { return f[2]; }, fmt: function (v, f) { return fkEnd(f[2], f[3]); }, cls: "id" },
+        { label: "name", get: function (f) { return f[4] || ""; }, fmt: function (v, f) { return f[4] ? el("code", null, f[4]) : "—"; } },
+        { label: "owners", get: function (f) { return serviceName(f[6]) + " " + serviceName(f[7]); }, fmt: function (v, f) { return el("span", null, serviceLink(f[6]), " → ", serviceLink(f[7])); }, title: "owners of the referencing and the referenced table" },
+        { label: "crosses", get: function (f) { return f[8] ? 1 : 0; }, fmt: function (v, f) { return f[8] ? el("span", { "class": "badge warn" }, "break") : "—"; }, title: "both tables have owners and they differ: data coupling to break when either service is extracted" },
+        { label: "source", get: function (f) { return f[5]; }, fmt: function (v, f) { return el("span", { "class": "sub" }, f[5]); } }
+      ]
+    });
+  }
+
   function entityTouches(e, key) {
     if (e.service === key || e.owner === key) return true;
     if (e.readers.indexOf(key) >= 0 || e.writers.indexOf(key) >= 0) return true;
@@ -1378,7 +1407,7 @@
       if (i === 0) d.open = true;
       append(d, el("summary", null, el("strong", null, "Step " + p.step + ": extract "), s ? s.name : serviceName(p.service),
         el("span", { "class": "sub" }, " — score " + fmtNum(p.score, 3) + (s ? ", " + plural(s.members.length, "unit", "units") + ", " + fmtInt(s.lines) + " lines" : "") +
-          " · " + plural(p.routes.length, "route", "routes") + " · " + plural(p.api.length, "operation", "operations") + " · " + plural(p.data.length, "table", "tables") + " · " + plural(p.sagas.length, "saga", "sagas") +
+          " · " + plural(p.routes.length, "route", "routes") + " · " + plural(p.api.length, "operation", "operations") + " · " + plural(p.data.length, "table", "tables") + " · " + plural(p.fks.length, "foreign key to break", "foreign keys to break") + " · " + plural(p.sagas.length, "saga", "sagas") +
           (s && s.cap && s.cap.profile ? " · " + s.cap.profile : ""))));
       var body = el("div", { "class": "step-body" });
       // Rendered on first open: a large plan stays cheap to load.
@@ -1395,6 +1424,7 @@
         var sagas = D.transactions.filter(function (t) { return p.sagas.indexOf(unitLabel(t.unit) + "#" + t.symbol) >= 0; });
         append(body, section("(d) Sagas to design", sagas.length ? sagaList(sagas) : p.sagas.length ? el("ul", { "class": "plain" }, p.sagas.map(function (x) { return el("li", null, el("code", null, x)); })) : empty("No transaction is split by this cut.")));
         append(body, section("(e) What still depends on it in the monolith", p.dependents.length ? dependentsTable(p.dependents) : empty("Nothing left in the monolith calls it.")));
+        append(body, section("(f) Foreign keys to break", p.fks.length ? fkTable(p.fks.map(function (k) { return D.foreign_keys[k]; })) : empty("No foreign key joins its tables to another service's.")));
       }
       d.addEventListener("toggle", function () { if (d.open) fill(); });
       if (d.open) fill();
@@ -1407,6 +1437,8 @@
     append(box, el("p", { "class": "hint" }, "Also exported as an nginx location set (--format nginx) and plain YAML (--format routes-yaml)."));
     append(box, el("h3", null, "Data ownership"));
     append(box, D.entities.length ? entitiesTable(D.entities, null) : empty("No table was found (entities, repositories, SQL strings, models)."));
+    append(box, el("h3", null, "Foreign keys (" + fmtInt(D.foreign_keys.filter(function (f) { return f[8]; }).length) + " of " + fmtInt(D.foreign_keys.length) + " cross services)"));
+    append(box, D.foreign_keys.length ? fkTable(D.foreign_keys) : empty("No foreign key was found (schema scripts, changelogs, mappings, migrations)."));
     var sagas = D.transactions.filter(function (t) { return t.saga; });
     append(box, el("h3", null, "Saga candidates (" + fmtInt(sagas.length) + " of " + plural(D.transactions.length, "transactional scope", "transactional scopes") + ")"));
     append(box, sagas.length ? sagaList(sagas) : empty("No transactional scope reaches two services."));

@@ -230,10 +230,11 @@ function decomposeWhatIf(api) {
       if (involved.size && owner !== null) involved.add(owner);
       involved.forEach(function (n) { if (byName[n] !== undefined) out[byName[n]].shared_entities++; });
     });
-    // Foreign keys between tables of two different owners count for both
+    // Foreign keys (`[table, columns, references, …]`) between tables of
+    // two different owners count for both
     // (plan::foreign_keys, `cut_foreign_keys`).
     (D.foreign_keys || []).forEach(function (f) {
-      var x = ownerOf.get(f[0]), y = ownerOf.get(f[1]);
+      var x = ownerOf.get(f[0]), y = ownerOf.get(f[2]);
       if (x === undefined || y === undefined || x === null || y === null || x === y) return;
       [x, y].forEach(function (n) { if (byName[n] !== undefined) out[byName[n]].cut_foreign_keys++; });
     });

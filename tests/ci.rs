@@ -559,6 +559,76 @@ fn trend_rows_equal_analyses_of_checked_out_copies() {
     assert!(errors.is_empty(), "{errors:#?}");
 }
 
+/// Issue 17: `trend` reads the data files of each commit (mappers,
+/// schemas) from git objects, so its rows carry the `data` edges and equal
+/// `check` on a checked-out copy; a commit that changes only a mapper file
+/// moves the row.
+#[test]
+fn trend_rows_carry_data_edges_like_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path();
+    copy_dir(&fixture("mybatis-shop"), repo);
+    git(repo, &["init", "-q"]);
+    git(repo, &["add", "-A"]);
+    git(repo, &["commit", "-q", "-m", "import"]);
+    decompose().args(["init", "-q"]).arg(repo).assert().code(0);
+    git(repo, &["add", "-A"]);
+    git(repo, &["commit", "-q", "-m", "seams"]);
+    // Only the mapper file changes: orders' mapper now reads the catalog's
+    // products table, a `data` edge across the seams.
+    let xml = "src/main/resources/com/shop/mapper/OrderMapper.xml";
+    let text = std::fs::read_to_string(repo.join(xml)).unwrap().replace(
+        "</mapper>",
+        "  <select id=\"productIds\" resultType=\"long\">\n    SELECT p.id FROM products p\n  </select>\n</mapper>",
+    );
+    std::fs::write(repo.join(xml), text).unwrap();
+    git(repo, &["commit", "-q", "-am", "orders read products"]);
+    let picks: Vec<String> = git(repo, &["rev-list", "--first-parent", "HEAD"])
+        .lines()
+        .map(str::to_string)
+        .collect();
+    let (before, after) = (&picks[1], &picks[0]);
+    decompose()
+        .args(["trend", "-q"])
+        .arg(repo)
+        .args(["--at", before, after])
+        .assert()
+        .code(0);
+    let text = std::fs::read_to_string(repo.join("decompose-trend.jsonl")).unwrap();
+    let rows: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 2);
+    let config = repo.join("decompose.toml");
+    for (row, rev) in rows.iter().zip([before, after]) {
+        let copy = checkout(repo, rev);
+        let (_, r) = check_json(
+            copy.path(),
+            &["--no-history", "--config", config.to_str().unwrap()],
+        );
+        let mut metrics = row.clone();
+        metrics.as_object_mut().unwrap().remove("commit");
+        metrics.as_object_mut().unwrap().remove("time");
+        assert_eq!(metrics, r["metrics"], "at {rev}");
+    }
+    // The analysis of the first commit has its four `data` edges, and the
+    // row counts them among its dependencies.
+    let first = checkout(repo, before);
+    let report = analyze_json(first.path(), &["--no-history"]);
+    let deps = report["dependencies"].as_array().unwrap();
+    let data = deps.iter().filter(|d| d["kind"] == "data").count();
+    assert_eq!(data, 4);
+    assert_eq!(rows[0]["dependencies"].as_u64().unwrap(), deps.len() as u64);
+    // The mapper-only commit: one more dependency, and it crosses a seam.
+    let n = |i: usize, k: &str| rows[i][k].as_u64().unwrap();
+    assert_eq!(n(1, "dependencies"), n(0, "dependencies") + 1);
+    assert_eq!(
+        n(1, "cross_seam_dependencies"),
+        n(0, "cross_seam_dependencies") + 1
+    );
+}
+
 #[test]
 fn trend_every_n_picks_first_parent_commits_oldest_first() {
     let dir = initialised();

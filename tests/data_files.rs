@@ -242,3 +242,108 @@ fn data_file_readers_survive_mutated_seeds() {
         decompose::persistence::fuzz_one(&String::from_utf8_lossy(&b));
     }
 }
+
+/// Issue 17: the foreign keys each step breaks, in the full plan, the
+/// pull-request comment and the page (embedded as indices into the page's
+/// `foreign_keys`, which lists every key with its owners).
+#[test]
+fn plans_and_page_show_the_foreign_keys_each_step_breaks() {
+    let out = tempfile::tempdir().unwrap();
+    decompose()
+        .arg("analyze")
+        .arg(fixture("mybatis-shop"))
+        .args([
+            "--no-history",
+            "--deterministic",
+            "-q",
+            "--format",
+            "html,markdown",
+            "-o",
+        ])
+        .arg(out.path())
+        .assert()
+        .success();
+    let md = std::fs::read_to_string(out.path().join("plan.md")).unwrap();
+    let section = |from: &str, to: &str| -> String {
+        let a = md.find(from).unwrap_or_else(|| panic!("{from} in {md}"));
+        let b = a + md[a..].find(to).unwrap();
+        md[a..b].to_string()
+    };
+    assert_eq!(
+        section("## Foreign keys\n", "\n## Saga candidates"),
+        "## Foreign keys\n\n\
+         | foreign key | name | table owner | referenced owner | crosses services | source |\n\
+         |---|---|---|---|---|---|\n\
+         | order\\_lines(order\\_id) → orders(id) | fk\\_lines\\_order | orders | orders | no | src/main/resources/db/schema\\.sql\\:31 |\n\
+         | order\\_lines(product\\_id) → products(id) | fk\\_lines\\_product | orders | catalog | yes | src/main/resources/db/schema\\.sql\\:32 |\n\
+         | orders(customer\\_id) → customers(id) | fk\\_orders\\_customer | orders | customers | yes | src/main/resources/db/schema\\.sql\\:19 |\n\
+         | products(category\\_id) → categories(id) |  | catalog | catalog | no | src/main/resources/db/schema\\.sql\\:7 |\n"
+    );
+    let steps: Vec<&str> = md.split("### Step ").skip(1).collect();
+    let breaks: Vec<String> = steps
+        .iter()
+        .map(|s| {
+            let g = &s[s.find("**g. Foreign keys to break**").unwrap()..];
+            g.lines()
+                .filter(|l| !l.is_empty())
+                .collect::<Vec<_>>()
+                .join(" / ")
+        })
+        .collect();
+    assert_eq!(
+        breaks,
+        [
+            "**g. Foreign keys to break** (1) / - order\\_lines(product\\_id) → products(id) fk\\_lines\\_product (orders → catalog; src/main/resources/db/schema\\.sql\\:32)",
+            "**g. Foreign keys to break** (1) / - orders(customer\\_id) → customers(id) fk\\_orders\\_customer (orders → customers; src/main/resources/db/schema\\.sql\\:19)",
+            "**g. Foreign keys to break** (2) / - order\\_lines(product\\_id) → products(id) fk\\_lines\\_product (orders → catalog; src/main/resources/db/schema\\.sql\\:32) / - orders(customer\\_id) → customers(id) fk\\_orders\\_customer (orders → customers; src/main/resources/db/schema\\.sql\\:19)",
+        ]
+    );
+    let comment = std::fs::read_to_string(out.path().join("plan-comment.md")).unwrap();
+    let lines: Vec<&str> = comment
+        .lines()
+        .filter(|l| l.starts_with("- foreign keys to break"))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "- foreign keys to break (1): order\\_lines(product\\_id) → products(id)",
+            "- foreign keys to break (1): orders(customer\\_id) → customers(id)",
+            "- foreign keys to break (2): order\\_lines(product\\_id) → products(id), orders(customer\\_id) → customers(id)",
+        ]
+    );
+    assert!(
+        comment
+            .contains("| 1 | catalog | 0.221397 | 0.498144 | 0.555556 | 1 | 1 | 2 | 1 | 1 | 1 |"),
+        "{comment}"
+    );
+    let page = std::fs::read_to_string(out.path().join("index.html")).unwrap();
+    let start = page.find("\"foreign_keys\":").unwrap();
+    let json: serde_json::Value = serde_json::Deserializer::from_str(&page[start + 15..])
+        .into_iter::<serde_json::Value>()
+        .next()
+        .unwrap()
+        .unwrap();
+    let keys: Vec<String> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| format!("{}->{} {}/{} {}", f[0], f[2], f[6], f[7], f[8]))
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "\"order_lines\"->\"orders\" \"orders\"/\"orders\" false",
+            "\"order_lines\"->\"products\" \"orders\"/\"catalog\" true",
+            "\"orders\"->\"customers\" \"orders\"/\"customers\" true",
+            "\"products\"->\"categories\" \"catalog\"/\"catalog\" false",
+        ]
+    );
+    let fks: Vec<&str> = page
+        .match_indices("\"fks\":[")
+        .map(|(i, _)| {
+            let rest = &page[i + 7..];
+            &rest[..rest.find(']').unwrap()]
+        })
+        .collect();
+    assert_eq!(fks, ["1", "2", "1,2"]);
+}

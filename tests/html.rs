@@ -331,6 +331,26 @@ fn hostile_strings_anywhere_in_the_model_stay_text() {
     assert_no_markup_from_data(&page);
     let data = embedded_json(&page);
     assert_eq!(data["services"][0]["name"], format!("order0{HOSTILE}"));
+    // Foreign keys (names, tables, columns, sources) are data, never markup:
+    // every page-wide key and every step's keys to break.
+    let fk = &data["foreign_keys"][0];
+    assert!(fk[0].as_str().unwrap().ends_with(HOSTILE), "{fk}");
+    assert!(fk[4].as_str().unwrap().ends_with(HOSTILE), "{fk}");
+    assert_eq!(data["plan"][0]["fks"].as_array().unwrap().len(), 1);
+    // The same hostile strings in the markdown plans stay text.
+    let report = synthetic_report(300, 6, true);
+    for text in [
+        decompose::report::markdown::render(&report),
+        decompose::report::markdown::render_comment(&report),
+    ] {
+        let text = String::from_utf8(text).unwrap();
+        assert!(text.contains("foreign keys to break") || text.contains("Foreign keys to break"));
+        assert!(!text.contains("<img"), "raw markup in the markdown plan");
+        assert!(
+            !text.contains("</script"),
+            "raw markup in the markdown plan"
+        );
+    }
     assert!(
         page.contains("order0&#60;img src=x onerror=alert(1)&#62;")
             || page.contains("order0&lt;img src=x onerror=alert(1)&gt;")

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 /// Version of this payload; part of the key.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 type BlobId = [u8; 20];
 

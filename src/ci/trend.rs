@@ -13,6 +13,7 @@ use crate::ci::config::{self, Config, ConfigError, Seam};
 use crate::ci::git::{self, Blobs, GitError};
 use crate::ci::measure;
 use crate::discover::{self, DiscoverOptions};
+use crate::persistence::FileData;
 use crate::progress::Progress;
 use crate::report::{write, TrendRow};
 use crate::resolve::ParsedFile;
@@ -128,7 +129,7 @@ pub fn trend(opts: &TrendOptions) -> Result<TrendOutcome, TrendError> {
     let present: BTreeSet<&str> = existing.iter().map(|r| r.commit.as_str()).collect();
     let mut seen = BTreeSet::new();
     let mut blobs = Blobs::open(&opts.root)?;
-    let mut cache = FactsCache::new();
+    let mut cache = RowCache::default();
     for (id, time) in commits {
         if present.contains(id.as_str()) {
             outcome.already_present += 1;
@@ -167,12 +168,24 @@ pub fn trend(opts: &TrendOptions) -> Result<TrendOutcome, TrendError> {
 /// because a frontend may read the path (module names).
 pub type FactsCache = HashMap<(String, String), ParsedFile>;
 
+/// The facts of the previous row's data files (mappers, schemas,
+/// changelogs), keyed by (path, blob id) like [`FactsCache`]; `None`: the
+/// file states nothing.
+pub type DataCache = HashMap<(String, String), Option<FileData>>;
+
+/// What one row keeps for the next: parsed source files and data files.
+#[derive(Default)]
+pub struct RowCache {
+    pub facts: FactsCache,
+    pub data: DataCache,
+}
+
 /// The seam metrics of one commit, from its tree and blobs.
 pub fn row_at(
     root: &Path,
     cfg: &Config,
     blobs: &mut Blobs,
-    cache: &mut FactsCache,
+    cache: &mut RowCache,
     commit: &str,
     time: i64,
     warnings: &mut Vec<String>,
@@ -197,7 +210,7 @@ pub fn row_at(
     let mut to_parse: Vec<(usize, Vec<u8>)> = Vec::new();
     for (i, f) in found.files.iter().enumerate() {
         let key = (f.id.clone(), object[f.id.as_str()].to_string());
-        if let Some(p) = cache.get(&key) {
+        if let Some(p) = cache.facts.get(&key) {
             slots.push(Some(ParsedFile {
                 id: p.id.clone(),
                 language: p.language,
@@ -231,9 +244,9 @@ pub fn row_at(
         }
     }
     let files: Vec<ParsedFile> = slots.into_iter().flatten().collect();
-    cache.clear();
+    cache.facts.clear();
     for p in &files {
-        cache.insert(
+        cache.facts.insert(
             (p.id.clone(), object[p.id.as_str()].to_string()),
             ParsedFile {
                 id: p.id.clone(),
@@ -270,6 +283,33 @@ pub fn row_at(
             cargo_manifests.push((dir.clone(), String::from_utf8_lossy(&bytes).into_owned()));
         }
     }
+    // The data files of this commit (as `analyze` reads them on disk):
+    // their table accesses become `data` edges.
+    let mut data = Vec::new();
+    let mut data_seen = DataCache::new();
+    for f in found.data_files.iter().filter(|f| !f.test) {
+        let Some(&oid) = object.get(f.id.as_str()) else {
+            continue;
+        };
+        let key = (f.id.clone(), oid.to_string());
+        let facts = match cache.data.get(&key) {
+            Some(d) => d.clone(),
+            None => match blobs.read(oid)? {
+                Some(bytes) => analyze::data_of(&f.id, &bytes),
+                None => {
+                    warnings.push(format!(
+                        "{}: {}: object missing from the store; left out",
+                        &commit[..commit.len().min(12)],
+                        f.id
+                    ));
+                    continue;
+                }
+            },
+        };
+        data.extend(facts.iter().cloned());
+        data_seen.insert(key, facts);
+    }
+    cache.data = data_seen;
     let structure = analyze::structure_of(
         files,
         Vec::new(),
@@ -280,7 +320,7 @@ pub fn row_at(
             // resolve against every project.
             dotnet_projects: Vec::new(),
         },
-        &[],
+        &data,
     );
     let measured = measure::measure(cfg, &structure);
     Ok(TrendRow::new(commit.to_string(), time, &measured.metrics))

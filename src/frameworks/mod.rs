@@ -151,6 +151,10 @@ pub enum Fact {
     /// upper-case name, read as the lower-case table; `write` for
     /// statements that change it.
     TableArg { write: bool },
+    /// The call states foreign keys between tables, in the given form
+    /// (Django migration operations and relation fields, Alembic and
+    /// SQLAlchemy Core tables, columns and constraints).
+    ForeignKey { form: KeyForm },
     /// A non-code file of this format (a [`Syntax::DocumentRoot`] row).
     /// `reads`: the read prefixes of calls on the classes it maps (as
     /// [`Fact::ReadMethods`]); `None` when such calls are no data access.
@@ -158,6 +162,37 @@ pub enum Fact {
         format: DataFormat,
         reads: Option<&'static [&'static str]>,
     },
+}
+
+/// How a call states foreign keys ([`Fact::ForeignKey`]). Django names
+/// tables `<app label>_<model in lower case>` unless `db_table` says
+/// otherwise; a `"table.column"` string names the referenced table and
+/// column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyForm {
+    /// A migration operation that creates a model: `name`, `fields` as
+    /// `(name, field)` pairs, `options` with `db_table`.
+    DjangoCreateModel,
+    /// A migration operation on one field: `model_name`, `name`, `field`.
+    DjangoField,
+    /// A relation field to one row: the target in `to` or the first
+    /// argument, the column in `db_column` (else `<field>_id`), the
+    /// referenced column in `to_field`.
+    DjangoRelation,
+    /// A many-to-many field: its join table (`db_table`, else
+    /// `<table>_<field>`) holds a key to each side; none with `through`,
+    /// whose model states its own keys.
+    DjangoManyToMany,
+    /// A table and its columns (`op.create_table(name, *columns)`,
+    /// `Table(name, metadata, *columns)`): the keys of its columns and
+    /// its key constraints.
+    TableColumns,
+    /// A column's key: `ForeignKey("table.column")` inside a column.
+    ColumnKey,
+    /// `ForeignKeyConstraint(columns, ["table.column", ...])` inside a table.
+    KeyConstraint,
+    /// `create_foreign_key(name, source, referent, local_cols, remote_cols)`.
+    CreateForeignKey,
 }
 
 /// One row of the framework table.
@@ -174,7 +209,7 @@ pub struct Row {
     /// A small source in `language` that uses the row, and what the row
     /// makes the frontend state about it (see `tests::every_row_is_used`):
     /// `route METHOD PATH`, `mount PATH TARGET`, `table NAME`, `tx SYMBOL`,
-    /// `repository ENTITY`,
+    /// `repository ENTITY`, `fk TABLE -> TABLE`,
     /// `writes NAME` / `reads NAME` for method-name rows.
     pub example: &'static str,
     pub expect: &'static str,

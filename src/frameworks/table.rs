@@ -4,7 +4,7 @@
 //! framework. Each row's `example` is run through its language's frontend
 //! by `frameworks::tests`, which checks `expect`.
 
-use super::{DataFormat, Fact, Method, Naming, Row, Syntax};
+use super::{DataFormat, Fact, KeyForm, Method, Naming, Row, Syntax};
 use crate::lang::language::Language::{CSharp, Java, Python, Rust};
 
 const JAVA_PATH: &[&str] = &["value", "path"];
@@ -295,6 +295,52 @@ pub const ROWS: &[Row] = &[
     row!(Python, "SQLAlchemy Core", Call, "Table",
         Fact::Table { naming: Naming::Given, queries_name_type: false },
         "orders = Table(\"orders\", metadata, Column(\"id\"))\n", "table orders"),
+    // ---- Python: foreign keys (Django migrations and models, Alembic,
+    // SQLAlchemy Core) ------------------------------------------------------
+    row!(Python, "Django migrations", Call, "CreateModel",
+        Fact::ForeignKey { form: KeyForm::DjangoCreateModel },
+        "ops = [migrations.CreateModel(name=\"Order\", fields=[(\"buyer\", models.ForeignKey(on_delete=models.CASCADE, to=\"app.customer\"))])]\n",
+        "fk app_order -> app_customer"),
+    row!(Python, "Django migrations", Call, "AddField",
+        Fact::ForeignKey { form: KeyForm::DjangoField },
+        "ops = [migrations.AddField(model_name=\"order\", name=\"buyer\", field=models.ForeignKey(to=\"app.customer\", on_delete=models.CASCADE))]\n",
+        "fk app_order -> app_customer"),
+    row!(Python, "Django migrations", Call, "AlterField",
+        Fact::ForeignKey { form: KeyForm::DjangoField },
+        "ops = [migrations.AlterField(model_name=\"order\", name=\"buyer\", field=models.ForeignKey(to=\"app.customer\", on_delete=models.CASCADE))]\n",
+        "fk app_order -> app_customer"),
+    row!(Python, "Django", Call, "ForeignKey",
+        Fact::ForeignKey { form: KeyForm::DjangoRelation },
+        "class Customer(models.Model):\n    pass\nclass Order(models.Model):\n    buyer = models.ForeignKey(Customer, on_delete=models.CASCADE)\n",
+        "fk app_order -> app_customer"),
+    row!(Python, "Django", Call, "OneToOneField",
+        Fact::ForeignKey { form: KeyForm::DjangoRelation },
+        "class Customer(models.Model):\n    pass\nclass Card(models.Model):\n    owner = models.OneToOneField(\"Customer\", on_delete=models.CASCADE)\n",
+        "fk app_card -> app_customer"),
+    row!(Python, "Django", Call, "ManyToManyField",
+        Fact::ForeignKey { form: KeyForm::DjangoManyToMany },
+        "class Tag(models.Model):\n    pass\nclass Post(models.Model):\n    tags = models.ManyToManyField(Tag)\n",
+        "fk app_post_tags -> app_tag"),
+    row!(Python, "Alembic", Call, "create_table",
+        Fact::ForeignKey { form: KeyForm::TableColumns },
+        "def upgrade():\n    op.create_table(\"orders\", sa.Column(\"id\", sa.Integer), sa.ForeignKeyConstraint([\"buyer_id\"], [\"customers.id\"]))\n",
+        "fk orders -> customers"),
+    row!(Python, "SQLAlchemy Core", Call, "Table",
+        Fact::ForeignKey { form: KeyForm::TableColumns },
+        "orders = Table(\"orders\", metadata, Column(\"buyer_id\", Integer, ForeignKey(\"customers.id\")))\n",
+        "fk orders -> customers"),
+    row!(Python, "SQLAlchemy", Call, "ForeignKey",
+        Fact::ForeignKey { form: KeyForm::ColumnKey },
+        "def upgrade():\n    op.create_table(\"orders\", sa.Column(\"buyer_id\", sa.Integer, sa.ForeignKey(\"customers.id\")))\n",
+        "fk orders -> customers"),
+    row!(Python, "SQLAlchemy", Call, "ForeignKeyConstraint",
+        Fact::ForeignKey { form: KeyForm::KeyConstraint },
+        "def upgrade():\n    op.create_table(\"orders\", sa.Column(\"id\", sa.Integer), sa.ForeignKeyConstraint([\"buyer_id\"], [\"customers.id\"]))\n",
+        "fk orders -> customers"),
+    row!(Python, "Alembic", Call, "create_foreign_key",
+        Fact::ForeignKey { form: KeyForm::CreateForeignKey },
+        "def upgrade():\n    op.create_foreign_key(\"fk_buyer\", \"orders\", \"customers\", [\"buyer_id\"], [\"id\"])\n",
+        "fk orders -> customers"),
     // ---- Python: transactions ---------------------------------------------
     row!(Python, "Django", Decorator, "transaction.atomic", Fact::Transaction,
         "@transaction.atomic\ndef f():\n    pass\n", "tx f"),

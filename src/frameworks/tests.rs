@@ -60,6 +60,10 @@ fn statements(language: Language, source: &str) -> Vec<String> {
     for t in plan.tables {
         out.push(format!("table {}", t.decl.table));
     }
+    // Foreign keys: the file's own and those stated across files.
+    for k in plan.foreign_keys {
+        out.push(format!("fk {} -> {}", k.table, k.references));
+    }
     out
 }
 

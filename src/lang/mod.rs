@@ -77,6 +77,9 @@ pub struct FileFacts {
     /// `@Generated` type): it carries data facts but never ranks as a
     /// service.
     pub generated: bool,
+    /// Foreign keys the file states in code (Django migration operations,
+    /// Alembic and SQLAlchemy Core tables), with this file as their source.
+    pub foreign_keys: Vec<plan_facts::ForeignKey>,
     /// Fields initialised with a string expression (`SECTION_KEY = "/orders"`),
     /// so that mapping annotations built from constants can be evaluated.
     pub constants: Vec<Constant>,

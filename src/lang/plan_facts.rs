@@ -147,6 +147,27 @@ pub struct ForeignKey {
     pub line: u32,
 }
 
+/// One row per key: keys stated more than once (a Django model and its
+/// migration, an `AddField` and a later `AlterField`, a schema script and
+/// a class mapping) are the same key when they join the same columns of
+/// the same tables; the row kept is the one with referenced columns, then
+/// with a name, then the first by file and line. Sorted.
+pub fn distinct_keys(mut keys: Vec<ForeignKey>) -> Vec<ForeignKey> {
+    keys.sort_by(|a, b| {
+        (&a.table, &a.columns, &a.references)
+            .cmp(&(&b.table, &b.columns, &b.references))
+            .then(a.ref_columns.is_empty().cmp(&b.ref_columns.is_empty()))
+            .then(a.name.is_none().cmp(&b.name.is_none()))
+            .then((&a.file, a.line).cmp(&(&b.file, b.line)))
+    });
+    keys.dedup_by(|later, first| {
+        (&later.table, &later.columns, &later.references)
+            == (&first.table, &first.columns, &first.references)
+    });
+    keys.sort();
+    keys
+}
+
 /// A table read or written by a unit's function where the SQL is stated
 /// outside the unit's source (a statement in a mapper file naming the
 /// unit's type and method).

@@ -15,6 +15,7 @@ mod data_edges;
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
+use crate::discover::is_generated_file as is_generated;
 use crate::frameworks::matches_prefix;
 use crate::graph::CodeGraph;
 use crate::lang::plan_facts::PlanFacts;
@@ -59,12 +60,6 @@ pub struct PlanOutput {
     pub foreign_keys: Vec<ForeignKeyRow>,
     /// Indexed like the seams services (docs/metrics.md, "CAP profile").
     pub cap: Vec<CapProfile>,
-}
-
-/// Generated code (migrations, generator output): it carries data facts
-/// but never ranks as a service.
-pub fn is_generated(f: &ParsedFile) -> bool {
-    f.facts.generated || crate::discover::is_generated(&f.id, f.language)
 }
 
 /// What decides the rank of a service (docs/metrics.md, "Rank").

@@ -422,6 +422,9 @@ struct Embedded<'a> {
     endpoints: Vec<EndpointTuple<'a>>,
     transactions: Vec<EmbeddedTransaction<'a>>,
     plan: Vec<EmbeddedStep<'a>>,
+    /// `[table, columns, references, ref_columns, name, source,
+    /// table_owner, references_owner, crosses]`, as `foreign_keys`.
+    foreign_keys: Vec<ForeignKeyTuple<'a>>,
     /// Rows of decompose-trend.jsonl, as in report.json.
     trend: &'a [super::TrendRow],
     history: bool,
@@ -444,10 +447,19 @@ struct Embedded<'a> {
     unit_authors: Vec<&'a [u32]>,
     /// Indices of the generated units (`units[].generated`).
     generated: Vec<u32>,
-    /// `[table, references]` of every foreign key (`foreign_keys`), so the
-    /// what-if mode can count `cut_foreign_keys` under another arrangement.
-    foreign_keys: Vec<(&'a str, &'a str)>,
 }
+
+type ForeignKeyTuple<'a> = (
+    &'a str,
+    &'a [String],
+    &'a str,
+    &'a [String],
+    Option<&'a str>,
+    &'a str,
+    Option<&'a str>,
+    Option<&'a str>,
+    bool,
+);
 
 /// `[method, path, handler, unit, line, service]`.
 type EndpointTuple<'a> = (&'a str, &'a str, &'a str, UnitRef<'a>, u32, Option<&'a str>);
@@ -500,6 +512,8 @@ struct EmbeddedStep<'a> {
     sagas: &'a [String],
     /// `[unit, service, calls]`.
     dependents: Vec<(UnitRef<'a>, Option<&'a str>, u32)>,
+    /// (f) foreign keys to break: indices into `foreign_keys`.
+    fks: Vec<u32>,
 }
 
 type EmbeddedOperation<'a> = (
@@ -708,14 +722,14 @@ impl<'a> Embedded<'a> {
         let generated = (0..r.units.len() as u32)
             .filter(|&u| r.units[u as usize].generated)
             .collect();
-        let foreign_keys = r
+        let fk_index: std::collections::BTreeMap<&super::ForeignKeyRow, u32> = r
             .foreign_keys
             .iter()
-            .map(|f| (f.table.as_str(), f.references.as_str()))
+            .enumerate()
+            .map(|(i, f)| (f, i as u32))
             .collect();
         Embedded {
             generated,
-            foreign_keys,
             metrics: &r.metrics,
             seam_pairs,
             seam_weights,
@@ -924,6 +938,28 @@ impl<'a> Embedded<'a> {
                         .iter()
                         .map(|d| (unit_ref(&d.unit), d.service.as_deref(), d.calls))
                         .collect(),
+                    fks: p
+                        .foreign_keys
+                        .iter()
+                        .filter_map(|f| fk_index.get(f).copied())
+                        .collect(),
+                })
+                .collect(),
+            foreign_keys: r
+                .foreign_keys
+                .iter()
+                .map(|f| {
+                    (
+                        f.table.as_str(),
+                        f.columns.as_slice(),
+                        f.references.as_str(),
+                        f.ref_columns.as_slice(),
+                        f.name.as_deref(),
+                        f.source.as_str(),
+                        f.table_owner.as_deref(),
+                        f.references_owner.as_deref(),
+                        f.crosses,
+                    )
                 })
                 .collect(),
             trend: &r.trend,

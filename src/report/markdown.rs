@@ -70,6 +70,42 @@ fn cap_line(s: Option<&ServiceRow>, top: usize) -> String {
     out
 }
 
+/// `table(columns) → references(columns)` of a foreign key, escaped.
+fn fk_text(f: &super::ForeignKeyRow) -> String {
+    let cols = |c: &[String]| {
+        if c.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "({})",
+                c.iter().map(|x| md(x)).collect::<Vec<_>>().join(", ")
+            )
+        }
+    };
+    format!(
+        "{}{} → {}{}",
+        md(&f.table),
+        cols(&f.columns),
+        md(&f.references),
+        cols(&f.ref_columns)
+    )
+}
+
+/// A foreign key with its name, the owners of both tables and its source.
+fn fk_line(f: &super::ForeignKeyRow) -> String {
+    format!(
+        "{}{} ({} → {}; {})",
+        fk_text(f),
+        f.name
+            .as_deref()
+            .map(|n| format!(" {}", md(n)))
+            .unwrap_or_default(),
+        opt(&f.table_owner),
+        opt(&f.references_owner),
+        md(&f.source)
+    )
+}
+
 fn service<'a>(report: &'a Report, id: &str) -> Option<&'a ServiceRow> {
     report.services.iter().find(|s| s.id == id)
 }
@@ -149,6 +185,24 @@ pub fn render(report: &Report) -> Vec<u8> {
             list(&e.readers),
             conflicts,
             e.hints.iter().map(|h| md(h)).collect::<Vec<_>>().join(", ")
+        );
+    }
+    let _ = writeln!(o, "\n## Foreign keys\n");
+    let _ = writeln!(
+        o,
+        "| foreign key | name | table owner | referenced owner | crosses services | source |"
+    );
+    let _ = writeln!(o, "|---|---|---|---|---|---|");
+    for f in &report.foreign_keys {
+        let _ = writeln!(
+            o,
+            "| {} | {} | {} | {} | {} | {} |",
+            fk_text(f),
+            f.name.as_deref().map(md).unwrap_or_default(),
+            opt(&f.table_owner),
+            opt(&f.references_owner),
+            if f.crosses { "yes" } else { "no" },
+            md(&f.source)
         );
     }
     let _ = writeln!(o, "\n## Saga candidates\n");
@@ -245,6 +299,14 @@ pub fn render(report: &Report) -> Vec<u8> {
             "\n**f. Consistency**: {}",
             cap_line(service(report, &p.service), usize::MAX)
         );
+        let _ = writeln!(
+            o,
+            "\n**g. Foreign keys to break** ({})\n",
+            p.foreign_keys.len()
+        );
+        for f in &p.foreign_keys {
+            let _ = writeln!(o, "- {}", fk_line(f));
+        }
         let _ = writeln!(o);
     }
     o.into_bytes()
@@ -301,16 +363,19 @@ fn comment(report: &Report, top: usize, steps: usize) -> String {
     );
     let _ = writeln!(
         o,
-        "| step | service | score | benefit | cost | routes | operations | tables | sagas | dependents | consistency |"
+        "| step | service | score | benefit | cost | routes | operations | tables | foreign keys to break | sagas | dependents | consistency |"
     );
-    let _ = writeln!(o, "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+    let _ = writeln!(
+        o,
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+    );
     let shown: &[PlanStep] = &report.plan[..steps.min(report.plan.len())];
     for p in shown {
         let s = service(report, &p.service);
         let (benefit, cost) = s.map_or((0.0, 0.0), |s| (s.extraction.benefit, s.extraction.cost));
         let _ = writeln!(
             o,
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             p.step,
             md(&p.service),
             p.score,
@@ -319,6 +384,7 @@ fn comment(report: &Report, top: usize, steps: usize) -> String {
             p.routes.len(),
             p.api.len(),
             p.data.len(),
+            p.foreign_keys.len(),
             p.sagas.len(),
             p.dependents.len(),
             s.map_or_else(|| "—".to_string(), |s| md(&s.cap.profile))
@@ -360,6 +426,8 @@ fn comment(report: &Report, top: usize, steps: usize) -> String {
             .map(|d| format!("{} {}", md(&d.table), md(&d.action)))
             .collect();
         list(&mut o, "tables", &data, p.data.len());
+        let fks: Vec<String> = p.foreign_keys.iter().take(top).map(fk_text).collect();
+        list(&mut o, "foreign keys to break", &fks, p.foreign_keys.len());
         let sagas: Vec<String> = p.sagas.iter().take(top).map(|s| md(s)).collect();
         list(&mut o, "sagas to design", &sagas, p.sagas.len());
         let mut deps: Vec<&super::Dependent> = p.dependents.iter().collect();

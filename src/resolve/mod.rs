@@ -102,6 +102,16 @@ pub fn plan_facts(files: &[ParsedFile], python_roots: &[String]) -> PlanFacts {
     let py = python::plan::python_plan(files, python_roots);
     out.routes.extend(py.routes);
     out.accesses = py.accesses;
+    // Keys stated in code: Python's (model relations across files, and
+    // each file's own with the model tables' declared names), then any
+    // other language's own.
+    out.foreign_keys = py.foreign_keys;
+    out.foreign_keys.extend(
+        files
+            .iter()
+            .filter(|f| !f.test && f.language != Language::Python)
+            .flat_map(|f| f.facts.foreign_keys.iter().cloned()),
+    );
     if files.iter().any(|f| f.language == Language::CSharp) {
         out.routes.extend(csharp::plan::routes(files));
         out.tables = csharp::plan::tables(files);

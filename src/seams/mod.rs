@@ -117,6 +117,9 @@ pub enum Placement {
     /// An entity no repository serves, held by the aggregate root of that
     /// service (with its stem-mates).
     Aggregate,
+    /// Generated code, never clustered: joined the service whose units use
+    /// it most.
+    Generated,
 }
 
 impl Placement {
@@ -131,6 +134,7 @@ impl Placement {
             Placement::Words => "words",
             Placement::Merged => "merged",
             Placement::Aggregate => "aggregate",
+            Placement::Generated => "generated",
         }
     }
 }
@@ -179,12 +183,15 @@ pub fn find_seams(input: &SeamInput, opts: &SeamOptions) -> Seams {
     let files = input.files;
     let graph = input.graph;
     let n = files.len();
+    let in_scope_unit = |u: u32| opts.include_tests || !files[u as usize].test;
+    let is_generated = |u: u32| crate::discover::is_generated_file(&files[u as usize]);
     let clustered: Vec<u32> = (0..n as u32)
-        .filter(|&u| opts.include_tests || !files[u as usize].test)
-        .filter(|&u| {
-            let f = &files[u as usize];
-            !crate::discover::is_generated(&f.id, f.language)
-        })
+        .filter(|&u| in_scope_unit(u) && !is_generated(u))
+        .collect();
+    // Generated code is never clustered (it would form services of its
+    // own); it joins the service that uses it once the services exist.
+    let generated: Vec<u32> = (0..n as u32)
+        .filter(|&u| in_scope_unit(u) && is_generated(u))
         .collect();
     let words: Vec<Vec<String>> = files.iter().map(unit_words).collect();
     let stems: Vec<Option<String>> = files.iter().map(unit_stem).collect();
@@ -202,6 +209,9 @@ pub fn find_seams(input: &SeamInput, opts: &SeamOptions) -> Seams {
         confidence: vec![None; n],
         ..Seams::default()
     };
+    for &u in &generated {
+        seams.unplaced_reason[u as usize] = Some(GENERATED_UNUSED.into());
+    }
     let in_scope: BTreeSet<u32> = clustered.iter().copied().collect();
     for (g, group) in opts.pins.groups.iter().enumerate() {
         for &u in group.units.iter().filter(|u| in_scope.contains(u)) {
@@ -403,6 +413,12 @@ pub fn find_seams(input: &SeamInput, opts: &SeamOptions) -> Seams {
         }
     }
 
+    let generated_share = attach_generated(&generated, graph, &mut service_of);
+    for &u in generated_share.keys() {
+        seams.placement[u as usize] = Some(Placement::Generated);
+        seams.unplaced_reason[u as usize] = None;
+    }
+
     // Number services by their smallest member, so ids are stable.
     let mut groups: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
     for (&u, &c) in &service_of {
@@ -429,6 +445,7 @@ pub fn find_seams(input: &SeamInput, opts: &SeamOptions) -> Seams {
                 Some(Placement::Clustered) | Some(Placement::Pinned) => {
                     consensus_confidence.get(&u).copied().unwrap_or(1.0)
                 }
+                Some(Placement::Generated) => generated_share[&u],
                 _ => home_share(&adj[u as usize], &member_set),
             };
             seams.confidence[u as usize] = Some(crate::numeric::round6(c));
@@ -438,12 +455,20 @@ pub fn find_seams(input: &SeamInput, opts: &SeamOptions) -> Seams {
             .map(|&u| seams.confidence[u as usize].unwrap_or(0.0))
             .sum::<f64>()
             / members.len() as f64;
-        let top = names::top_words(&members, &vectors, &vocab, &generic, 5);
-        let package = names::dominant_package(&members, &ids);
+        // Generated members never name a service: their words are the
+        // generator's (`OrderLineExample`), not the team's.
+        let naming: Vec<u32> = members
+            .iter()
+            .copied()
+            .filter(|&u| seams.placement[u as usize] != Some(Placement::Generated))
+            .collect();
+        let naming = if naming.is_empty() { &members } else { &naming };
+        let top = names::top_words(naming, &vectors, &vocab, &generic, 5);
+        let package = names::dominant_package(naming, &ids);
         let (name, origin) = match pin {
             Some(g) => (opts.pins.groups[g as usize].name.clone(), Origin::Pinned),
             None => {
-                let member_stems: Vec<String> = members
+                let member_stems: Vec<String> = naming
                     .iter()
                     .filter_map(|&u| stems[u as usize].clone())
                     .collect();
@@ -451,7 +476,7 @@ pub fn find_seams(input: &SeamInput, opts: &SeamOptions) -> Seams {
                 // the aggregate the service is built around (`Cargo` with
                 // its factory and repositories) names it, not a part
                 // (`Leg`).
-                let own: BTreeSet<&str> = members
+                let own: BTreeSet<&str> = naming
                     .iter()
                     .filter(|&&u| input.entity[u as usize])
                     .filter_map(|&u| stems[u as usize].as_deref())
@@ -505,6 +530,66 @@ pub fn find_seams(input: &SeamInput, opts: &SeamOptions) -> Seams {
         });
     }
     seams
+}
+
+/// Why a generated unit has no service.
+const GENERATED_UNUSED: &str =
+    "generated code: never clustered, and no unit of a service uses it or is used by it";
+
+/// Generated units to the service whose units reference them most
+/// (dependency counts into the unit, every kind, `data` included); a unit
+/// nobody references joins the service it references most. Repeated until
+/// nothing changes, so generated code used only by generated code (a
+/// mapper's `*Example` class) follows it. Ties go to the smaller community
+/// id. Returns, per attached unit, the share of its counted references
+/// that tie it to that service (its confidence).
+fn attach_generated(
+    generated: &[u32],
+    graph: &CodeGraph,
+    service_of: &mut BTreeMap<u32, u32>,
+) -> BTreeMap<u32, f64> {
+    let wanted: BTreeSet<u32> = generated.iter().copied().collect();
+    let mut incoming: BTreeMap<u32, Vec<(u32, u32)>> = BTreeMap::new();
+    let mut outgoing: BTreeMap<u32, Vec<(u32, u32)>> = BTreeMap::new();
+    for d in graph.dependencies.iter().filter(|d| d.from != d.to) {
+        if wanted.contains(&d.to) {
+            incoming.entry(d.to).or_default().push((d.from, d.count));
+        }
+        if wanted.contains(&d.from) {
+            outgoing.entry(d.from).or_default().push((d.to, d.count));
+        }
+    }
+    let mut share = BTreeMap::new();
+    loop {
+        let mut moves = Vec::new();
+        for &u in generated.iter().filter(|u| !share.contains_key(*u)) {
+            let votes = |list: Option<&Vec<(u32, u32)>>| {
+                let mut by: BTreeMap<u32, u64> = BTreeMap::new();
+                for &(v, c) in list.into_iter().flatten() {
+                    if let Some(&s) = service_of.get(&v) {
+                        *by.entry(s).or_default() += c as u64;
+                    }
+                }
+                by
+            };
+            let mut by = votes(incoming.get(&u));
+            if by.is_empty() {
+                by = votes(outgoing.get(&u));
+            }
+            let total: u64 = by.values().sum();
+            if let Some((&s, &c)) = by.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))) {
+                moves.push((u, s, crate::numeric::round6(c as f64 / total as f64)));
+            }
+        }
+        if moves.is_empty() {
+            break;
+        }
+        for (u, s, c) in moves {
+            service_of.insert(u, s);
+            share.insert(u, c);
+        }
+    }
+    share
 }
 
 /// Share of a unit's seam weight (its adjacency) that ties it to `members`

@@ -571,6 +571,7 @@ pub fn synthetic_report(
     let mut endpoints = Vec::new();
     let mut transactions = Vec::new();
     let mut plan = Vec::new();
+    let mut foreign_keys = Vec::new();
     for s in 0..planned {
         let me = format!("s{s}");
         let next = (s + 1) % n_services;
@@ -638,6 +639,19 @@ pub fn synthetic_report(
                 },
             ]],
         });
+        // A foreign key from this service's table to the next one's: data
+        // coupling the cut breaks.
+        let fk = ForeignKeyRow {
+            table: table.clone(),
+            columns: vec![evil("owner_id")],
+            references: evil(&format!("{}_owners", svc_word(next))),
+            ref_columns: vec![evil("id")],
+            name: Some(evil(&format!("fk_{}", svc_word(s)))),
+            source: evil("db/schema.sql:3"),
+            table_owner: Some(me.clone()),
+            references_owner: Some(other.clone()),
+            crosses: true,
+        };
         plan.push(PlanStep {
             service: me.clone(),
             step: s as u32 + 1,
@@ -667,10 +681,12 @@ pub fn synthetic_report(
                 service: Some(other.clone()),
                 calls: 3,
             }],
-            foreign_keys: Vec::new(),
+            foreign_keys: vec![fk.clone()],
         });
+        foreign_keys.push(fk);
     }
     endpoints.sort();
+    foreign_keys.sort();
     let mut languages = BTreeMap::new();
     languages.insert("java".to_string(), n_units as u32);
     // The what-if inputs: a seam edge per dependent pair, a co-change
@@ -788,7 +804,7 @@ pub fn synthetic_report(
         transactions,
         plan,
         benefit_basis: "history".into(),
-        foreign_keys: Vec::new(),
+        foreign_keys,
         diagnostics: vec![DiagnosticRow {
             unit: evil("src/main/java/Broken.java"),
             line: Some(3),

@@ -4,6 +4,7 @@
 //! naming, `Meta.db_table`, SQLAlchemy `__tablename__`).
 
 use super::*;
+use crate::frameworks::KeyForm;
 
 impl Extractor<'_> {
     /// Flask `@app.route("/p", methods=[...])`, `@bp.get("/p")`, FastAPI
@@ -92,7 +93,13 @@ impl Extractor<'_> {
     pub(super) fn relation(&mut self, owner: u32, name: &str, call: Node) {
         let a = self.annotation_of(call);
         let simple = a.name.rsplit('.').next().unwrap_or("");
-        if !matches!(simple, "ForeignKey" | "OneToOneField" | "ManyToManyField") {
+        let relation = frameworks::find(Language::Python, Syntax::Call, simple, |r| match r.fact {
+            Fact::ForeignKey {
+                form: KeyForm::DjangoRelation | KeyForm::DjangoManyToMany,
+            } => Some(()),
+            _ => None,
+        });
+        if relation.is_none() {
             return;
         }
         let Some(target) = a
@@ -137,14 +144,21 @@ impl Extractor<'_> {
                 fd.ty = ty;
             }
         }
+        let mut args = vec![
+            ("field".into(), name.to_string()),
+            ("target".into(), target),
+            ("related_name".into(), related),
+            ("kind".into(), simple.to_string()),
+        ];
+        // What names the key's column and join table (`resolve::plan_facts`).
+        for k in ["db_column", "to_field", "through", "db_table"] {
+            if let Some((_, v)) = a.args.iter().find(|(x, _)| x == k) {
+                args.push((k.to_string(), v.clone()));
+            }
+        }
         t.annotations.push(Annotation {
             name: "=fk".into(),
-            args: vec![
-                ("field".into(), name.to_string()),
-                ("target".into(), target),
-                ("related_name".into(), related),
-                ("kind".into(), simple.to_string()),
-            ],
+            args,
             line: line(call),
         });
     }

@@ -17,6 +17,7 @@
 
 mod decode;
 mod framework_facts;
+mod keys;
 pub mod plan;
 pub mod resolve;
 mod types;
@@ -927,6 +928,7 @@ impl<'s> Extractor<'s> {
         }
         let f = self.current_function();
         self.sql_call(node, &name, f);
+        self.key_call(node);
         self.facts.functions[f as usize].calls.push(Call {
             receiver,
             name,

@@ -8,13 +8,15 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::resolve::plan_facts;
 use crate::lang::plan_facts::DataAccess as ModelAccess;
-use crate::lang::plan_facts::{join_path, UnitRoute as Route};
+use crate::lang::plan_facts::{join_path, ForeignKey, UnitRoute as Route};
 use crate::lang::Language;
 use crate::lang::ParsedFile;
 
 pub struct PythonPlan {
     pub routes: Vec<Route>,
     pub accesses: Vec<ModelAccess>,
+    /// Foreign keys of Django model relation fields.
+    pub foreign_keys: Vec<crate::lang::plan_facts::ForeignKey>,
 }
 
 /// The file a dotted module string names (`"orders.urls"`), by path suffix.
@@ -145,5 +147,44 @@ pub fn python_plan(files: &[ParsedFile], roots: &[String]) -> PythonPlan {
     PythonPlan {
         routes: routes.into_iter().collect(),
         accesses: facts.accesses,
+        foreign_keys: keys(files, facts.foreign_keys),
     }
+}
+
+/// The keys of the model relations and those each Python file states
+/// (migrations, Alembic, SQLAlchemy Core), with Django's default table
+/// names (`<app label>_<model>`, what a migration's `to="app.model"` names)
+/// replaced by the table the model declares (`Meta.db_table`).
+fn keys(files: &[ParsedFile], model_keys: Vec<ForeignKey>) -> Vec<ForeignKey> {
+    let mut declared: BTreeMap<String, String> = BTreeMap::new();
+    for f in files.iter().filter(|f| f.language == Language::Python) {
+        let app = super::framework_facts::app_label(&f.id);
+        for d in &f.facts.tables {
+            if let Some(t) = d.type_index {
+                let default = format!(
+                    "{app}_{}",
+                    f.facts.types[t as usize].name.to_ascii_lowercase()
+                );
+                if default != d.table {
+                    declared.insert(default, d.table.clone());
+                }
+            }
+        }
+    }
+    let mut out = model_keys;
+    for f in files
+        .iter()
+        .filter(|f| f.language == Language::Python && !f.test)
+    {
+        for k in &f.facts.foreign_keys {
+            let mut k = k.clone();
+            for t in [&mut k.table, &mut k.references] {
+                if let Some(d) = declared.get(t.as_str()) {
+                    *t = d.clone();
+                }
+            }
+            out.push(k);
+        }
+    }
+    out
 }
