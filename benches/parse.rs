@@ -119,6 +119,7 @@ fn main() {
     // C# resolves within the projects' reach, as `analyze` does.
     let opts = resolve::ResolveOptions {
         dotnet_projects: decompose::discover::dotnet_projects(&path, &found.files),
+        node_manifests: decompose::discover::node_manifests(&path, &found.files),
         ..resolve::ResolveOptions::default()
     };
     let resolve = best(&|| resolve::resolve_with(&parsed, &opts).edges.len());

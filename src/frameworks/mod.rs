@@ -158,6 +158,9 @@ pub enum Fact {
         format: DataFormat,
         reads: Option<&'static [&'static str]>,
     },
+    /// The type only wires the application together (a NestJS `@Module`):
+    /// its file follows its folder instead of pulling services together.
+    Wiring,
 }
 
 /// One row of the framework table.
