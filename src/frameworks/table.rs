@@ -79,6 +79,12 @@ const TYPEORM_WRITES: &[&str] = &[
     "clear",
 ];
 
+/// Method-name prefixes of Sequelize model calls that only read; every
+/// other model call (`create`, `update`, `destroy`, `bulkCreate`) writes.
+const SEQUELIZE_READS: &[&str] = &[
+    "find", "count", "sum", "max", "min", "aggregate", "get", "to",
+];
+
 const fn get(m: &'static str) -> Fact {
     Fact::Route {
         method: Method::Fixed(m),
@@ -513,7 +519,7 @@ pub const ROWS: &[Row] = &[
         "const app = fastify(); app.register(routes, { prefix: '/x' });", "mount /x routes"),
     // ---- TypeORM ------------------------------------------------------------
     row!(TypeScript, "TypeORM", Decorator, "Entity",
-        Fact::Table { naming: Naming::SnakeCase, queries_name_type: false },
+        Fact::Table { naming: Naming::SnakeCase, queries_name_type: true },
         "@Entity() export class OrderLine { }", "table order_line"),
     row!(TypeScript, "TypeORM", Decorator, "Entity", Fact::TableName { args: &["value", "name"] },
         "@Entity('sales_orders') export class Order { }", "table sales_orders"),
@@ -529,6 +535,8 @@ pub const ROWS: &[Row] = &[
         "const Order = sequelize.define('order', { total: DataTypes.INTEGER });", "table order"),
     row!(TypeScript, "Sequelize", Call, "init", Fact::TableName { args: &["tableName", "modelName"] },
         "class Order extends Model {} Order.init({}, { sequelize, tableName: 'orders' });", "table orders"),
+    row!(TypeScript, "Sequelize", MethodName, "", Fact::ReadMethods { prefixes: SEQUELIZE_READS },
+        "findAll", "reads"),
     // ---- transactions -----------------------------------------------------------
     row!(TypeScript, "TypeORM / Sequelize / Knex", Call, "transaction", Fact::Transaction,
         "class S { f() { return this.dataSource.transaction(async (m) => m.save(x)); } }", "tx S.f"),

@@ -83,8 +83,14 @@ pub struct Binding {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TsExport {
     pub exported: String,
-    /// The local name exported (`""` for an anonymous default).
+    /// The local name exported (`""` for an anonymous default;
+    /// `module.exports` when a CommonJS module exports an expression, whose
+    /// value is then a local of the module function by that name).
     pub local: String,
+    /// Stated with `module.exports` / `exports`: a `require` of the file
+    /// returns this value itself, not a namespace.
+    #[serde(default)]
+    pub commonjs: bool,
     pub line: u32,
 }
 

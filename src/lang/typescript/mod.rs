@@ -643,6 +643,7 @@ impl<'a> Extractor<'a> {
         if let Some(clause) = children.iter().find(|n| n.kind() == "export_clause") {
             for (name, alias, _) in self.export_specifiers(*clause) {
                 self.ts.exports.push(TsExport {
+            commonjs: false,
                     exported: alias,
                     local: name,
                     line,
@@ -658,6 +659,7 @@ impl<'a> Extractor<'a> {
                     name.clone()
                 };
                 self.ts.exports.push(TsExport {
+            commonjs: false,
                     exported,
                     local: name,
                     line,
@@ -684,6 +686,7 @@ impl<'a> Extractor<'a> {
                 })
                 .unwrap_or_default();
             self.ts.exports.push(TsExport {
+            commonjs: false,
                 exported: "default".into(),
                 local,
                 line,
@@ -1389,6 +1392,7 @@ impl<'a> Extractor<'a> {
                 "identifier" => self.ts.exports.push(TsExport {
                     exported: "default".into(),
                     local: self.text(right).to_string(),
+                    commonjs: true,
                     line,
                 }),
                 "object" => {
@@ -1425,18 +1429,37 @@ impl<'a> Extractor<'a> {
                         self.ts.exports.push(TsExport {
                             exported,
                             local,
+                            commonjs: true,
                             line,
                         });
                     }
                 }
                 _ => {
-                    let local = right
+                    // `module.exports = new OrderService()`, a class or a
+                    // function expression: the value is kept as a module
+                    // local named `module.exports`.
+                    let named = right
                         .child_by_field_name("name")
-                        .map(|n| self.text(n).to_string())
-                        .unwrap_or_default();
+                        .map(|n| self.text(n).to_string());
+                    let local = match named {
+                        Some(n) => n,
+                        None => {
+                            let init = self.expr(right, 0);
+                            let f = self.current_function();
+                            self.facts.functions[f as usize].locals.push(Local {
+                                name: "module.exports".into(),
+                                ty: None,
+                                init: Some(init),
+                                element_of_init: false,
+                                line,
+                            });
+                            "module.exports".to_string()
+                        }
+                    };
                     self.ts.exports.push(TsExport {
                         exported: "default".into(),
                         local,
+                        commonjs: true,
                         line,
                     });
                 }
@@ -1454,6 +1477,7 @@ impl<'a> Extractor<'a> {
                 name.clone()
             };
             self.ts.exports.push(TsExport {
+            commonjs: false,
                 exported: name.clone(),
                 local,
                 line,
@@ -1692,12 +1716,18 @@ impl<'a> Extractor<'a> {
                             .map(|i| i as u32),
                         _ => None,
                     };
+                    // Calls on the model (`Order.findAll()`) read or
+                    // write by the framework's read patterns.
+                    let reads = frameworks::prefixes(l, row.framework, |x| match x {
+                        Fact::ReadMethods { prefixes } => Some(*prefixes),
+                        _ => None,
+                    });
                     self.facts.tables.push(TableDecl {
                         table: table.to_ascii_lowercase(),
                         type_index,
                         line,
                         queries_name_type: false,
-                        reads: None,
+                        reads,
                     });
                 }
                 _ => {}

@@ -505,7 +505,10 @@ impl<'a> Index<'a> {
                     return None;
                 };
                 if b.imported == "*" {
-                    return Some((h, "*".into()));
+                    return Some(match imp.kind {
+                        TsImportKind::Require => self.require_value(h, depth + 1),
+                        _ => (h, "*".into()),
+                    });
                 }
                 return Some(
                     self.def_of(h, &b.imported, depth + 1)
@@ -514,6 +517,27 @@ impl<'a> Index<'a> {
             }
         }
         None
+    }
+
+    /// What `require` of file `h` returns: its `module.exports` value when
+    /// it assigns one (followed to its definer), else its namespace.
+    fn require_value(&self, h: u32, depth: usize) -> (u32, String) {
+        let Some(t) = ts(self.facts(h)) else {
+            return (h, "*".into());
+        };
+        match t
+            .exports
+            .iter()
+            .find(|e| e.commonjs && e.exported == "default")
+        {
+            Some(e) if e.local == "module.exports" || e.local.is_empty() => {
+                (h, "module.exports".into())
+            }
+            Some(e) if depth <= MAX_DEPTH => self
+                .local_def(h, &e.local, depth + 1)
+                .unwrap_or((h, e.local.clone())),
+            _ => (h, "*".into()),
+        }
     }
 
     /// The local names of file `f` bound by its imports.
@@ -532,7 +556,13 @@ impl<'a> Index<'a> {
                 let bound = match target {
                     Target::External => Bound::External,
                     Target::Unresolved => Bound::Unresolved,
-                    Target::File(h) if b.imported == "*" => Bound::Named(h, "*".into()),
+                    Target::File(h) if b.imported == "*" => {
+                        let (d, n) = match imp.kind {
+                            TsImportKind::Require => self.require_value(h, 0),
+                            _ => (h, "*".into()),
+                        };
+                        Bound::Named(d, n)
+                    }
                     Target::File(h) => {
                         let (d, n) = self
                             .def_of(h, &b.imported, 0)
@@ -948,9 +978,17 @@ impl<'i, 'a> FileCx<'i, 'a> {
                         Some((d, fi)) => {
                             CallOutcome::Internal(d, Some(index.facts(d).symbol(fi as usize)))
                         }
-                        // Declared by an external base (`Repository<T>`):
-                        // the call still lands on the receiver's file.
-                        None => CallOutcome::Internal(h, None),
+                        // Declared by an external base (`Repository<T>`,
+                        // Sequelize's `Model`): the call still lands on the
+                        // receiver's file, as `Type.method` of its surface.
+                        None => CallOutcome::Internal(
+                            h,
+                            Some(format!(
+                                "{}.{}",
+                                index.facts(h).types[ty as usize].path,
+                                call.name
+                            )),
+                        ),
                     },
                     Ty::Module(h) => match index.def_of(h, &call.name, 0) {
                         Some((d, n)) => {
