@@ -284,6 +284,8 @@ pub fn parse_file(language: Language, path: &str, source: &str) -> FileFacts {
         last_type_ref_end: 0,
         requires_seen: Vec::new(),
         repo_fields: Vec::new(),
+        model_calls: Vec::new(),
+        call_start: 0,
     };
     let q = query(dialect);
     let mut cursor = QueryCursor::new();
@@ -336,6 +338,11 @@ struct Extractor<'a> {
     /// (type or function scope, variable name, entity): fields, parameters
     /// and locals typed as a repository of an entity.
     repo_fields: Vec<(Option<u32>, Option<u32>, String, String)>,
+    /// Model classes made by a call (`const Customer = sequelize.define(…)`):
+    /// (start byte of the call, the type standing for the model).
+    model_calls: Vec<(usize, u32)>,
+    /// Start byte of the call being read.
+    call_start: usize,
 }
 
 fn line(node: Node) -> u32 {
@@ -1267,6 +1274,9 @@ impl<'a> Extractor<'a> {
                 }
             }
             self.router_variable(&name, inner);
+            if top {
+                self.model_variable(&name, node, inner);
+            }
         }
         let ty = node
             .child_by_field_name("type")
@@ -1288,6 +1298,39 @@ impl<'a> Extractor<'a> {
             element_of_init: false,
             line: line(node),
         });
+    }
+
+    /// `const Customer = sequelize.define('customers', …)`: the variable
+    /// is a model class at run time, declared here as a type so that calls
+    /// on it (`Customer.findByPk`) resolve to this file and read or write
+    /// its table.
+    fn model_variable(&mut self, name: &str, declarator: Node, value: Node) {
+        if value.kind() != "call_expression" {
+            return;
+        }
+        let Some(callee) = value.child_by_field_name("function") else {
+            return;
+        };
+        let text = self.text(callee);
+        let last = text.rsplit('.').next().unwrap_or(text);
+        let is_model = frameworks::rows(self.language, Syntax::Call, last)
+            .any(|r| matches!(r.fact, Fact::TableName { .. }));
+        if !is_model || self.facts.types.iter().any(|t| t.name == name) {
+            return;
+        }
+        let t = self.facts.types.len() as u32;
+        self.facts.types.push(TypeDecl {
+            name: name.to_string(),
+            path: name.to_string(),
+            kind: TypeKind::Class,
+            parent: None,
+            lines: (line(declarator), declarator.end_position().row as u32 + 1),
+            supertypes: Vec::new(),
+            fields: Vec::new(),
+            annotations: Vec::new(),
+            type_params: Vec::new(),
+        });
+        self.model_calls.push((value.start_byte(), t));
     }
 
     fn pattern_bindings(&self, pattern: Node) -> Vec<Binding> {
@@ -1573,6 +1616,7 @@ impl<'a> Extractor<'a> {
             _ => return,
         };
         let f = self.current_function();
+        self.call_start = node.start_byte();
         self.call_facts(f, receiver.as_ref(), &name, args, line);
         self.facts.functions[f as usize].calls.push(Call {
             receiver,
@@ -1707,7 +1751,13 @@ impl<'a> Extractor<'a> {
                     else {
                         continue;
                     };
+                    let made = self
+                        .model_calls
+                        .iter()
+                        .find(|(start, _)| *start == self.call_start)
+                        .map(|(_, t)| *t);
                     let type_index = match receiver {
+                        _ if made.is_some() => made,
                         Some(Expr::Name(n)) => self
                             .facts
                             .types
