@@ -160,7 +160,11 @@ fn check_planted_domains(name: &str, report: &serde_json::Value, n_domains: usiz
             .iter()
             .filter_map(|m| expected.get(*m).map(String::as_str))
             .collect();
-        assert!(domains.len() <= 1, "service {} mixes {domains:?}", s["name"]);
+        assert!(
+            domains.len() <= 1,
+            "service {} mixes {domains:?}",
+            s["name"]
+        );
         let Some(d) = domains.into_iter().next() else {
             continue;
         };
@@ -221,7 +225,10 @@ fn routing_tables_are_complete_and_exact() {
     }
 }
 
-fn tables(r: &serde_json::Value) -> Vec<(String, String, String, Vec<String>, Vec<String>)> {
+/// (table, entity, unit, writer services, reader services).
+type TableRow = (String, String, String, Vec<String>, Vec<String>);
+
+fn tables(r: &serde_json::Value) -> Vec<TableRow> {
     let names = |v: &serde_json::Value| -> Vec<String> {
         v.as_array()
             .unwrap()
@@ -245,7 +252,7 @@ fn tables(r: &serde_json::Value) -> Vec<(String, String, String, Vec<String>, Ve
         .collect()
 }
 
-fn row(t: &str, e: &str, u: &str, w: &[&str], r: &[&str]) -> (String, String, String, Vec<String>, Vec<String>) {
+fn row(t: &str, e: &str, u: &str, w: &[&str], r: &[&str]) -> TableRow {
     let v = |x: &[&str]| x.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     (t.into(), e.into(), u.into(), v(w), v(r))
 }
@@ -364,6 +371,10 @@ fn checkout_is_the_saga_candidate() {
 fn output_is_byte_identical_across_thread_counts() {
     for name in ["node-shop", "express-shop"] {
         let path = fixture(name);
-        assert_eq!(analyze_bytes(&path, "1"), analyze_bytes(&path, "2"), "{name}");
+        assert_eq!(
+            analyze_bytes(&path, "1"),
+            analyze_bytes(&path, "2"),
+            "{name}"
+        );
     }
 }

@@ -82,7 +82,14 @@ const TYPEORM_WRITES: &[&str] = &[
 /// Method-name prefixes of Sequelize model calls that only read; every
 /// other model call (`create`, `update`, `destroy`, `bulkCreate`) writes.
 const SEQUELIZE_READS: &[&str] = &[
-    "find", "count", "sum", "max", "min", "aggregate", "get", "to",
+    "find",
+    "count",
+    "sum",
+    "max",
+    "min",
+    "aggregate",
+    "get",
+    "to",
 ];
 
 const fn get(m: &'static str) -> Fact {

@@ -13,8 +13,11 @@
 //! to [`TsFacts`]; `resolve.rs` turns specifiers into files (docs/typescript.md).
 
 pub mod facts;
+mod framework_facts;
+mod modules;
 pub mod plan;
 pub mod project;
+mod readers;
 pub mod resolve;
 
 use std::cell::RefCell;
@@ -27,12 +30,12 @@ pub use facts::{Binding, Mount, MountTarget, Router, TsExport, TsFacts, TsImport
 
 use super::lines::{count_code_lines, C_LIKE};
 use super::looks_like_sql;
-use super::plan_facts::{join_path, RepositoryDecl, RouteDecl, TableAccess, TableDecl, TxScope};
+use super::plan_facts::TxScope;
 use super::{
     Annotation, Call, CallKind, Diagnostic, Expr, Field, FileFacts, Frontend, Function,
     FunctionKind, Language, Local, StringLit, SuperKind, TypeDecl, TypeKind, TypeRef,
 };
-use crate::frameworks::{self, Fact, Method, Naming, Syntax};
+use crate::frameworks::{self, Fact, Syntax};
 
 /// The query sources of TypeScript (both grammars).
 pub const TS_QUERIES: [(&str, &str); 3] = [
@@ -350,7 +353,7 @@ fn line(node: Node) -> u32 {
 }
 
 impl<'a> Extractor<'a> {
-    fn text(&self, node: Node) -> &'a str {
+    pub(super) fn text(&self, node: Node) -> &'a str {
         node.utf8_text(self.src).unwrap_or("")
     }
 
@@ -384,14 +387,14 @@ impl<'a> Extractor<'a> {
         }
     }
 
-    fn innermost_type(&self) -> Option<u32> {
+    pub(super) fn innermost_type(&self) -> Option<u32> {
         self.scopes.iter().rev().find_map(|(_, s)| match s {
             Scope::Type(t) => Some(*t),
             Scope::Function(_) => None,
         })
     }
 
-    fn innermost_function(&self) -> Option<u32> {
+    pub(super) fn innermost_function(&self) -> Option<u32> {
         match self.scopes.last() {
             Some((_, Scope::Function(f))) => Some(*f),
             _ => self.scopes.iter().rev().find_map(|(_, s)| match s {
@@ -403,7 +406,7 @@ impl<'a> Extractor<'a> {
 
     /// The function a statement at this point belongs to: the innermost
     /// function, a class's field initialiser, or the module's top level.
-    fn current_function(&mut self) -> u32 {
+    pub(super) fn current_function(&mut self) -> u32 {
         match self.scopes.last() {
             Some((_, Scope::Function(f))) => *f,
             Some((_, Scope::Type(t))) => {
@@ -414,11 +417,11 @@ impl<'a> Extractor<'a> {
         }
     }
 
-    fn at_top_level(&self) -> bool {
+    pub(super) fn at_top_level(&self) -> bool {
         self.scopes.is_empty()
     }
 
-    fn module_function(&mut self) -> u32 {
+    pub(super) fn module_function(&mut self) -> u32 {
         if let Some(f) = self.ts.module_function {
             return f;
         }
@@ -440,7 +443,7 @@ impl<'a> Extractor<'a> {
         f
     }
 
-    fn fields_function(&mut self, t: u32) -> u32 {
+    pub(super) fn fields_function(&mut self, t: u32) -> u32 {
         if let Some(i) = self
             .facts
             .functions
@@ -467,302 +470,23 @@ impl<'a> Extractor<'a> {
         f
     }
 
-    fn declare(&mut self, name: &str) {
+    pub(super) fn declare(&mut self, name: &str) {
         if self.at_top_level() && !name.is_empty() && !self.ts.declared.iter().any(|d| d == name) {
             self.ts.declared.push(name.to_string());
         }
     }
 
-    // ---- module structure ------------------------------------------------
-
-    fn string_value(&self, node: Node) -> Option<String> {
-        match node.kind() {
-            "string" => {
-                let t = self.text(node);
-                Some(
-                    t.get(1..t.len().saturating_sub(1))
-                        .unwrap_or("")
-                        .to_string(),
-                )
-            }
-            "template_string" => {
-                let t = self.text(node);
-                let inner = t.get(1..t.len().saturating_sub(1)).unwrap_or("");
-                (!inner.contains("${")).then(|| inner.to_string())
-            }
-            _ => None,
-        }
-    }
-
-    fn has_child_kind(node: Node, kind: &str) -> bool {
+    pub(super) fn has_child_kind(node: Node, kind: &str) -> bool {
         let mut c = node.walk();
         let found = node.children(&mut c).any(|n| n.kind() == kind);
         found
     }
 
-    fn import(&mut self, node: Node) {
-        let line = line(node);
-        let type_only = Self::has_child_kind(node, "type");
-        let mut c = node.walk();
-        let children: Vec<Node> = node.children(&mut c).collect();
-        // `import x = require('s')`.
-        if let Some(req) = children
-            .iter()
-            .find(|n| n.kind() == "import_require_clause")
-        {
-            let local = req
-                .named_child(0)
-                .filter(|n| n.kind() == "identifier")
-                .map(|n| self.text(n).to_string());
-            if let Some(spec) = req
-                .child_by_field_name("source")
-                .and_then(|s| self.string_value(s))
-            {
-                self.facts.imports.push(shared_import(&spec, line));
-                self.ts.imports.push(TsImport {
-                    specifier: spec,
-                    kind: TsImportKind::Static,
-                    bindings: local
-                        .into_iter()
-                        .map(|l| Binding {
-                            imported: "*".into(),
-                            local: l,
-                            type_only: false,
-                        })
-                        .collect(),
-                    type_only,
-                    line,
-                });
-            }
-            return;
-        }
-        let Some(spec) = node
-            .child_by_field_name("source")
-            .and_then(|s| self.string_value(s))
-        else {
-            return;
-        };
-        let mut bindings = Vec::new();
-        if let Some(clause) = children.iter().find(|n| n.kind() == "import_clause") {
-            let mut c = clause.walk();
-            for part in clause.named_children(&mut c) {
-                match part.kind() {
-                    "identifier" => bindings.push(Binding {
-                        imported: "default".into(),
-                        local: self.text(part).into(),
-                        type_only: false,
-                    }),
-                    "namespace_import" => {
-                        if let Some(id) = part.named_child(0) {
-                            bindings.push(Binding {
-                                imported: "*".into(),
-                                local: self.text(id).into(),
-                                type_only: false,
-                            });
-                        }
-                    }
-                    "named_imports" => {
-                        let mut c = part.walk();
-                        for spec in part.named_children(&mut c) {
-                            if spec.kind() != "import_specifier" {
-                                continue;
-                            }
-                            let Some(name) = spec.child_by_field_name("name") else {
-                                continue;
-                            };
-                            let imported = self.name_text(name);
-                            let local = spec
-                                .child_by_field_name("alias")
-                                .map_or_else(|| imported.clone(), |a| self.text(a).to_string());
-                            bindings.push(Binding {
-                                imported,
-                                local,
-                                type_only: Self::has_child_kind(spec, "type"),
-                            });
-                        }
-                    }
-                    _ => {}
-                }
-            }
-        }
-        self.facts.imports.push(shared_import(&spec, line));
-        self.ts.imports.push(TsImport {
-            specifier: spec,
-            kind: TsImportKind::Static,
-            bindings,
-            type_only,
-            line,
-        });
-    }
-
-    /// An identifier or a string used as a name (`export { "a-b" as c }`).
-    fn name_text(&self, node: Node) -> String {
-        self.string_value(node)
-            .unwrap_or_else(|| self.text(node).to_string())
-    }
-
-    fn export(&mut self, node: Node) {
-        let line = line(node);
-        let type_only = Self::has_child_kind(node, "type");
-        let source = node
-            .child_by_field_name("source")
-            .and_then(|s| self.string_value(s));
-        let mut c = node.walk();
-        let children: Vec<Node> = node.children(&mut c).collect();
-        let is_default = children.iter().any(|n| n.kind() == "default");
-        if let Some(spec) = source {
-            let mut bindings = Vec::new();
-            if let Some(clause) = children.iter().find(|n| n.kind() == "export_clause") {
-                for (name, alias, t) in self.export_specifiers(*clause) {
-                    bindings.push(Binding {
-                        imported: name,
-                        local: alias,
-                        type_only: t,
-                    });
-                }
-            } else if let Some(ns) = children.iter().find(|n| n.kind() == "namespace_export") {
-                let name = ns
-                    .named_child(0)
-                    .map(|n| self.name_text(n))
-                    .unwrap_or_default();
-                bindings.push(Binding {
-                    imported: "*".into(),
-                    local: name,
-                    type_only: false,
-                });
-            } else {
-                bindings.push(Binding {
-                    imported: "*".into(),
-                    local: "*".into(),
-                    type_only: false,
-                });
-            }
-            self.facts.imports.push(shared_import(&spec, line));
-            self.ts.imports.push(TsImport {
-                specifier: spec,
-                kind: TsImportKind::ReExport,
-                bindings,
-                type_only,
-                line,
-            });
-            return;
-        }
-        if let Some(clause) = children.iter().find(|n| n.kind() == "export_clause") {
-            for (name, alias, _) in self.export_specifiers(*clause) {
-                self.ts.exports.push(TsExport {
-            commonjs: false,
-                    exported: alias,
-                    local: name,
-                    line,
-                });
-            }
-            return;
-        }
-        if let Some(decl) = node.child_by_field_name("declaration") {
-            for name in self.declared_names(decl) {
-                let exported = if is_default {
-                    "default".to_string()
-                } else {
-                    name.clone()
-                };
-                self.ts.exports.push(TsExport {
-            commonjs: false,
-                    exported,
-                    local: name,
-                    line,
-                });
-            }
-            return;
-        }
-        if is_default {
-            let value = node
-                .child_by_field_name("value")
-                .or_else(|| children.iter().rev().find(|n| n.is_named()).copied());
-            let local = value
-                .map(|v| match v.kind() {
-                    "identifier" => self.text(v).to_string(),
-                    "class"
-                    | "function_expression"
-                    | "function"
-                    | "class_declaration"
-                    | "function_declaration" => v
-                        .child_by_field_name("name")
-                        .map(|n| self.text(n).to_string())
-                        .unwrap_or_default(),
-                    _ => String::new(),
-                })
-                .unwrap_or_default();
-            self.ts.exports.push(TsExport {
-            commonjs: false,
-                exported: "default".into(),
-                local,
-                line,
-            });
-        }
-    }
-
-    fn export_specifiers(&self, clause: Node) -> Vec<(String, String, bool)> {
-        let mut out = Vec::new();
-        let mut c = clause.walk();
-        for spec in clause.named_children(&mut c) {
-            if spec.kind() != "export_specifier" {
-                continue;
-            }
-            let Some(name) = spec.child_by_field_name("name") else {
-                continue;
-            };
-            let name = self.name_text(name);
-            let alias = spec
-                .child_by_field_name("alias")
-                .map_or_else(|| name.clone(), |a| self.name_text(a));
-            out.push((name, alias, Self::has_child_kind(spec, "type")));
-        }
-        out
-    }
-
-    /// The names a declaration introduces (`export const a = 1, b = 2`).
-    fn declared_names(&self, decl: Node) -> Vec<String> {
-        match decl.kind() {
-            "lexical_declaration" | "variable_declaration" => {
-                let mut c = decl.walk();
-                decl.named_children(&mut c)
-                    .filter(|d| d.kind() == "variable_declarator")
-                    .filter_map(|d| d.child_by_field_name("name"))
-                    .filter(|n| n.kind() == "identifier")
-                    .map(|n| self.text(n).to_string())
-                    .collect()
-            }
-            _ => decl
-                .child_by_field_name("name")
-                .map(|n| vec![self.text(n).to_string()])
-                .unwrap_or_default(),
-        }
-    }
-
-    fn record_require(&mut self, call: Node, bindings: Vec<Binding>, kind: TsImportKind) -> bool {
-        let Some(spec) = require_specifier(self, call) else {
-            return false;
-        };
-        self.requires_seen.push(call.start_byte());
-        let line = line(call);
-        self.facts.imports.push(shared_import(&spec, line));
-        self.ts.imports.push(TsImport {
-            specifier: spec,
-            kind,
-            bindings,
-            type_only: false,
-            line,
-        });
-        true
-    }
-
-    // ---- declarations ----------------------------------------------------
-
     /// Decorators of a declaration: its own `decorator` children and, for
     /// a class member, the `decorator` siblings just before it (the
     /// TypeScript grammar puts method decorators there), and those of an
     /// enclosing `export` statement.
-    fn decorators(&self, node: Node) -> Vec<Annotation> {
+    pub(super) fn decorators(&self, node: Node) -> Vec<Annotation> {
         let mut nodes = Vec::new();
         let mut c = node.walk();
         nodes.extend(node.children(&mut c).filter(|n| n.kind() == "decorator"));
@@ -785,7 +509,7 @@ impl<'a> Extractor<'a> {
             .collect()
     }
 
-    fn decorator(&self, node: Node) -> Option<Annotation> {
+    pub(super) fn decorator(&self, node: Node) -> Option<Annotation> {
         let inner = node.named_child(0)?;
         let (callee, args) = match inner.kind() {
             "call_expression" => (
@@ -809,7 +533,7 @@ impl<'a> Extractor<'a> {
     /// Call arguments as `(key, value)`: the first positional argument is
     /// `value` (strings unquoted), an object literal's string and
     /// identifier properties are keyed by their names.
-    fn read_args(&self, args: Node, out: &mut Vec<(String, String)>) {
+    pub(super) fn read_args(&self, args: Node, out: &mut Vec<(String, String)>) {
         let mut c = args.walk();
         let mut positional = 0;
         for a in args.named_children(&mut c) {
@@ -833,7 +557,7 @@ impl<'a> Extractor<'a> {
         }
     }
 
-    fn object_props(&self, obj: Node, out: &mut Vec<(String, String)>) {
+    pub(super) fn object_props(&self, obj: Node, out: &mut Vec<(String, String)>) {
         let mut c = obj.walk();
         for p in obj.named_children(&mut c) {
             if p.kind() == "pair" {
@@ -930,78 +654,7 @@ impl<'a> Extractor<'a> {
         self.type_facts(index);
     }
 
-    /// Tables, route prefixes and repositories the framework table states
-    /// about a type's decorators and supertypes.
-    fn type_facts(&mut self, t: u32) {
-        let ty = self.facts.types[t as usize].clone();
-        let l = self.language;
-        let mut table: Option<(Naming, bool)> = None;
-        let mut name: Option<String> = None;
-        for a in &ty.annotations {
-            for row in frameworks::rows(
-                l,
-                Syntax::Decorator,
-                a.name.rsplit('.').next().unwrap_or(&a.name),
-            ) {
-                match row.fact {
-                    Fact::Table {
-                        naming,
-                        queries_name_type,
-                    } => table = Some((naming, queries_name_type)),
-                    Fact::TableName { args } => {
-                        if let Some(v) = first_arg(a, args) {
-                            name = Some(v.to_string());
-                        }
-                    }
-                    _ => {}
-                }
-            }
-        }
-        for (_, s) in &ty.supertypes {
-            let simple = s.name.rsplit('.').next().unwrap_or(&s.name);
-            for row in frameworks::rows(l, Syntax::BaseType, simple) {
-                match row.fact {
-                    Fact::Repository { entity_arg } => {
-                        if let Some(e) = s.args.get(entity_arg) {
-                            let writes = frameworks::prefixes(l, row.framework, |f| match f {
-                                Fact::WriteMethods { prefixes } => Some(*prefixes),
-                                _ => None,
-                            })
-                            .unwrap_or(&[]);
-                            self.facts.repositories.push(RepositoryDecl {
-                                type_index: t,
-                                entity: e.name.rsplit('.').next().unwrap_or(&e.name).to_string(),
-                                writes,
-                                line: ty.lines.0,
-                            });
-                        }
-                    }
-                    Fact::Table {
-                        naming,
-                        queries_name_type,
-                    } => table = Some((naming, queries_name_type)),
-                    _ => {}
-                }
-            }
-        }
-        if let Some((naming, queries_name_type)) = table {
-            let table = name.unwrap_or_else(|| match naming {
-                Naming::SnakeCase => frameworks::snake_case(&ty.name),
-                _ => ty.name.to_ascii_lowercase(),
-            });
-            // Calls on an entity object are in-memory: TypeORM reads and
-            // writes go through repositories and managers.
-            self.facts.tables.push(TableDecl {
-                table: table.to_ascii_lowercase(),
-                type_index: Some(t),
-                line: ty.lines.0,
-                queries_name_type,
-                reads: None,
-            });
-        }
-    }
-
-    fn push_function(
+    pub(super) fn push_function(
         &mut self,
         name: String,
         owner: Option<u32>,
@@ -1127,58 +780,6 @@ impl<'a> Extractor<'a> {
         }
     }
 
-    /// Routes and transaction scopes the framework table states about a
-    /// function's decorators.
-    fn function_facts(&mut self, f: u32) {
-        let func = self.facts.functions[f as usize].clone();
-        let l = self.language;
-        for a in &func.annotations {
-            let simple = a.name.rsplit('.').next().unwrap_or(&a.name);
-            for row in frameworks::rows(l, Syntax::Decorator, simple) {
-                match row.fact {
-                    Fact::Route { method, path_args } => {
-                        let method = match method {
-                            Method::Fixed(m) => m.to_string(),
-                            Method::FromArg { default, .. } => default.to_string(),
-                            Method::FromVerb => continue,
-                        };
-                        let prefix = self.class_prefix(func.owner);
-                        let sub = first_arg(a, path_args).unwrap_or("");
-                        self.facts.routes.push(RouteDecl {
-                            method,
-                            path: join_path(&prefix, sub),
-                            function: Some(f),
-                            handler: None,
-                            include: None,
-                            line: a.line,
-                        });
-                        self.ts.route_routers.push(String::new());
-                    }
-                    Fact::Transaction => self.facts.tx_scopes.push(TxScope {
-                        function: f,
-                        line: a.line,
-                    }),
-                    _ => {}
-                }
-            }
-        }
-    }
-
-    fn class_prefix(&self, owner: Option<u32>) -> String {
-        let Some(t) = owner else {
-            return String::new();
-        };
-        for a in &self.facts.types[t as usize].annotations {
-            let simple = a.name.rsplit('.').next().unwrap_or(&a.name);
-            for row in frameworks::rows(self.language, Syntax::Decorator, simple) {
-                if let Fact::RoutePrefix { path_args } = row.fact {
-                    return first_arg(a, path_args).unwrap_or("").to_string();
-                }
-            }
-        }
-        String::new()
-    }
-
     fn field(&mut self, node: Node) {
         let Some(t) = self.innermost_type() else {
             return;
@@ -1300,274 +901,6 @@ impl<'a> Extractor<'a> {
         });
     }
 
-    /// `const Customer = sequelize.define('customers', …)`: the variable
-    /// is a model class at run time, declared here as a type so that calls
-    /// on it (`Customer.findByPk`) resolve to this file and read or write
-    /// its table.
-    fn model_variable(&mut self, name: &str, declarator: Node, value: Node) {
-        if value.kind() != "call_expression" {
-            return;
-        }
-        let Some(callee) = value.child_by_field_name("function") else {
-            return;
-        };
-        let text = self.text(callee);
-        let last = text.rsplit('.').next().unwrap_or(text);
-        let is_model = frameworks::rows(self.language, Syntax::Call, last)
-            .any(|r| matches!(r.fact, Fact::TableName { .. }));
-        if !is_model || self.facts.types.iter().any(|t| t.name == name) {
-            return;
-        }
-        let t = self.facts.types.len() as u32;
-        self.facts.types.push(TypeDecl {
-            name: name.to_string(),
-            path: name.to_string(),
-            kind: TypeKind::Class,
-            parent: None,
-            lines: (line(declarator), declarator.end_position().row as u32 + 1),
-            supertypes: Vec::new(),
-            fields: Vec::new(),
-            annotations: Vec::new(),
-            type_params: Vec::new(),
-        });
-        self.model_calls.push((value.start_byte(), t));
-    }
-
-    fn pattern_bindings(&self, pattern: Node) -> Vec<Binding> {
-        let mut out = Vec::new();
-        let mut c = pattern.walk();
-        for p in pattern.named_children(&mut c) {
-            match p.kind() {
-                "shorthand_property_identifier_pattern" | "shorthand_property_identifier" => {
-                    let t = self.text(p).to_string();
-                    out.push(Binding {
-                        imported: t.clone(),
-                        local: t,
-                        type_only: false,
-                    });
-                }
-                "pair_pattern" => {
-                    let (Some(k), Some(v)) =
-                        (p.child_by_field_name("key"), p.child_by_field_name("value"))
-                    else {
-                        continue;
-                    };
-                    if v.kind() == "identifier" {
-                        out.push(Binding {
-                            imported: self.name_text(k),
-                            local: self.text(v).to_string(),
-                            type_only: false,
-                        });
-                    }
-                }
-                _ => {}
-            }
-        }
-        out
-    }
-
-    /// `const app = express()`, `const router = express.Router()`,
-    /// `const r = new Router({ prefix: '/x' })`: a router object, by a
-    /// [`Fact::RoutePrefix`] call row.
-    fn router_variable(&mut self, name: &str, value: Node) {
-        let (callee, args) = match value.kind() {
-            "call_expression" => (
-                value.child_by_field_name("function"),
-                value.child_by_field_name("arguments"),
-            ),
-            "new_expression" => (
-                value.child_by_field_name("constructor"),
-                value.child_by_field_name("arguments"),
-            ),
-            _ => return,
-        };
-        let Some(callee) = callee else { return };
-        let text = self.text(callee);
-        let last = text.rsplit('.').next().unwrap_or(text);
-        let Some(path_args) =
-            frameworks::find(self.language, Syntax::Call, last, |r| match r.fact {
-                Fact::RoutePrefix { path_args } => Some(path_args),
-                _ => None,
-            })
-        else {
-            return;
-        };
-        let mut read = Vec::new();
-        if let Some(args) = args {
-            self.read_args(args, &mut read);
-        }
-        let prefix = path_args
-            .iter()
-            .find_map(|k| {
-                read.iter()
-                    .find(|(key, _)| key == k)
-                    .map(|(_, v)| v.clone())
-            })
-            .unwrap_or_default();
-        self.ts.routers.push(Router {
-            name: name.to_string(),
-            prefix,
-            line: line(value),
-        });
-    }
-
-    fn assign(&mut self, node: Node) {
-        let (Some(left), Some(right)) = (
-            node.child_by_field_name("left"),
-            node.child_by_field_name("right"),
-        ) else {
-            return;
-        };
-        let target = self.text(left);
-        let line = line(node);
-        if target == "module.exports" || target == "exports" {
-            let right = strip_assign_chain(right);
-            if is_require(self, right) {
-                let b = Binding {
-                    imported: "*".into(),
-                    local: "*".into(),
-                    type_only: false,
-                };
-                self.record_require(right, vec![b], TsImportKind::ReExport);
-                return;
-            }
-            match right.kind() {
-                "identifier" => self.ts.exports.push(TsExport {
-                    exported: "default".into(),
-                    local: self.text(right).to_string(),
-                    commonjs: true,
-                    line,
-                }),
-                "object" => {
-                    let mut c = right.walk();
-                    for p in right.named_children(&mut c) {
-                        let (exported, local) = match p.kind() {
-                            "shorthand_property_identifier" => {
-                                let t = self.text(p).to_string();
-                                (t.clone(), t)
-                            }
-                            "pair" => {
-                                let (Some(k), Some(v)) =
-                                    (p.child_by_field_name("key"), p.child_by_field_name("value"))
-                                else {
-                                    continue;
-                                };
-                                let k = self.name_text(k);
-                                let local = if v.kind() == "identifier" {
-                                    self.text(v).to_string()
-                                } else {
-                                    k.clone()
-                                };
-                                (k, local)
-                            }
-                            "method_definition" => {
-                                let Some(n) = p.child_by_field_name("name") else {
-                                    continue;
-                                };
-                                let t = self.name_text(n);
-                                (t.clone(), t)
-                            }
-                            _ => continue,
-                        };
-                        self.ts.exports.push(TsExport {
-                            exported,
-                            local,
-                            commonjs: true,
-                            line,
-                        });
-                    }
-                }
-                _ => {
-                    // `module.exports = new OrderService()`, a class or a
-                    // function expression: the value is kept as a module
-                    // local named `module.exports`.
-                    let named = right
-                        .child_by_field_name("name")
-                        .map(|n| self.text(n).to_string());
-                    let local = match named {
-                        Some(n) => n,
-                        None => {
-                            let init = self.expr(right, 0);
-                            let f = self.current_function();
-                            self.facts.functions[f as usize].locals.push(Local {
-                                name: "module.exports".into(),
-                                ty: None,
-                                init: Some(init),
-                                element_of_init: false,
-                                line,
-                            });
-                            "module.exports".to_string()
-                        }
-                    };
-                    self.ts.exports.push(TsExport {
-                        exported: "default".into(),
-                        local,
-                        commonjs: true,
-                        line,
-                    });
-                }
-            }
-            return;
-        }
-        let export_name = target
-            .strip_prefix("module.exports.")
-            .or_else(|| target.strip_prefix("exports."));
-        if let Some(name) = export_name.filter(|n| !n.contains('.')) {
-            let name = name.to_string();
-            let local = if right.kind() == "identifier" {
-                self.text(right).to_string()
-            } else {
-                name.clone()
-            };
-            self.ts.exports.push(TsExport {
-            commonjs: false,
-                exported: name.clone(),
-                local,
-                line,
-            });
-            if self.at_top_level() && is_function_value(right) {
-                self.declare(&name);
-                let f = self.push_function(name, None, right, FunctionKind::Method);
-                self.scopes.push((right.end_byte(), Scope::Function(f)));
-            }
-            return;
-        }
-        // `this.x = …` in a method: the field's type from a typed
-        // parameter or a `new` expression (simple local inference).
-        if let Some(field) = target.strip_prefix("this.").filter(|f| !f.contains('.')) {
-            let (Some(t), Some(f)) = (self.innermost_type(), self.innermost_function()) else {
-                return;
-            };
-            if self.facts.types[t as usize]
-                .fields
-                .iter()
-                .any(|x| x.name == field)
-            {
-                return;
-            }
-            let ty = match self.expr(right, 0) {
-                Expr::New(t) => Some(t),
-                Expr::Name(n) => self.facts.functions[f as usize]
-                    .params
-                    .iter()
-                    .find(|(p, t)| *p == n && !t.name.is_empty())
-                    .map(|(_, t)| t.clone()),
-                _ => None,
-            };
-            if let Some(ty) = ty {
-                let field = field.to_string();
-                self.note_repository(Some(t), None, &field, &ty);
-                self.facts.types[t as usize].fields.push(Field {
-                    name: field,
-                    ty,
-                    line,
-                });
-            }
-        }
-    }
-
-    // ---- references ------------------------------------------------------
-
     fn call(&mut self, node: Node) {
         let Some(callee) = node.child_by_field_name("function") else {
             return;
@@ -1628,237 +961,6 @@ impl<'a> Extractor<'a> {
         });
     }
 
-    /// Routes, mounts, transactions and repository accesses the framework
-    /// table states about a call.
-    fn call_facts(
-        &mut self,
-        f: u32,
-        receiver: Option<&Expr>,
-        name: &str,
-        args: Option<Node>,
-        line: u32,
-    ) {
-        let l = self.language;
-        let router = match receiver {
-            Some(Expr::Name(r)) if self.ts.routers.iter().any(|x| x.name == *r) => Some(r.clone()),
-            _ => None,
-        };
-        for row in frameworks::rows(l, Syntax::Call, name) {
-            match row.fact {
-                Fact::Route { method, .. } => {
-                    let (Some(router), Some(args)) = (router.as_ref(), args) else {
-                        continue;
-                    };
-                    let method = match method {
-                        Method::Fixed(m) => m.to_string(),
-                        _ => continue,
-                    };
-                    let Some(path) = args.named_child(0).and_then(|a| self.string_value(a)) else {
-                        continue;
-                    };
-                    let prefix = self
-                        .ts
-                        .routers
-                        .iter()
-                        .find(|r| r.name == *router)
-                        .map(|r| r.prefix.clone())
-                        .unwrap_or_default();
-                    let handler = args
-                        .named_child((args.named_child_count() as u32).saturating_sub(1))
-                        .filter(|h| matches!(h.kind(), "identifier" | "member_expression"))
-                        .map(|h| self.text(h).to_string());
-                    let function = handler
-                        .as_ref()
-                        .and_then(|h| {
-                            self.facts
-                                .functions
-                                .iter()
-                                .position(|x| x.owner.is_none() && x.name == *h)
-                        })
-                        .map(|i| i as u32)
-                        .or(Some(f));
-                    self.facts.routes.push(RouteDecl {
-                        method,
-                        path: join_path(&prefix, &path),
-                        function,
-                        handler,
-                        include: None,
-                        line,
-                    });
-                    self.ts.route_routers.push(router.clone());
-                }
-                Fact::Mount { path_args } => {
-                    let (Some(router), Some(args)) = (router.as_ref(), args) else {
-                        continue;
-                    };
-                    let mut c = args.walk();
-                    let all: Vec<Node> = args.named_children(&mut c).collect();
-                    let mut path = None;
-                    let mut target = None;
-                    for a in &all {
-                        if let Some(s) = self.string_value(*a) {
-                            path.get_or_insert(s);
-                        } else if a.kind() == "object" && !path_args.is_empty() {
-                            let mut props = Vec::new();
-                            self.object_props(*a, &mut props);
-                            if let Some(p) = path_args
-                                .iter()
-                                .find_map(|k| props.iter().find(|(key, _)| key == k))
-                            {
-                                path = Some(p.1.clone());
-                            }
-                        } else if target.is_none() {
-                            target = self.mount_target(*a);
-                        }
-                    }
-                    let (Some(path), Some(target)) = (path, target) else {
-                        continue;
-                    };
-                    let include = match &target {
-                        MountTarget::Name(n) => n.clone(),
-                        MountTarget::Require(s) => s.clone(),
-                    };
-                    self.facts.routes.push(RouteDecl {
-                        method: "ANY".into(),
-                        path: join_path("", &path),
-                        function: Some(f),
-                        handler: None,
-                        include: Some(include),
-                        line,
-                    });
-                    self.ts.route_routers.push(router.clone());
-                    self.ts.mounts.push(Mount {
-                        router: router.clone(),
-                        path,
-                        target,
-                        line,
-                    });
-                }
-                Fact::Transaction => {
-                    if !self.facts.tx_scopes.iter().any(|t| t.function == f) {
-                        self.facts.tx_scopes.push(TxScope { function: f, line });
-                    }
-                }
-                Fact::TableName { args: keys } => {
-                    let Some(args) = args else { continue };
-                    let mut read = Vec::new();
-                    self.read_args(args, &mut read);
-                    let Some(table) = keys
-                        .iter()
-                        .find_map(|k| read.iter().find(|(key, _)| key == k))
-                        .map(|(_, v)| v.clone())
-                        .filter(|v| !v.is_empty() && !v.contains(['{', '(', ' ']))
-                    else {
-                        continue;
-                    };
-                    let made = self
-                        .model_calls
-                        .iter()
-                        .find(|(start, _)| *start == self.call_start)
-                        .map(|(_, t)| *t);
-                    let type_index = match receiver {
-                        _ if made.is_some() => made,
-                        Some(Expr::Name(n)) => self
-                            .facts
-                            .types
-                            .iter()
-                            .position(|t| t.parent.is_none() && t.name == *n)
-                            .map(|i| i as u32),
-                        _ => None,
-                    };
-                    // Calls on the model (`Order.findAll()`) read or
-                    // write by the framework's read patterns.
-                    let reads = frameworks::prefixes(l, row.framework, |x| match x {
-                        Fact::ReadMethods { prefixes } => Some(*prefixes),
-                        _ => None,
-                    });
-                    self.facts.tables.push(TableDecl {
-                        table: table.to_ascii_lowercase(),
-                        type_index,
-                        line,
-                        queries_name_type: false,
-                        reads,
-                    });
-                }
-                _ => {}
-            }
-        }
-        // Calls through a repository-typed field, parameter or local.
-        let var = match receiver {
-            Some(Expr::Field(b, n)) if **b == Expr::This => Some((true, n.clone())),
-            Some(Expr::Name(n)) => Some((false, n.clone())),
-            _ => None,
-        };
-        if let Some((this, var)) = var {
-            let owner = self.facts.functions[f as usize].owner;
-            let hit = self.repo_fields.iter().find(|(t, func, n, _)| {
-                *n == var
-                    && if this {
-                        t.is_some() && *t == owner
-                    } else {
-                        *func == Some(f) || (t.is_none() && func.is_none())
-                    }
-            });
-            if let Some((_, _, _, entity)) = hit {
-                let entity = entity.clone();
-                let framework = self.repo_framework();
-                let writes = frameworks::prefixes(l, framework, |x| match x {
-                    Fact::WriteMethods { prefixes } => Some(*prefixes),
-                    _ => None,
-                })
-                .unwrap_or(&[]);
-                self.facts.table_accesses.push(TableAccess {
-                    target: entity,
-                    of_entity: true,
-                    write: frameworks::matches_prefix(writes, name),
-                    function: Some(f),
-                    line,
-                    via: "repository".into(),
-                });
-            }
-        }
-    }
-
-    fn repo_framework(&self) -> &'static str {
-        frameworks::ROWS
-            .iter()
-            .find(|r| r.language == self.language && r.syntax == Syntax::MemberType)
-            .map_or("", |r| r.framework)
-    }
-
-    /// A parameter, field or local typed `Repository<Order>` (a
-    /// [`Syntax::MemberType`] repository row): calls through it access the
-    /// entity's table.
-    fn note_repository(&mut self, t: Option<u32>, f: Option<u32>, name: &str, ty: &TypeRef) {
-        let simple = ty.name.rsplit('.').next().unwrap_or(&ty.name);
-        let arg = frameworks::find(self.language, Syntax::MemberType, simple, |r| {
-            match r.fact {
-                Fact::Repository { entity_arg } => Some(entity_arg),
-                _ => None,
-            }
-        });
-        if let Some(e) = arg.and_then(|a| ty.args.get(a)) {
-            let entity = e.name.rsplit('.').next().unwrap_or(&e.name).to_string();
-            self.repo_fields.push((t, f, name.to_string(), entity));
-        }
-    }
-
-    fn mount_target(&self, node: Node) -> Option<MountTarget> {
-        match node.kind() {
-            "identifier" => Some(MountTarget::Name(self.text(node).to_string())),
-            "call_expression" if is_require(self, node) => {
-                require_specifier(self, node).map(MountTarget::Require)
-            }
-            // `router.routes()` (Koa): the router itself.
-            "call_expression" => {
-                let callee = node.child_by_field_name("function")?;
-                let obj = callee.child_by_field_name("object")?;
-                (obj.kind() == "identifier").then(|| MountTarget::Name(self.text(obj).to_string()))
-            }
-            _ => None,
-        }
-    }
-
     fn new_expr(&mut self, node: Node) {
         let Some(ctor) = node.child_by_field_name("constructor") else {
             return;
@@ -1904,7 +1006,7 @@ impl<'a> Extractor<'a> {
         }
     }
 
-    fn push_type_ref(&mut self, node: Node, t: TypeRef) {
+    pub(super) fn push_type_ref(&mut self, node: Node, t: TypeRef) {
         self.last_type_ref_end = node.end_byte();
         let owner = self.innermost_type();
         self.facts.type_refs.push((owner, t));
@@ -1926,175 +1028,6 @@ impl<'a> Extractor<'a> {
             line: line(node),
             function,
         });
-    }
-
-    // ---- readers -----------------------------------------------------------
-
-    fn params(&self, params: Node) -> Vec<(String, TypeRef)> {
-        let mut out = Vec::new();
-        let mut c = params.walk();
-        for p in params.named_children(&mut c) {
-            match p.kind() {
-                "required_parameter" | "optional_parameter" => {
-                    let Some(pat) = p.child_by_field_name("pattern") else {
-                        continue;
-                    };
-                    if pat.kind() != "identifier" {
-                        continue;
-                    }
-                    let ty = p
-                        .child_by_field_name("type")
-                        .and_then(|t| t.named_child(0))
-                        .and_then(|t| self.type_of_node(t))
-                        .unwrap_or_else(|| untyped(line(p)));
-                    out.push((self.text(pat).to_string(), ty));
-                }
-                "identifier" => out.push((self.text(p).to_string(), untyped(line(p)))),
-                "assignment_pattern" => {
-                    if let Some(l) = p
-                        .child_by_field_name("left")
-                        .filter(|l| l.kind() == "identifier")
-                    {
-                        out.push((self.text(l).to_string(), untyped(line(p))));
-                    }
-                }
-                _ => {}
-            }
-        }
-        out
-    }
-
-    fn type_args(&self, args: Node) -> Vec<TypeRef> {
-        let mut c = args.walk();
-        args.named_children(&mut c)
-            .filter_map(|a| self.type_of_node(a))
-            .collect()
-    }
-
-    /// A type node as a [`TypeRef`]; `None` for literal, function and
-    /// other types that name nothing.
-    fn type_of_node(&self, node: Node) -> Option<TypeRef> {
-        let l = line(node);
-        match node.kind() {
-            "type_identifier" | "identifier" | "nested_type_identifier" | "member_expression" => {
-                Some(TypeRef {
-                    name: self.text(node).to_string(),
-                    args: Vec::new(),
-                    array_dims: 0,
-                    line: l,
-                })
-            }
-            "generic_type" => {
-                let name = node.child_by_field_name("name")?;
-                let args = node
-                    .child_by_field_name("type_arguments")
-                    .map(|a| self.type_args(a))
-                    .unwrap_or_default();
-                Some(TypeRef {
-                    name: self.text(name).to_string(),
-                    args,
-                    array_dims: 0,
-                    line: l,
-                })
-            }
-            "array_type" => {
-                let mut t = self.type_of_node(node.named_child(0)?)?;
-                t.array_dims = t.array_dims.saturating_add(1);
-                Some(t)
-            }
-            "readonly_type" | "parenthesized_type" => self.type_of_node(node.named_child(0)?),
-            "union_type" | "intersection_type" => {
-                let mut c = node.walk();
-                let kids: Vec<Node> = node.named_children(&mut c).collect();
-                let mut named = kids.into_iter().filter_map(|k| self.type_of_node(k));
-                let first = named.next()?;
-                Some(first)
-            }
-            _ => None,
-        }
-    }
-
-    /// An expression naming a class (`Base`, `ns.Base`) as a type.
-    fn value_type(&self, node: Node) -> Option<TypeRef> {
-        match node.kind() {
-            "identifier" | "member_expression" => {
-                let text = self.text(node);
-                text.chars()
-                    .all(|c| c.is_alphanumeric() || c == '_' || c == '$' || c == '.')
-                    .then(|| TypeRef {
-                        name: text.to_string(),
-                        args: Vec::new(),
-                        array_dims: 0,
-                        line: line(node),
-                    })
-            }
-            "call_expression" => None,
-            _ => None,
-        }
-    }
-
-    fn expr(&self, node: Node, depth: usize) -> Expr {
-        if depth > MAX_EXPR_DEPTH {
-            return Expr::Unknown;
-        }
-        match node.kind() {
-            "identifier" => Expr::Name(self.text(node).to_string()),
-            "this" => Expr::This,
-            "super" => Expr::Super,
-            "member_expression" => {
-                let (Some(obj), Some(prop)) = (
-                    node.child_by_field_name("object"),
-                    node.child_by_field_name("property"),
-                ) else {
-                    return Expr::Unknown;
-                };
-                Expr::Field(
-                    Box::new(self.expr(obj, depth + 1)),
-                    self.text(prop).to_string(),
-                )
-            }
-            "call_expression" => {
-                let Some(callee) = node.child_by_field_name("function") else {
-                    return Expr::Unknown;
-                };
-                let n = node
-                    .child_by_field_name("arguments")
-                    .map_or(0, |a| a.named_child_count() as u32);
-                match callee.kind() {
-                    "identifier" => Expr::Call(None, self.text(callee).to_string(), n),
-                    "member_expression" => {
-                        let (Some(obj), Some(prop)) = (
-                            callee.child_by_field_name("object"),
-                            callee.child_by_field_name("property"),
-                        ) else {
-                            return Expr::Unknown;
-                        };
-                        Expr::Call(
-                            Some(Box::new(self.expr(obj, depth + 1))),
-                            self.text(prop).to_string(),
-                            n,
-                        )
-                    }
-                    _ => Expr::Unknown,
-                }
-            }
-            "new_expression" => node
-                .child_by_field_name("constructor")
-                .and_then(|c| self.value_type(c))
-                .map_or(Expr::Unknown, Expr::New),
-            "as_expression" | "satisfies_expression" => {
-                let mut c = node.walk();
-                let kids: Vec<Node> = node.named_children(&mut c).collect();
-                kids.get(1)
-                    .and_then(|t| self.type_of_node(*t))
-                    .map_or(Expr::Unknown, Expr::Cast)
-            }
-            "await_expression" | "parenthesized_expression" | "non_null_expression" => node
-                .named_child(0)
-                .map_or(Expr::Unknown, |n| self.expr(n, depth + 1)),
-            "string" | "template_string" => Expr::StringLit,
-            _ => Expr::Unknown,
-        }
     }
 
     fn finish(mut self) -> FileFacts {

@@ -164,7 +164,11 @@ impl NodeProject {
                         Some(p) => p,
                         None => continue,
                     };
-                    if let Ok(glob) = crate::discover::path_glob(&pattern) {
+                    // `*` stays inside one folder, `**` crosses folders.
+                    let glob = globset::GlobBuilder::new(&pattern)
+                        .literal_separator(true)
+                        .build();
+                    if let Ok(glob) = glob {
                         b.add(glob);
                     }
                 }
@@ -174,7 +178,7 @@ impl NodeProject {
                 p.workspace = set.as_ref().is_some_and(|s| s.is_match(&p.dir));
             }
         }
-        for (id, _) in &texts {
+        for id in texts.keys() {
             let file = id.rsplit('/').next().unwrap_or(id);
             if !(file.starts_with("tsconfig") && file.ends_with(".json")) && file != "jsconfig.json"
             {

@@ -500,7 +500,7 @@ impl<'a> Index<'a> {
             .iter()
             .filter(|i| i.kind != TsImportKind::ReExport)
         {
-            for b in imp.bindings.iter().filter(|b| b.local == local) {
+            if let Some(b) = imp.bindings.iter().find(|b| b.local == local) {
                 let Target::File(h) = self.target(g, &imp.specifier) else {
                     return None;
                 };
