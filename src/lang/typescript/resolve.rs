@@ -400,6 +400,10 @@ impl<'a> Index<'a> {
                         Some(s) => t.replacen('*', s, 1),
                         None => t.clone(),
                     };
+                    // `~/../meta`, `@modules/.`: normalised as a path.
+                    let Some(path) = join("", &path) else {
+                        continue;
+                    };
                     if let Some(f) = self.candidates(&path) {
                         return Target::File(f);
                     }
