@@ -41,7 +41,13 @@ const SKIPPED_DIRS: &[&str] = &[
 /// Installed-package and build-output folders of Node projects: skipped like
 /// the others, and reported (once per folder) when TypeScript or JavaScript
 /// is analysed, so the user sees where the bundles and dependencies went.
-const NODE_REPORTED_DIRS: &[&str] = &["node_modules", "bower_components", "dist", "coverage"];
+const NODE_REPORTED_DIRS: &[&str] = &[
+    "node_modules",
+    "bower_components",
+    "dist",
+    "coverage",
+    "vendor",
+];
 
 /// Folder names that usually hold build output or vendored code, but are
 /// also legitimate package names (`org.acme.vendor`, `myapp.build`). They
