@@ -63,6 +63,60 @@ const BUILD_DIRS: &[&str] = &[
     "coverage",
 ];
 
+/// The files that make a folder tree a Node, TypeScript or Deno project.
+const NODE_PROJECT_FILES: &[&str] = &[
+    "package.json",
+    "tsconfig.json",
+    "jsconfig.json",
+    "deno.json",
+    "deno.jsonc",
+];
+
+/// Moves TypeScript and JavaScript files that no project file governs (no
+/// `package.json`, `tsconfig.json`, `jsconfig.json` or `deno.json` in their
+/// folder or any folder above it) to the skipped list: the scripts and
+/// vendored libraries of a Java or Python web application
+/// (`static/js/jquery.js`) are assets, not the monolith's code.
+fn skip_assets(out: &mut Discovery, has_project_file: impl Fn(&str) -> bool) {
+    let mut known: std::collections::HashMap<String, bool> = std::collections::HashMap::new();
+    let mut governed = |id: &str| -> bool {
+        let mut dir = id.rsplit_once('/').map_or("", |(d, _)| d).to_string();
+        let mut seen = Vec::new();
+        let found = loop {
+            if let Some(&k) = known.get(&dir) {
+                break k;
+            }
+            seen.push(dir.clone());
+            if has_project_file(&dir) {
+                break true;
+            }
+            match dir.rsplit_once('/') {
+                Some((d, _)) => dir = d.to_string(),
+                None if !dir.is_empty() => dir = String::new(),
+                None => break false,
+            }
+        };
+        for d in seen {
+            known.insert(d, found);
+        }
+        found
+    };
+    let mut kept = Vec::with_capacity(out.files.len());
+    for f in std::mem::take(&mut out.files) {
+        let node = matches!(f.language, Language::TypeScript | Language::JavaScript);
+        if node && !governed(&f.id) {
+            out.skipped.push(Skipped {
+                id: f.id,
+                reason: "no package.json or tsconfig.json above it: an asset of a non-Node project"
+                    .into(),
+            });
+        } else {
+            kept.push(f);
+        }
+    }
+    out.files = kept;
+}
+
 /// File names of minified or bundled JavaScript: generated, skipped and
 /// reported.
 fn is_minified(id: &str) -> bool {
@@ -300,6 +354,11 @@ pub fn discover(root: &Path, opts: &DiscoverOptions) -> Result<Discovery, Discov
             bytes,
         });
     }
+    skip_assets(&mut out, |dir| {
+        NODE_PROJECT_FILES
+            .iter()
+            .any(|m| std::fs::symlink_metadata(root.join(dir).join(m)).is_ok_and(|m| m.is_file()))
+    });
     for dir in std::mem::take(&mut *skipped_dirs.lock().unwrap_or_else(|p| p.into_inner())) {
         out.skipped.push(Skipped {
             id: format!("{dir}/"),
@@ -397,6 +456,16 @@ pub fn discover_entries(
             bytes: e.bytes,
         });
     }
+    skip_assets(&mut out, |dir| {
+        NODE_PROJECT_FILES.iter().any(|m| {
+            let id = if dir.is_empty() {
+                m.to_string()
+            } else {
+                format!("{dir}/{m}")
+            };
+            ids.contains(id.as_str())
+        })
+    });
     out.files.sort_by(|a, b| a.id.cmp(&b.id));
     out.skipped.sort_by(|a, b| a.id.cmp(&b.id));
     Ok(out)
@@ -776,6 +845,7 @@ mod tests {
         };
         let d = discover_entries(
             &[
+                e("package.json"),
                 e("src/app.js"),
                 e("public/vendor.min.js"),
                 e("node_modules/express/index.js"),
@@ -791,6 +861,17 @@ mod tests {
         let ids: Vec<&str> = d.files.iter().map(|f| f.id.as_str()).collect();
         assert_eq!(ids, ["src/app.js"]);
         assert_eq!(d.skipped[0].id, "public/vendor.min.js");
+        // Without a package.json the same script is a web asset.
+        let d = discover_entries(
+            &[e("src/main/resources/static/js/jquery.js")],
+            &DiscoverOptions {
+                languages: vec![Language::JavaScript],
+                excludes: Vec::new(),
+            },
+        )
+        .unwrap();
+        assert!(d.files.is_empty());
+        assert_eq!(d.skipped[0].id, "src/main/resources/static/js/jquery.js");
     }
 
     #[test]
