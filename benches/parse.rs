@@ -1,7 +1,7 @@
 //! Parse benchmark: decompose's parse + resolve against the floor, a bare
 //! tree-sitter parse of the same files, in the same run.
 //!
-//! `cargo bench --bench parse -- PATH [--threads N] [--repeat R] [--lang java|python|csharp]`
+//! `cargo bench --bench parse -- PATH [--threads N] [--repeat R] [--lang java|python|csharp|typescript|javascript]`
 //!
 //! Prints files, bytes, code lines, and for each phase the best of R runs
 //! with lines per second. Results go to docs/performance.md by hand.
@@ -87,11 +87,14 @@ fn main() {
     let bare = best(&|| {
         sources
             .par_iter()
-            .map(|(_, src, _)| {
+            .map(|(id, src, _)| {
                 let mut p = tree_sitter::Parser::new();
                 let grammar: tree_sitter::Language = match language {
                     Language::Python => tree_sitter_python::LANGUAGE.into(),
                     Language::CSharp => tree_sitter_c_sharp::LANGUAGE.into(),
+                    // `.ts` with the typescript grammar, `.tsx` with tsx.
+                    Language::TypeScript => lang::typescript::Dialect::of(id).grammar(),
+                    Language::JavaScript => tree_sitter_javascript::LANGUAGE.into(),
                     _ => tree_sitter_java::LANGUAGE.into(),
                 };
                 p.set_language(&grammar).unwrap();
@@ -119,6 +122,7 @@ fn main() {
     // C# resolves within the projects' reach, as `analyze` does.
     let opts = resolve::ResolveOptions {
         dotnet_projects: decompose::discover::dotnet_projects(&path, &found.files),
+        node_manifests: decompose::discover::node_manifests(&path, &found.files),
         ..resolve::ResolveOptions::default()
     };
     let resolve = best(&|| resolve::resolve_with(&parsed, &opts).edges.len());

@@ -194,6 +194,8 @@ pub fn analyze(cfg: &AnalyzeConfig, progress: Progress) -> Result<Analysis, Anal
     let projects = discover::dotnet_projects(&cfg.root, &found.files);
     discover::skip_uncompiled(&mut found, &projects);
     warnings.extend(lang::csharp::resolve::project_warnings(&projects));
+    let node = discover::node_manifests(&cfg.root, &found.files);
+    warnings.extend(lang::typescript::resolve::project_warnings(&node));
     timings.record("discover");
     if found.files.is_empty() {
         return Err(AnalyzeError::no_source(&cfg.root, &languages));
@@ -236,7 +238,7 @@ pub fn analyze(cfg: &AnalyzeConfig, progress: Progress) -> Result<Analysis, Anal
             cfg,
             parsed,
             &data,
-            (&manifests, &projects),
+            (&manifests, &projects, &node),
             history,
             warnings,
             timings,
@@ -340,7 +342,7 @@ fn finish(
     cfg: &AnalyzeConfig,
     (mut files, skipped): Parsed,
     data: &[FileData],
-    (manifests, projects): (&[Manifest], &[Manifest]),
+    (manifests, projects, node): (&[Manifest], &[Manifest], &[Manifest]),
     history: Option<Result<History, history::HistoryError>>,
     mut warnings: Vec<String>,
     mut timings: Timings,
@@ -358,6 +360,7 @@ fn finish(
             python_roots: cfg.python_roots.clone(),
             cargo_manifests: manifests.to_vec(),
             dotnet_projects: projects.to_vec(),
+            node_manifests: node.to_vec(),
         },
     );
     resolved
@@ -492,6 +495,7 @@ pub fn structure(cfg: &AnalyzeConfig, progress: Progress) -> Result<Structure, A
         python_roots: cfg.python_roots.clone(),
         cargo_manifests: discover::cargo_manifests(&cfg.root, &found.files),
         dotnet_projects,
+        node_manifests: discover::node_manifests(&cfg.root, &found.files),
     };
     let data = read_data_files(&found.data_files);
     Ok(structure_from(

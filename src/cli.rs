@@ -213,11 +213,12 @@ pub struct AnalyzeArgs {
     /// Nodes of the dot, mermaid and graphml outputs.
     #[arg(long, value_enum, default_value = "service")]
     pub level: GraphLevel,
-    /// Languages to analyse (comma-separated): java, python, rust, csharp.
+    /// Languages to analyse (comma-separated): java, python, rust, csharp,
+    /// typescript, javascript.
     #[arg(
         long = "lang",
         value_delimiter = ',',
-        default_value = "java,python,rust,csharp"
+        default_value = "java,python,rust,csharp,typescript,javascript"
     )]
     pub languages: Vec<String>,
     /// Leave out files matching this glob (gitignore syntax, repeatable).
@@ -302,7 +303,7 @@ pub struct AnalyzeArgs {
 /// A usage error: exit code 2 with this message.
 #[derive(Debug, thiserror::Error)]
 pub enum UsageError {
-    #[error("unknown language {0:?} (known: java, python, rust, csharp)")]
+    #[error("unknown language {0:?} (known: java, python, rust, csharp, typescript, javascript)")]
     UnknownLanguage(String),
     #[error("`-o -` prints one format to stdout; choose one with --format")]
     StdoutNeedsOneFormat,

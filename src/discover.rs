@@ -33,13 +33,98 @@ const SKIPPED_DIRS: &[&str] = &[
     "venv",
     ".tox",
     "site-packages",
+    "bower_components",
+    ".next",
+    ".nuxt",
+];
+
+/// Installed-package and build-output folders of Node projects: skipped like
+/// the others, and reported (once per folder) when TypeScript or JavaScript
+/// is analysed, so the user sees where the bundles and dependencies went.
+const NODE_REPORTED_DIRS: &[&str] = &[
+    "node_modules",
+    "bower_components",
+    "dist",
+    "coverage",
+    "vendor",
 ];
 
 /// Folder names that usually hold build output or vendored code, but are
 /// also legitimate package names (`org.acme.vendor`, `myapp.build`). They
 /// are skipped only outside a source tree: not below a `src` folder and not
 /// a Python package (no `__init__.py`).
-const BUILD_DIRS: &[&str] = &["target", "build", "out", "dist", "vendor", "third_party"];
+const BUILD_DIRS: &[&str] = &[
+    "target",
+    "build",
+    "out",
+    "dist",
+    "vendor",
+    "third_party",
+    "coverage",
+];
+
+/// The files that make a folder tree a Node, TypeScript or Deno project.
+const NODE_PROJECT_FILES: &[&str] = &[
+    "package.json",
+    "tsconfig.json",
+    "jsconfig.json",
+    "deno.json",
+    "deno.jsonc",
+];
+
+/// Moves TypeScript and JavaScript files that no project file governs (no
+/// `package.json`, `tsconfig.json`, `jsconfig.json` or `deno.json` in their
+/// folder or any folder above it) to the skipped list: the scripts and
+/// vendored libraries of a Java or Python web application
+/// (`static/js/jquery.js`) are assets, not the monolith's code.
+fn skip_assets(out: &mut Discovery, has_project_file: impl Fn(&str) -> bool) {
+    let mut known: std::collections::HashMap<String, bool> = std::collections::HashMap::new();
+    let mut governed = |id: &str| -> bool {
+        let mut dir = id.rsplit_once('/').map_or("", |(d, _)| d).to_string();
+        let mut seen = Vec::new();
+        let found = loop {
+            if let Some(&k) = known.get(&dir) {
+                break k;
+            }
+            seen.push(dir.clone());
+            if has_project_file(&dir) {
+                break true;
+            }
+            match dir.rsplit_once('/') {
+                Some((d, _)) => dir = d.to_string(),
+                None if !dir.is_empty() => dir = String::new(),
+                None => break false,
+            }
+        };
+        for d in seen {
+            known.insert(d, found);
+        }
+        found
+    };
+    let mut kept = Vec::with_capacity(out.files.len());
+    for f in std::mem::take(&mut out.files) {
+        let node = matches!(f.language, Language::TypeScript | Language::JavaScript);
+        if node && !governed(&f.id) {
+            out.skipped.push(Skipped {
+                id: f.id,
+                reason: "no package.json or tsconfig.json above it: an asset of a non-Node project"
+                    .into(),
+            });
+        } else {
+            kept.push(f);
+        }
+    }
+    out.files = kept;
+}
+
+/// File names of minified or bundled JavaScript: generated, skipped and
+/// reported.
+fn is_minified(id: &str) -> bool {
+    let file = id.rsplit('/').next().unwrap_or(id);
+    [".min.js", ".min.mjs", ".min.cjs", ".bundle.js", "-min.js"]
+        .iter()
+        .any(|s| file.ends_with(s))
+}
 
 fn skip_dir(root: &Path, entry: &ignore::DirEntry) -> bool {
     if entry.depth() == 0 || !entry.file_type().is_some_and(|t| t.is_dir()) {
@@ -148,6 +233,11 @@ pub fn discover(root: &Path, opts: &DiscoverOptions) -> Result<Discovery, Discov
         return Err(DiscoverError::NotADirectory(root.to_path_buf()));
     }
     let overrides = exclude_overrides(root, &opts.excludes)?;
+    let node = opts
+        .languages
+        .iter()
+        .any(|l| matches!(l, Language::TypeScript | Language::JavaScript));
+    let skipped_dirs = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
 
     let walker = WalkBuilder::new(root)
         .follow_links(false)
@@ -156,7 +246,20 @@ pub fn discover(root: &Path, opts: &DiscoverOptions) -> Result<Discovery, Discov
         .overrides(overrides)
         .filter_entry({
             let root = root.to_path_buf();
-            move |e| !skip_dir(&root, e)
+            let skipped_dirs = skipped_dirs.clone();
+            move |e| {
+                let skip = skip_dir(&root, e);
+                if skip && node {
+                    let name = e.file_name().to_string_lossy();
+                    if NODE_REPORTED_DIRS.contains(&name.as_ref()) {
+                        skipped_dirs
+                            .lock()
+                            .unwrap_or_else(|p| p.into_inner())
+                            .push(unit_id(&root, e.path()));
+                    }
+                }
+                !skip
+            }
         })
         .build();
 
@@ -235,6 +338,13 @@ pub fn discover(root: &Path, opts: &DiscoverOptions) -> Result<Discovery, Discov
             });
             continue;
         }
+        if matches!(language, Language::JavaScript) && is_minified(&id) {
+            out.skipped.push(Skipped {
+                id,
+                reason: "minified or bundled JavaScript (generated)".into(),
+            });
+            continue;
+        }
         let test = is_test(&id, language);
         out.files.push(SourceFile {
             path: path.to_path_buf(),
@@ -242,6 +352,17 @@ pub fn discover(root: &Path, opts: &DiscoverOptions) -> Result<Discovery, Discov
             language,
             test,
             bytes,
+        });
+    }
+    skip_assets(&mut out, |dir| {
+        NODE_PROJECT_FILES
+            .iter()
+            .any(|m| std::fs::symlink_metadata(root.join(dir).join(m)).is_ok_and(|m| m.is_file()))
+    });
+    for dir in std::mem::take(&mut *skipped_dirs.lock().unwrap_or_else(|p| p.into_inner())) {
+        out.skipped.push(Skipped {
+            id: format!("{dir}/"),
+            reason: "installed packages or build output (folder not walked)".into(),
         });
     }
     out.files.sort_by(|a, b| a.id.cmp(&b.id));
@@ -338,6 +459,13 @@ pub fn discover_entries(
             });
             continue;
         }
+        if matches!(language, Language::JavaScript) && is_minified(&e.id) {
+            out.skipped.push(Skipped {
+                id: e.id.clone(),
+                reason: "minified or bundled JavaScript (generated)".into(),
+            });
+            continue;
+        }
         out.files.push(SourceFile {
             path: PathBuf::from(&e.id),
             id: e.id.clone(),
@@ -346,6 +474,16 @@ pub fn discover_entries(
             bytes: e.bytes,
         });
     }
+    skip_assets(&mut out, |dir| {
+        NODE_PROJECT_FILES.iter().any(|m| {
+            let id = if dir.is_empty() {
+                m.to_string()
+            } else {
+                format!("{dir}/{m}")
+            };
+            ids.contains(id.as_str())
+        })
+    });
     out.files.sort_by(|a, b| a.id.cmp(&b.id));
     out.data_files.sort_by(|a, b| a.id.cmp(&b.id));
     out.skipped.sort_by(|a, b| a.id.cmp(&b.id));
@@ -389,6 +527,46 @@ pub fn dotnet_projects(root: &Path, files: &[SourceFile]) -> Vec<(String, String
                 let l = n.to_ascii_lowercase();
                 l.ends_with(".csproj") || l.ends_with(".sln")
             })
+            .collect();
+        names.sort();
+        for name in names {
+            let path = root.join(&dir).join(&name);
+            let regular = std::fs::symlink_metadata(&path)
+                .is_ok_and(|m| m.file_type().is_file() && m.len() <= MAX_MANIFEST_BYTES);
+            if !regular {
+                continue;
+            }
+            if let Ok(text) = std::fs::read_to_string(&path) {
+                let id = if dir.is_empty() {
+                    name
+                } else {
+                    format!("{dir}/{name}")
+                };
+                out.push((id, text));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The Node and TypeScript manifests that govern the discovered TS/JS
+/// files (`package.json`, `tsconfig*.json`, `jsconfig.json`,
+/// `pnpm-workspace.yaml`): those in every folder from a TS/JS file up to the
+/// root, as (id, text), sorted by id. Links are not followed; unreadable or
+/// oversized files are left out.
+pub fn node_manifests(root: &Path, files: &[SourceFile]) -> Vec<(String, String)> {
+    let mut dirs = folders_up(files, Language::TypeScript);
+    dirs.extend(folders_up(files, Language::JavaScript));
+    let mut out = Vec::new();
+    for dir in dirs {
+        let Ok(entries) = std::fs::read_dir(root.join(&dir)) else {
+            continue;
+        };
+        let mut names: Vec<String> = entries
+            .filter_map(|e| e.ok())
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|n| crate::lang::typescript::project::is_manifest(n))
             .collect();
         names.sort();
         for name in names {
@@ -508,6 +686,18 @@ pub fn is_test(id: &str, language: Language) -> bool {
                 || file == "conftest.py"
         }
         Language::Rust => in_dir("tests") || in_dir("benches") || in_dir("examples"),
+        // Jest/Vitest/Mocha conventions: `*.spec.*`, `*.test.*`, `__tests__/`,
+        // `__mocks__/`, `test/`, `tests/`, `e2e/`.
+        Language::TypeScript | Language::JavaScript => {
+            in_dir("__tests__")
+                || in_dir("__mocks__")
+                || in_dir("test")
+                || in_dir("tests")
+                || in_dir("e2e")
+                || file.contains(".spec.")
+                || file.contains(".test.")
+                || file.contains(".e2e-spec.")
+        }
         // A test project's folder (`Shop.Tests/`, `Shop.UnitTests/`,
         // `Shop.Specs/`), a `tests/` or `test/` folder, or `*Tests.cs`; test
         // attributes inside a file are read by the frontend as well.
@@ -555,6 +745,10 @@ pub fn is_generated(id: &str, language: Language) -> bool {
                 || id.starts_with("Migrations/")
                 || id.contains("/Migrations/")
         }
+        // Declaration files describe code (often of packages); they are
+        // read for names but never clustered.
+        Language::TypeScript => crate::lang::typescript::is_declaration_file(id),
+        Language::JavaScript => is_minified(id),
         Language::Java | Language::Rust => false,
     }
 }
@@ -657,6 +851,60 @@ mod tests {
             skipped,
             ["src/main/java/a/Huge.java", "src/main/java/a/Link.java"]
         );
+    }
+
+    #[test]
+    fn node_test_generated_and_minified_conventions() {
+        for t in [
+            "src/orders/orders.service.spec.ts",
+            "src/a.test.js",
+            "src/__tests__/a.ts",
+            "test/app.e2e-spec.ts",
+            "packages/x/tests/y.js",
+        ] {
+            assert!(is_test(t, Language::TypeScript), "{t}");
+        }
+        assert!(!is_test(
+            "src/orders/orders.service.ts",
+            Language::TypeScript
+        ));
+        assert!(!is_test("src/contest.js", Language::JavaScript));
+        assert!(is_generated("types/global.d.ts", Language::TypeScript));
+        assert!(!is_generated("src/order.ts", Language::TypeScript));
+        let e = |id: &str| TreeEntry {
+            id: id.into(),
+            bytes: 10,
+            symlink: false,
+        };
+        let d = discover_entries(
+            &[
+                e("package.json"),
+                e("src/app.js"),
+                e("public/vendor.min.js"),
+                e("node_modules/express/index.js"),
+                e("dist/main.js"),
+                e("coverage/lcov-report/x.js"),
+            ],
+            &DiscoverOptions {
+                languages: vec![Language::JavaScript],
+                excludes: Vec::new(),
+            },
+        )
+        .unwrap();
+        let ids: Vec<&str> = d.files.iter().map(|f| f.id.as_str()).collect();
+        assert_eq!(ids, ["src/app.js"]);
+        assert_eq!(d.skipped[0].id, "public/vendor.min.js");
+        // Without a package.json the same script is a web asset.
+        let d = discover_entries(
+            &[e("src/main/resources/static/js/jquery.js")],
+            &DiscoverOptions {
+                languages: vec![Language::JavaScript],
+                excludes: Vec::new(),
+            },
+        )
+        .unwrap();
+        assert!(d.files.is_empty());
+        assert_eq!(d.skipped[0].id, "src/main/resources/static/js/jquery.js");
     }
 
     #[test]

@@ -340,7 +340,7 @@ impl Config {
             if crate::lang::Language::from_name(lang).is_none() {
                 return Err(invalid(
                     text.find("languages").unwrap_or(0),
-                    format!("unknown language {lang:?} (known: java, python, rust, csharp)"),
+                    format!("unknown language {lang:?} (known: java, python, rust, csharp, typescript, javascript)"),
                 ));
             }
         }

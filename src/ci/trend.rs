@@ -319,6 +319,9 @@ pub fn row_at(
             // Project files at past commits are not read: C# files there
             // resolve against every project.
             dotnet_projects: Vec::new(),
+            // Likewise Node manifests: TS/JS files at past commits resolve
+            // relative specifiers and workspace-free imports only.
+            node_manifests: Vec::new(),
         },
         &data,
     );

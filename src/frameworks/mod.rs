@@ -162,6 +162,9 @@ pub enum Fact {
         format: DataFormat,
         reads: Option<&'static [&'static str]>,
     },
+    /// The type only wires the application together (a NestJS `@Module`):
+    /// its file follows its folder instead of pulling services together.
+    Wiring,
 }
 
 /// How a call states foreign keys ([`Fact::ForeignKey`]). Django names

@@ -5,7 +5,7 @@
 //! by `frameworks::tests`, which checks `expect`.
 
 use super::{DataFormat, Fact, KeyForm, Method, Naming, Row, Syntax};
-use crate::lang::language::Language::{CSharp, Java, Python, Rust};
+use crate::lang::language::Language::{CSharp, Java, Python, Rust, TypeScript};
 
 const JAVA_PATH: &[&str] = &["value", "path"];
 const PY_PATH: &[&str] = &["value", "path", "rule"];
@@ -43,6 +43,54 @@ macro_rules! row {
         }
     };
 }
+
+const TS_PATH: &[&str] = &["value", "path"];
+
+/// NestJS method decorators.
+const fn nest(m: &'static str) -> Fact {
+    Fact::Route {
+        method: Method::Fixed(m),
+        path_args: TS_PATH,
+    }
+}
+
+/// Express / Koa / Fastify router methods (path: the first argument).
+const fn express(m: &'static str) -> Fact {
+    Fact::Route {
+        method: Method::Fixed(m),
+        path_args: &[],
+    }
+}
+
+/// Method-name prefixes of TypeORM repository and entity-manager calls
+/// that write.
+const TYPEORM_WRITES: &[&str] = &[
+    "save",
+    "insert",
+    "update",
+    "delete",
+    "remove",
+    "softDelete",
+    "softRemove",
+    "restore",
+    "upsert",
+    "increment",
+    "decrement",
+    "clear",
+];
+
+/// Method-name prefixes of Sequelize model calls that only read; every
+/// other model call (`create`, `update`, `destroy`, `bulkCreate`) writes.
+const SEQUELIZE_READS: &[&str] = &[
+    "find",
+    "count",
+    "sum",
+    "max",
+    "min",
+    "aggregate",
+    "get",
+    "to",
+];
 
 const fn get(m: &'static str) -> Fact {
     Fact::Route {
@@ -479,4 +527,76 @@ pub const ROWS: &[Row] = &[
         "class S { async Task F() { await using var tx = await db.Database.BeginTransactionAsync(); } }", "tx S.F"),
     row!(CSharp, "Castle / NHibernate / Spring.NET", Attribute, "Transaction", Fact::Transaction,
         "class S { [Transaction] void F() { } }", "tx S.F"),
+    // ---- TypeScript and JavaScript (JavaScript files consult these rows:
+    // the frameworks are the same npm packages) --------------------------
+    // ---- NestJS ---------------------------------------------------------------
+    row!(TypeScript, "NestJS", Decorator, "Controller", Fact::RoutePrefix { path_args: TS_PATH },
+        "@Controller('orders') export class C { @Get(':id') find() {} }", "route GET /orders/:id"),
+    row!(TypeScript, "NestJS", Decorator, "Get", nest("GET"),
+        "@Controller() class C { @Get('x') f() {} }", "route GET /x"),
+    row!(TypeScript, "NestJS", Decorator, "Post", nest("POST"),
+        "@Controller() class C { @Post('x') f() {} }", "route POST /x"),
+    row!(TypeScript, "NestJS", Decorator, "Put", nest("PUT"),
+        "@Controller() class C { @Put('x') f() {} }", "route PUT /x"),
+    row!(TypeScript, "NestJS", Decorator, "Patch", nest("PATCH"),
+        "@Controller() class C { @Patch('x') f() {} }", "route PATCH /x"),
+    row!(TypeScript, "NestJS", Decorator, "Delete", nest("DELETE"),
+        "@Controller() class C { @Delete('x/:id') f() {} }", "route DELETE /x/:id"),
+    row!(TypeScript, "NestJS", Decorator, "All", nest("ANY"),
+        "@Controller() class C { @All('x') f() {} }", "route ANY /x"),
+    row!(TypeScript, "NestJS", Decorator, "Module", Fact::Wiring,
+        "@Module({ providers: [S] }) export class OrdersModule {}", "wiring OrdersModule"),
+    // ---- Express / Koa / Fastify -------------------------------------------
+    row!(TypeScript, "Express", Call, "express", Fact::RoutePrefix { path_args: &[] },
+        "const app = express(); app.get('/x', (req, res) => res.send());", "route GET /x"),
+    row!(TypeScript, "Express / koa-router", Call, "Router", Fact::RoutePrefix { path_args: &["prefix"] },
+        "const r = new Router({ prefix: '/api' }); r.get('/x', h);", "route GET /api/x"),
+    row!(TypeScript, "Fastify", Call, "fastify", Fact::RoutePrefix { path_args: &[] },
+        "const app = fastify(); app.get('/x', h);", "route GET /x"),
+    row!(TypeScript, "Express", Call, "get", express("GET"),
+        "const app = express(); app.get('/x', h);", "route GET /x"),
+    row!(TypeScript, "Express", Call, "post", express("POST"),
+        "const app = express(); app.post('/x', h);", "route POST /x"),
+    row!(TypeScript, "Express", Call, "put", express("PUT"),
+        "const app = express(); app.put('/x', h);", "route PUT /x"),
+    row!(TypeScript, "Express", Call, "patch", express("PATCH"),
+        "const app = express(); app.patch('/x', h);", "route PATCH /x"),
+    row!(TypeScript, "Express", Call, "delete", express("DELETE"),
+        "const app = express(); app.delete('/x/:id', h);", "route DELETE /x/:id"),
+    row!(TypeScript, "Express", Call, "all", express("ANY"),
+        "const app = express(); app.all('/x', h);", "route ANY /x"),
+    row!(TypeScript, "Express", Call, "use", Fact::Mount { path_args: &[] },
+        "const app = express(); const r = express.Router(); r.get('/y', h); app.use('/x', r);",
+        "route GET /x/y"),
+    row!(TypeScript, "Fastify", Call, "register", Fact::Mount { path_args: &["prefix"] },
+        "const app = fastify(); app.register(routes, { prefix: '/x' });", "mount /x routes"),
+    // ---- TypeORM ------------------------------------------------------------
+    row!(TypeScript, "TypeORM", Decorator, "Entity",
+        Fact::Table { naming: Naming::SnakeCase, queries_name_type: true },
+        "@Entity() export class OrderLine { }", "table order_line"),
+    row!(TypeScript, "TypeORM", Decorator, "Entity", Fact::TableName { args: &["value", "name"] },
+        "@Entity('sales_orders') export class Order { }", "table sales_orders"),
+    row!(TypeScript, "TypeORM", MemberType, "Repository", Fact::Repository { entity_arg: 0 },
+        "class S { constructor(private orders: Repository<Order>) {} f(o) { this.orders.save(o); } }",
+        "access write Order repository"),
+    row!(TypeScript, "TypeORM", BaseType, "Repository", Fact::Repository { entity_arg: 0 },
+        "export class OrderRepository extends Repository<Order> { }", "repository Order"),
+    row!(TypeScript, "TypeORM", MethodName, "", Fact::WriteMethods { prefixes: TYPEORM_WRITES },
+        "softDelete", "writes"),
+    // ---- Sequelize ------------------------------------------------------------
+    row!(TypeScript, "Sequelize", Call, "define", Fact::TableName { args: &["tableName", "value"] },
+        "const Order = sequelize.define('order', { total: DataTypes.INTEGER });", "table order"),
+    row!(TypeScript, "Sequelize", Call, "init", Fact::TableName { args: &["tableName", "modelName"] },
+        "class Order extends Model {} Order.init({}, { sequelize, tableName: 'orders' });", "table orders"),
+    row!(TypeScript, "Sequelize", MethodName, "", Fact::ReadMethods { prefixes: SEQUELIZE_READS },
+        "findAll", "reads"),
+    // ---- transactions -----------------------------------------------------------
+    row!(TypeScript, "TypeORM / Sequelize / Knex", Call, "transaction", Fact::Transaction,
+        "class S { f() { return this.dataSource.transaction(async (m) => m.save(x)); } }", "tx S.f"),
+    row!(TypeScript, "TypeORM", Call, "startTransaction", Fact::Transaction,
+        "class S { async f(qr) { await qr.startTransaction(); } }", "tx S.f"),
+    row!(TypeScript, "Prisma", Call, "$transaction", Fact::Transaction,
+        "class S { f() { return this.prisma.$transaction([a, b]); } }", "tx S.f"),
+    row!(TypeScript, "typeorm-transactional", Decorator, "Transactional", Fact::Transaction,
+        "class S { @Transactional() f() {} }", "tx S.f"),
 ];

@@ -12,6 +12,8 @@ fn file_name(language: Language) -> &'static str {
         Language::Python => "app/example.py",
         Language::Rust => "src/lib.rs",
         Language::CSharp => "src/Example.cs",
+        Language::TypeScript => "src/example.ts",
+        Language::JavaScript => "src/example.js",
     }
 }
 
@@ -45,6 +47,11 @@ fn statements(language: Language, source: &str) -> Vec<String> {
     }
     if facts.generated {
         out.push("generated".into());
+    }
+    if let Some(ts) = &facts.typescript {
+        for &t in &ts.module_classes {
+            out.push(format!("wiring {}", facts.types[t as usize].name));
+        }
     }
     let files = [ParsedFile {
         id: file_name(language).to_string(),

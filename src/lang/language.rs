@@ -18,14 +18,20 @@ pub enum Language {
     Rust,
     /// C# (`.cs`), named `csharp` on the command line (`cs` and `c#` also work).
     CSharp,
+    /// TypeScript (`.ts`, `.tsx`, `.mts`, `.cts`; `ts` also works).
+    TypeScript,
+    /// JavaScript (`.js`, `.jsx`, `.mjs`, `.cjs`; `js` also works).
+    JavaScript,
 }
 
 impl Language {
-    pub const ALL: [Language; 4] = [
+    pub const ALL: [Language; 6] = [
         Language::Java,
         Language::Python,
         Language::Rust,
         Language::CSharp,
+        Language::TypeScript,
+        Language::JavaScript,
     ];
 
     pub fn name(self) -> &'static str {
@@ -34,6 +40,8 @@ impl Language {
             Language::Python => "python",
             Language::Rust => "rust",
             Language::CSharp => "csharp",
+            Language::TypeScript => "typescript",
+            Language::JavaScript => "javascript",
         }
     }
 
@@ -43,12 +51,16 @@ impl Language {
             Language::Python => &["py", "pyi"],
             Language::Rust => &["rs"],
             Language::CSharp => &["cs"],
+            Language::TypeScript => &["ts", "tsx", "mts", "cts"],
+            Language::JavaScript => &["js", "jsx", "mjs", "cjs"],
         }
     }
 
     pub fn from_name(name: &str) -> Option<Language> {
         match name {
             "cs" | "c#" => return Some(Language::CSharp),
+            "ts" => return Some(Language::TypeScript),
+            "js" => return Some(Language::JavaScript),
             _ => {}
         }
         Language::ALL.into_iter().find(|l| l.name() == name)
@@ -64,7 +76,12 @@ impl Language {
     pub fn supported(self) -> bool {
         matches!(
             self,
-            Language::Java | Language::Python | Language::Rust | Language::CSharp
+            Language::Java
+                | Language::Python
+                | Language::Rust
+                | Language::CSharp
+                | Language::TypeScript
+                | Language::JavaScript
         )
     }
 }

@@ -16,6 +16,7 @@ mod lines;
 pub mod plan_facts;
 pub mod python;
 pub mod rust;
+pub mod typescript;
 
 pub use language::Language;
 pub use lines::count_code_lines;
@@ -38,6 +39,8 @@ pub fn frontend(language: Language) -> Option<&'static dyn Frontend> {
         Language::Python => Some(&python::PythonFrontend),
         Language::Rust => Some(&rust::RustFrontend),
         Language::CSharp => Some(&csharp::CSharpFrontend),
+        Language::TypeScript => Some(&typescript::TypeScriptFrontend),
+        Language::JavaScript => Some(&typescript::JavaScriptFrontend),
     }
 }
 
@@ -97,6 +100,10 @@ pub struct FileFacts {
     /// extension methods, Entity Framework mappings, routes).
     #[serde(default)]
     pub csharp: Option<Box<csharp::CsFacts>>,
+    /// TypeScript/JavaScript-only facts (imports and exports with their
+    /// bindings, re-exports, CommonJS, routers and mounts).
+    #[serde(default)]
+    pub typescript: Option<Box<typescript::TsFacts>>,
 }
 
 /// A cheap filter for SQL in string literals; the data stage parses table

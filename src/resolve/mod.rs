@@ -16,7 +16,7 @@ pub mod common;
 pub use common::{EdgeKind, EdgeSite, FileEdge, ParsedFile, ResolveStats, Resolved, SymbolCall};
 
 use crate::lang::plan_facts::PlanFacts;
-use crate::lang::{csharp, java, python, rust, Language};
+use crate::lang::{csharp, java, python, rust, typescript, Language};
 
 /// Options of resolution.
 #[derive(Debug, Clone, Default)]
@@ -30,6 +30,10 @@ pub struct ResolveOptions {
     /// The `.csproj` and `.sln` files that govern the C# files (id, text),
     /// read at discovery time.
     pub dotnet_projects: Vec<(String, String)>,
+    /// The `package.json`, `tsconfig*.json`, `jsconfig.json` and
+    /// `pnpm-workspace.yaml` files that govern the TypeScript and
+    /// JavaScript files (id, text), read at discovery time.
+    pub node_manifests: Vec<(String, String)>,
 }
 
 /// Resolves every file with the default options.
@@ -80,6 +84,18 @@ pub fn resolve_with(files: &[ParsedFile], opts: &ResolveOptions) -> Resolved {
     if !csharp.is_empty() {
         csharp::resolve::resolve(files, &csharp, &opts.dotnet_projects, &mut out);
     }
+    // TypeScript and JavaScript import each other: one index for both.
+    let node: Vec<u32> = (0..files.len() as u32)
+        .filter(|&i| {
+            matches!(
+                files[i as usize].language,
+                Language::TypeScript | Language::JavaScript
+            )
+        })
+        .collect();
+    if !node.is_empty() {
+        typescript::resolve::resolve(files, &node, &opts.node_manifests, &mut out);
+    }
     out.edges.sort_unstable();
     out.sites.sort_unstable();
     out.sites.dedup();
@@ -91,7 +107,8 @@ pub fn resolve_with(files: &[ParsedFile], opts: &ResolveOptions) -> Resolved {
 /// The cross-file plan facts of every language (routes with their full
 /// paths and handlers, data accesses found through other files), in the
 /// neutral rows the plan stage reads: Java's, then Rust's, then Python's,
-/// then C#'s.
+/// then C#'s, then TypeScript's and JavaScript's (mounts followed through
+/// relative specifiers: the manifests are not passed here).
 pub fn plan_facts(files: &[ParsedFile], python_roots: &[String]) -> PlanFacts {
     let mut out = PlanFacts {
         routes: java::plan::routes(files),
@@ -118,5 +135,6 @@ pub fn plan_facts(files: &[ParsedFile], python_roots: &[String]) -> PlanFacts {
         out.accesses
             .extend(csharp::plan::accesses(files, &out.tables));
     }
+    out.routes.extend(typescript::plan::routes(files, &[]));
     out
 }

@@ -201,15 +201,30 @@ const DESCRIPTORS: &[(Language, &str)] = &[
     (Language::Java, "package-info.java"),
     (Language::Java, "module-info.java"),
     (Language::Python, "__init__.py"),
+    (Language::TypeScript, "index.ts"),
+    (Language::TypeScript, "index.tsx"),
+    (Language::JavaScript, "index.js"),
+    (Language::JavaScript, "index.mjs"),
 ];
 
 pub fn is_descriptor(file: &crate::lang::ParsedFile) -> bool {
     let name = file.id.rsplit('/').next().unwrap_or(&file.id);
-    DESCRIPTORS
+    let barrel = DESCRIPTORS
         .iter()
         .any(|&(l, n)| l == file.language && n == name)
         && file.facts.types.is_empty()
-        && file.facts.functions.is_empty()
+        && file.facts.functions.is_empty();
+    barrel || is_wiring(file)
+}
+
+/// A file whose every type only wires the application together (a NestJS
+/// `@Module`, by a `Fact::Wiring` row): like a descriptor it describes its
+/// folder's units, and follows them, instead of pulling the services it
+/// imports into one.
+fn is_wiring(file: &crate::lang::ParsedFile) -> bool {
+    file.facts.typescript.as_ref().is_some_and(|ts| {
+        !ts.module_classes.is_empty() && ts.module_classes.len() == file.facts.types.len()
+    })
 }
 
 /// Every role word, lower case: stop words of the semantic signal (plural
