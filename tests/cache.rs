@@ -235,11 +235,7 @@ fn another_tool_version_is_rebuilt_silently() {
         let (report, err) = run(root, &[]);
         assert_eq!(report, cold_report);
         assert_eq!(err, "");
-        assert_eq!(
-            std::fs::read(file).unwrap(),
-            good,
-            "rebuilt for this build"
-        );
+        assert_eq!(std::fs::read(file).unwrap(), good, "rebuilt for this build");
     }
 }
 

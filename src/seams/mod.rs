@@ -418,6 +418,34 @@ pub fn find_seams(input: &SeamInput, opts: &SeamOptions) -> Seams {
         seams.placement[u as usize] = Some(Placement::Generated);
         seams.unplaced_reason[u as usize] = None;
     }
+    // A generated unit the architect pinned goes where the pin says (still
+    // outside the seam graph, so the figures do not change with the pin).
+    let mut next = service_of.values().copied().max().map_or(0, |c| c + 1);
+    let mut pin_community: BTreeMap<u32, u32> = service_of
+        .iter()
+        .filter_map(|(&u, &c)| Some((pin_of[u as usize]?, c)))
+        .collect();
+    for (g, group) in opts.pins.groups.iter().enumerate() {
+        for &u in group.units.iter().filter(|u| generated.contains(u)) {
+            seams.unplaced_reason[u as usize] = None;
+            if group.kernel {
+                service_of.remove(&u);
+                seams.placement[u as usize] = None;
+                seams.kernel[u as usize] = true;
+                seams.kernel_reason[u as usize] =
+                    Some(format!("pinned to the kernel by seam {:?}", group.name));
+                continue;
+            }
+            let c = *pin_community.entry(g as u32).or_insert_with(|| {
+                next += 1;
+                next - 1
+            });
+            service_of.insert(u, c);
+            pin_of[u as usize] = Some(g as u32);
+            pinned[u as usize] = true;
+            seams.placement[u as usize] = Some(Placement::Pinned);
+        }
+    }
 
     // Number services by their smallest member, so ids are stable.
     let mut groups: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
