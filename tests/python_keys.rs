@@ -65,6 +65,10 @@ fn django_models_migrations_alembic_and_core_tables_give_foreign_keys() {
             "orders_orderline(product_ref) -> catalog_product() name=- source=shop/orders/migrations/0001_initial.py:20 owners=shop/catalog crosses=true",
             // op.create_foreign_key (batch_op's names no source table).
             "payments(invoice_id) -> invoices(id) name=fk_payment_invoice source=billing/alembic/versions/1a2b3c_invoices.py:21 owners=invoices/invoices crosses=false",
+            // A declarative model: Column and mapped_column (with a column
+            // name of its own) with ForeignKey.
+            "refunds(invoice_ref) -> invoices(id) name=fk_refund_invoice source=billing/invoices/models.py:13 owners=invoices/invoices crosses=false",
+            "refunds(payment_id) -> payments(id) name=- source=billing/invoices/models.py:12 owners=invoices/invoices crosses=false",
         ]
     );
     // Crossing keys are cut by the steps of both services.

@@ -192,6 +192,10 @@ pub enum KeyForm {
     TableColumns,
     /// A column's key: `ForeignKey("table.column")` inside a column.
     ColumnKey,
+    /// A column of a declarative model class (`x = Column(…,
+    /// ForeignKey(…))`, `mapped_column`): its keys are keys of the class's
+    /// `__tablename__`.
+    ModelColumn,
     /// `ForeignKeyConstraint(columns, ["table.column", ...])` inside a table.
     KeyConstraint,
     /// `create_foreign_key(name, source, referent, local_cols, remote_cols)`.

@@ -299,6 +299,7 @@ impl Extractor<'_> {
     /// have none) and SQLAlchemy `__tablename__`.
     pub(super) fn models(&mut self) {
         let app_label = app_label(self.path);
+        let mut declarative = Vec::new();
         for (i, t) in self.facts.types.iter().enumerate() {
             if t.parent.is_some() {
                 continue;
@@ -323,6 +324,7 @@ impl Extractor<'_> {
                     queries_name_type: false,
                     reads: None,
                 });
+                declarative.push((i as u32, tn));
                 continue;
             }
             let is_model = t.supertypes.iter().any(|(_, s)| {
@@ -345,6 +347,10 @@ impl Extractor<'_> {
                 queries_name_type: false,
                 reads: None,
             });
+        }
+        // Declarative SQLAlchemy models: their columns' keys.
+        for (t, table) in declarative {
+            self.column_keys(t, &table);
         }
     }
 }

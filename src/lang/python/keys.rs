@@ -319,6 +319,67 @@ impl Extractor<'_> {
         self.push_key(&join, vec![b], &references, Vec::new(), None, value);
     }
 
+    /// A declarative model's column with keys (`buyer_id =
+    /// Column(Integer, ForeignKey("customers.id"))`): kept as `=colfk`
+    /// annotations of the class, which become keys of its `__tablename__`
+    /// once the class is read ([`Extractor::column_keys`]).
+    pub(super) fn model_column(&mut self, owner: u32, field: &str, call: Node) {
+        if form_of(call, self.src, &[KeyForm::ModelColumn]).is_none() {
+            return;
+        }
+        let args = self.args(call);
+        let column = self
+            .string(args.positional.first().copied())
+            .unwrap_or_else(|| field.to_string());
+        for &k in &args.positional {
+            if form_of(k, self.src, &[KeyForm::ColumnKey]).is_none() {
+                continue;
+            }
+            let key = self.args(k);
+            let Some(target) = self.string(key.get("column", 0)) else {
+                continue;
+            };
+            let mut a = vec![
+                ("column".to_string(), column.clone()),
+                ("target".into(), target),
+            ];
+            if let Some(n) = self.string(key.kw("name")) {
+                a.push(("name".into(), n));
+            }
+            self.facts.types[owner as usize]
+                .annotations
+                .push(Annotation {
+                    name: "=colfk".into(),
+                    args: a,
+                    line: line(k),
+                });
+        }
+    }
+
+    /// The keys of a declarative model's columns (`=colfk`), from its
+    /// table `table`.
+    pub(super) fn column_keys(&mut self, owner: u32, table: &str) {
+        let found: Vec<ForeignKey> = self.facts.types[owner as usize]
+            .annotations
+            .iter()
+            .filter(|a| a.name == "=colfk")
+            .filter_map(|a| {
+                let get = |k: &str| a.args.iter().find(|(x, _)| x == k).map(|(_, v)| v.clone());
+                let (references, ref_column) = table_column(&get("target")?);
+                Some(ForeignKey {
+                    table: table.to_ascii_lowercase(),
+                    columns: vec![get("column")?],
+                    references,
+                    ref_columns: ref_column.into_iter().collect(),
+                    name: get("name"),
+                    file: self.path.to_string(),
+                    line: a.line,
+                })
+            })
+            .collect();
+        self.facts.foreign_keys.extend(found);
+    }
+
     /// `op.create_table("orders", sa.Column("customer_id", ...,
     /// sa.ForeignKey("customers.id")), sa.ForeignKeyConstraint([...],
     /// [...]))` and `Table("orders", metadata, ...)`.

@@ -760,6 +760,7 @@ impl<'s> Extractor<'s> {
                     }
                     if let Some(r) = right.filter(|r| r.kind() == "call") {
                         self.relation(t, &name, r);
+                        self.model_column(t, &name, r);
                     }
                     // String class attributes (`__tablename__`, `db_table`)
                     // kept as annotations of the class for the model rules.
