@@ -336,3 +336,34 @@ pub struct Diagnostic {
     pub line: Option<u32>,
     pub message: String,
 }
+
+/// The diagnostic of a tree-sitter tree with errors: the first error's line
+/// and the number of error and missing nodes, then `note` (a frontend's
+/// hint, or `""`). Shared by the tree-sitter frontends (Java, Python, C#).
+pub(crate) fn syntax_diagnostic(root: tree_sitter::Node, note: &str) -> Diagnostic {
+    let mut first: Option<u32> = None;
+    let mut count = 0u32;
+    let mut cursor = root.walk();
+    // An explicit stack walk: error subtrees can be deep.
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        if node.is_error() || node.is_missing() {
+            count += 1;
+            let line = node.start_position().row as u32 + 1;
+            first = Some(first.map_or(line, |f| f.min(line)));
+            continue;
+        }
+        if node.has_error() {
+            stack.extend(node.children(&mut cursor));
+        }
+    }
+    Diagnostic {
+        line: first,
+        message: format!(
+            "syntax error{} ({} error node{}){note}; facts from this file may be partial",
+            first.map(|l| format!(" at line {l}")).unwrap_or_default(),
+            count,
+            if count == 1 { "" } else { "s" },
+        ),
+    }
+}

@@ -220,41 +220,12 @@ impl Frontend for JavaFrontend {
         };
         let root = tree.root_node();
         if root.has_error() {
-            facts.diagnostics.push(syntax_diagnostic(root));
+            facts.diagnostics.push(super::syntax_diagnostic(root, ""));
         }
         let mut facts = Extractor::new(source.as_bytes(), facts).run(root);
         facts.generated = crate::frameworks::has_generated_marker(Language::Java, source);
         plan::file_facts(&mut facts);
         facts
-    }
-}
-
-/// Describes the first syntax error and how many there are.
-fn syntax_diagnostic(root: Node) -> Diagnostic {
-    let mut first: Option<u32> = None;
-    let mut count = 0u32;
-    let mut cursor = root.walk();
-    // An explicit stack walk: error subtrees can be deep.
-    let mut stack = vec![root];
-    while let Some(node) = stack.pop() {
-        if node.is_error() || node.is_missing() {
-            count += 1;
-            let line = node.start_position().row as u32 + 1;
-            first = Some(first.map_or(line, |f| f.min(line)));
-            continue;
-        }
-        if node.has_error() {
-            stack.extend(node.children(&mut cursor));
-        }
-    }
-    Diagnostic {
-        line: first,
-        message: format!(
-            "syntax error{} ({} error node{}); facts from this file may be partial",
-            first.map(|l| format!(" at line {l}")).unwrap_or_default(),
-            count,
-            if count == 1 { "" } else { "s" }
-        ),
     }
 }
 

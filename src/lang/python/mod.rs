@@ -198,42 +198,20 @@ impl Frontend for PythonFrontend {
     }
 }
 
+/// The syntax diagnostic, with a hint when the file looks like Python 2.
 fn syntax_diagnostic(root: Node, source: &str) -> Diagnostic {
-    let mut first: Option<u32> = None;
-    let mut count = 0u32;
-    let mut cursor = root.walk();
-    let mut stack = vec![root];
-    while let Some(node) = stack.pop() {
-        if node.is_error() || node.is_missing() {
-            count += 1;
-            let line = node.start_position().row as u32 + 1;
-            first = Some(first.map_or(line, |f| f.min(line)));
-            continue;
-        }
-        if node.has_error() {
-            stack.extend(node.children(&mut cursor));
-        }
-    }
     // Python 2 gives itself away by its print statement and `except X, e`.
     let py2 = source.lines().any(|l| {
         let t = l.trim_start();
         (t.starts_with("print ") && !t.starts_with("print ("))
             || (t.starts_with("except ") && t.contains(", ") && !t.contains('('))
     });
-    Diagnostic {
-        line: first,
-        message: format!(
-            "syntax error{} ({} error node{}){}; facts from this file may be partial",
-            first.map(|l| format!(" at line {l}")).unwrap_or_default(),
-            count,
-            if count == 1 { "" } else { "s" },
-            if py2 {
-                "; this looks like Python 2 source"
-            } else {
-                ""
-            }
-        ),
-    }
+    let note = if py2 {
+        "; this looks like Python 2 source"
+    } else {
+        ""
+    };
+    super::syntax_diagnostic(root, note)
 }
 
 #[derive(Clone, Copy)]
