@@ -511,3 +511,24 @@ fn init_check_and_trend_use_the_cache_and_report_as_cold() {
     let warm = ci(&["check", "-q", "--format", "json"]);
     assert_eq!(warm, ci(&["check", "-q", "--format", "json", "--no-cache"]));
 }
+
+/// The facts are keyed by the root as the file system names it: `.` from
+/// inside the repository and its absolute path share one cache file (a
+/// second spelling used to start cold and write a second file).
+#[test]
+fn one_root_spelled_two_ways_shares_its_facts() {
+    let repo = replay_history("java-shop");
+    let root = repo.path();
+    let (absolute, _) = run(root, &[]);
+    let dir = root.join(".git/decompose");
+    let facts = cache_files(&dir, "facts");
+    assert_eq!(facts.len(), 1, "{facts:?}");
+    let mut cmd = Command::new(bin());
+    cmd.current_dir(root);
+    let (relative, err) = run_as(cmd, Path::new("."), &[]);
+    assert_eq!(err, "");
+    assert_eq!(cache_files(&dir, "facts"), facts, "no second facts file");
+    // The reports may name the root as given; the units are equal.
+    let units = |b: &[u8]| serde_json::from_slice::<serde_json::Value>(b).unwrap()["units"].clone();
+    assert_eq!(units(&absolute), units(&relative));
+}

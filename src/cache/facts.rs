@@ -60,7 +60,12 @@ impl FactsCache {
             .first()
             .and_then(root_of)
             .and_then(|root| Some((Cache::for_root(&root)?, root)))
-            .map(|(c, root)| (c, format!("facts v{FORMAT}\nroot {}", root.display())));
+            // The root as the file system names it, so `.` and the same
+            // folder's absolute path share one file.
+            .map(|(c, root)| {
+                let root = std::fs::canonicalize(&root).unwrap_or(root);
+                (c, format!("facts v{FORMAT}\nroot {}", root.display()))
+            });
         let old = cache
             .as_ref()
             .and_then(|(c, key)| c.read("facts", key))
