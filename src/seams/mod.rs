@@ -425,8 +425,9 @@ pub fn find_seams(input: &SeamInput, opts: &SeamOptions) -> Seams {
         .iter()
         .filter_map(|(&u, &c)| Some((pin_of[u as usize]?, c)))
         .collect();
+    let generated_set: BTreeSet<u32> = generated.iter().copied().collect();
     for (g, group) in opts.pins.groups.iter().enumerate() {
-        for &u in group.units.iter().filter(|u| generated.contains(u)) {
+        for &u in group.units.iter().filter(|u| generated_set.contains(u)) {
             seams.unplaced_reason[u as usize] = None;
             if group.kernel {
                 service_of.remove(&u);
