@@ -515,39 +515,10 @@ pub fn cargo_manifests(root: &Path, files: &[SourceFile]) -> Vec<(String, String
 /// sorted by id. Links are not followed; unreadable or oversized files are
 /// left out (the files they would govern then see every project).
 pub fn dotnet_projects(root: &Path, files: &[SourceFile]) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    for dir in folders_up(files, Language::CSharp) {
-        let Ok(entries) = std::fs::read_dir(root.join(&dir)) else {
-            continue;
-        };
-        let mut names: Vec<String> = entries
-            .filter_map(|e| e.ok())
-            .filter_map(|e| e.file_name().into_string().ok())
-            .filter(|n| {
-                let l = n.to_ascii_lowercase();
-                l.ends_with(".csproj") || l.ends_with(".sln")
-            })
-            .collect();
-        names.sort();
-        for name in names {
-            let path = root.join(&dir).join(&name);
-            let regular = std::fs::symlink_metadata(&path)
-                .is_ok_and(|m| m.file_type().is_file() && m.len() <= MAX_MANIFEST_BYTES);
-            if !regular {
-                continue;
-            }
-            if let Ok(text) = std::fs::read_to_string(&path) {
-                let id = if dir.is_empty() {
-                    name
-                } else {
-                    format!("{dir}/{name}")
-                };
-                out.push((id, text));
-            }
-        }
-    }
-    out.sort();
-    out
+    read_manifests(root, folders_up(files, Language::CSharp), |n| {
+        let l = n.to_ascii_lowercase();
+        l.ends_with(".csproj") || l.ends_with(".sln")
+    })
 }
 
 /// The Node and TypeScript manifests that govern the discovered TS/JS
@@ -558,6 +529,18 @@ pub fn dotnet_projects(root: &Path, files: &[SourceFile]) -> Vec<(String, String
 pub fn node_manifests(root: &Path, files: &[SourceFile]) -> Vec<(String, String)> {
     let mut dirs = folders_up(files, Language::TypeScript);
     dirs.extend(folders_up(files, Language::JavaScript));
+    read_manifests(root, dirs, crate::lang::typescript::project::is_manifest)
+}
+
+/// The regular files of `dirs` (each relative to `root`) whose names
+/// `wanted` accepts and that are at most [`MAX_MANIFEST_BYTES`], as
+/// (id, text) sorted by id. Links are not followed; unreadable files are
+/// left out.
+fn read_manifests(
+    root: &Path,
+    dirs: std::collections::BTreeSet<String>,
+    wanted: impl Fn(&str) -> bool,
+) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for dir in dirs {
         let Ok(entries) = std::fs::read_dir(root.join(&dir)) else {
@@ -566,7 +549,7 @@ pub fn node_manifests(root: &Path, files: &[SourceFile]) -> Vec<(String, String)
         let mut names: Vec<String> = entries
             .filter_map(|e| e.ok())
             .filter_map(|e| e.file_name().into_string().ok())
-            .filter(|n| crate::lang::typescript::project::is_manifest(n))
+            .filter(|n| wanted(n))
             .collect();
         names.sort();
         for name in names {

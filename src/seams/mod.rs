@@ -329,7 +329,9 @@ pub fn find_seams(input: &SeamInput, opts: &SeamOptions) -> Seams {
     };
     place.carriers(&mut service_of, &mut seams.placement);
     place.entity_stems(&mut service_of, &mut seams.placement);
-    place.aggregates(&mut service_of, &mut seams.placement);
+    // Aggregate roots, decided once for the aggregate and split rules.
+    let roots = place.roots();
+    place.aggregates(roots.as_ref(), &mut service_of, &mut seams.placement);
     place.descriptors(&rest, &mut service_of, &mut seams.placement);
     let unplaced: Vec<u32> = rest
         .iter()
@@ -375,7 +377,7 @@ pub fn find_seams(input: &SeamInput, opts: &SeamOptions) -> Seams {
     place.satellites(&mut service_of, &mut seams.placement);
     // `--services N` is the user's count: no split adds to it.
     if opts.services.is_none() {
-        place.split_roots(&mut service_of, &mut seams.placement);
+        place.split_roots(roots.as_ref(), &mut service_of, &mut seams.placement);
     }
     let pinned_community: BTreeSet<u32> = service_of
         .iter()
@@ -716,9 +718,13 @@ impl<'a> Votes<'a> {
     }
 }
 
-impl Placer<'_> {
+/// The entity names repositories serve, and per unit whether it is an
+/// aggregate root ([`Placer::roots`]).
+type Roots<'a> = (BTreeSet<&'a str>, Vec<bool>);
+
+impl<'a> Placer<'a> {
     /// Type names of the entities a unit declares.
-    fn entity_names(&self, u: u32) -> Vec<&str> {
+    fn entity_names(&self, u: u32) -> Vec<&'a str> {
         let f = &self.files[u as usize];
         f.facts
             .tables
@@ -732,7 +738,7 @@ impl Placer<'_> {
     /// The entity names repositories serve, and per unit whether it is an
     /// aggregate root (an entity unit one of whose entities a repository
     /// serves); `None` where the code has no repository.
-    fn roots(&self) -> Option<(BTreeSet<&str>, Vec<bool>)> {
+    fn roots(&self) -> Option<Roots<'a>> {
         let served: BTreeSet<&str> = self
             .files
             .iter()
@@ -760,10 +766,11 @@ impl Placer<'_> {
     /// or fewer stays too.
     fn split_roots(
         &self,
+        roots: Option<&Roots>,
         service_of: &mut BTreeMap<u32, u32>,
         placement: &mut [Option<Placement>],
     ) {
-        let Some((_, root)) = self.roots() else {
+        let Some((_, root)) = roots else {
             return;
         };
         // Folders holding a repository: a declared one, or a repository
@@ -940,8 +947,13 @@ impl Placer<'_> {
     /// other service, it joins that service with the units of its service
     /// that share its stem (`Pet`, `PetController` go to `Owner`, whose
     /// repository saves pets): an aggregate is one consistency boundary.
-    fn aggregates(&self, service_of: &mut BTreeMap<u32, u32>, placement: &mut [Option<Placement>]) {
-        let Some((served, root)) = self.roots() else {
+    fn aggregates(
+        &self,
+        roots: Option<&Roots>,
+        service_of: &mut BTreeMap<u32, u32>,
+        placement: &mut [Option<Placement>],
+    ) {
+        let Some((served, root)) = roots else {
             return;
         };
         let entity_names = |u: u32| self.entity_names(u);
